@@ -1,0 +1,25 @@
+"""qualepref-analysis: the Qual-e-Pref annual review from the raw registers."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .datasets import DataBundle, LoadedDataset, load_data_dir, load_dataset
+from .errors import QualeprefError
+from .params import Params, load_params
+
+try:
+    __version__ = version("qualepref-analysis")
+except PackageNotFoundError:  # running from a source tree without installation
+    __version__ = "0.0.0"
+
+__all__ = [
+    "__version__",
+    "QualeprefError",
+    "Params",
+    "load_params",
+    "DataBundle",
+    "LoadedDataset",
+    "load_dataset",
+    "load_data_dir",
+]
