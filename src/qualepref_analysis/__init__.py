@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import report, volumes
+from .context import SectionContext, open_section
 from .datasets import DataBundle, LoadedDataset, load_data_dir, load_dataset
 from .errors import QualeprefError
 from .params import Params, load_params
+from .results import record_results
 
 try:
     __version__ = version("qualepref-analysis")
@@ -22,4 +25,9 @@ __all__ = [
     "LoadedDataset",
     "load_dataset",
     "load_data_dir",
+    "SectionContext",
+    "open_section",
+    "record_results",
+    "report",
+    "volumes",
 ]

@@ -1,0 +1,63 @@
+"""French labels of the codes of the data contract, for everything a reader sees."""
+
+from __future__ import annotations
+
+__all__ = ["LABELS", "label"]
+
+LABELS: dict[str, dict[str, str]] = {
+    "type": {
+        "reclamation": "Réclamation",
+        "suggestion": "Suggestion",
+        "information": "Demande d'information",
+    },
+    "canal": {
+        "courriel": "Courriel",
+        "courrier": "Courrier",
+        "services_publics_plus": "Services Publics+",
+        "urne": "Urne",
+        "formulaire_web": "Formulaire web",
+    },
+    "categorie": {
+        "delai_instruction": "Délai d'instruction des dossiers",
+        "prise_rdv": "Prise de rendez-vous",
+        "accueil_physique": "Accueil physique",
+        "joignabilite": "Joignabilité (téléphone, courriel, courrier)",
+        "demarche_en_ligne": "Démarches en ligne",
+        "titre_delivre": "Titre délivré",
+        "decision_contestee": "Décision contestée",
+        "autre": "Autre",
+    },
+    "statut": {
+        "realisee": "Réalisée",
+        "en_cours": "En cours",
+        "prevue": "Prévue",
+        "abandonnee": "Abandonnée",
+    },
+    "resultat": {
+        "conforme": "Conforme",
+        "non_conforme": "Non conforme",
+        "point_fort": "Point fort",
+        "piste_progres": "Piste de progrès",
+    },
+    "ressenti": {"positif": "Positif", "neutre": "Neutre", "negatif": "Négatif"},
+    "demi_journee": {"matin": "Matin", "apres_midi": "Après-midi"},
+    "mode": {"qr": "QR code", "papier": "Formulaire papier"},
+}
+
+
+def label(kind: str, code: object) -> str:
+    """French label of a code; an unknown code is shown as typed, made readable.
+
+    Examples
+    --------
+    >>> label("canal", "services_publics_plus")
+    'Services Publics+'
+    >>> label("service", "sejour_etrangers")
+    'Sejour etrangers'
+    """
+    text = str(code)
+    known = LABELS.get(kind, {}).get(text)
+    if known is not None:
+        return known
+    readable = text.replace("_", " ").strip()
+    return readable[:1].upper() + readable[1:]
