@@ -1,0 +1,173 @@
+"""The ``qualepref`` command.
+
+Errors the user can fix are printed as one French sentence naming the file
+and what to do — never a traceback (set ``QUALEPREF_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import QualeprefError
+
+__all__ = ["main", "cli"]
+
+EXIT_OK, EXIT_ROWS_QUARANTINED, EXIT_FILE_ERROR = 0, 1, 2
+
+
+def _fail(message: str, code: int = EXIT_FILE_ERROR) -> None:
+    click.secho(f"Erreur : {message}", fg="red", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qualepref")
+def cli() -> None:
+    """Bilan annuel Qual-e-Pref à partir des registres bruts de la préfecture.
+
+    \b
+    Commandes principales :
+      qualepref review            produit le bilan HTML (données de démonstration par défaut)
+      qualepref validate DOSSIER  vérifie les fichiers d'un dossier de données
+      qualepref demo-data DOSSIER écrit le jeu de démonstration
+    """
+
+
+@cli.command()
+@click.argument("data_dir", type=click.Path(path_type=Path))
+@click.option("--params", "params_dir", type=click.Path(path_type=Path), default=None,
+              help="Dossier des paramètres (sites.yaml, default.yaml). Par défaut : params/ du projet.")
+@click.option("--quarantine", "quarantine_path", type=click.Path(path_type=Path), default=Path("quarantine.csv"),
+              show_default=True, help="Fichier CSV où écrire toutes les lignes écartées.")
+def validate(data_dir: Path, params_dir: Path | None, quarantine_path: Path) -> None:
+    """Vérifie chaque fichier de DATA_DIR selon le contrat de données.
+
+    Affiche, par fichier, les lignes lues, retenues et écartées, et les
+    premières erreurs. Code de sortie : 0 si tout est propre, 1 si des lignes
+    ont été écartées, 2 si un fichier n'a pas pu être chargé.
+    """
+    from .batch import write_csv_safely
+    from .context import default_params_dir
+    from .datasets import load_data_dir
+    from .params import load_params
+    from .report import format_number
+
+    params = load_params(params_dir or default_params_dir())
+    bundle = load_data_dir(data_dir, params)
+    shown = int(params.settings.get("erreurs_affichees_par_fichier", 5))
+    if not bundle.datasets and not bundle.failures:
+        _fail(f"{data_dir}: aucun fichier de données trouvé (attendu : correspondances.csv, appels.csv, …).")
+    for name, loaded in bundle.datasets.items():
+        status = "OK" if loaded.rows_quarantined == 0 else "lignes écartées"
+        click.echo(f"{loaded.path.name} : {format_number(loaded.rows_read)} lignes lues, "
+                   f"{format_number(loaded.rows_kept)} retenues, "
+                   f"{format_number(loaded.rows_quarantined)} écartées – {status}")
+        if loaded.blank_rows:
+            click.echo(f"  ({format_number(loaded.blank_rows)} ligne(s) vide(s) ignorée(s))")
+        for error in loaded.quarantine.head(shown).itertuples(index=False):
+            value = f" (valeur « {error.valeur} »)" if error.valeur else ""
+            click.echo(f"  ligne {error.ligne}, colonne {error.colonne}{value} : {error.motif}")
+        if len(loaded.quarantine) > shown:
+            click.echo(f"  … et {format_number(len(loaded.quarantine) - shown)} autre(s) erreur(s), voir {quarantine_path}")
+    for file_name, problem in bundle.failures.items():
+        click.secho(f"{file_name} : NON CHARGÉ – {problem}", fg="red")
+    if "correspondances" not in bundle.datasets and not any(
+            f.lower().startswith("correspondances") for f in bundle.failures):
+        click.secho("correspondances : ABSENT – ce jeu de données est obligatoire.", fg="red")
+    quarantine = bundle.quarantine
+    write_csv_safely(quarantine, quarantine_path)
+    click.echo(f"Quarantaine complète : {quarantine_path} ({format_number(len(quarantine))} erreur(s)).")
+    if bundle.failures or "correspondances" not in bundle.datasets:
+        sys.exit(EXIT_FILE_ERROR)
+    sys.exit(EXIT_ROWS_QUARANTINED if len(quarantine) else EXIT_OK)
+
+
+@cli.command("demo-data")
+@click.argument("out_dir", type=click.Path(path_type=Path))
+def demo_data(out_dir: Path) -> None:
+    """Écrit dans OUT_DIR le jeu de démonstration (trois sites, 2021 et 2022)."""
+    from .demo import generate_demo_data
+
+    written = generate_demo_data(out_dir)
+    for name, path in written.items():
+        click.echo(f"{path}")
+    click.echo(f"{len(written)} fichiers écrits dans {out_dir}.")
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+              help="Dossier des données. Par défaut : le jeu de démonstration data/demo.")
+@click.option("--params", "params_dir", type=click.Path(path_type=Path), default=None,
+              help="Dossier des paramètres. Par défaut : params/ du projet.")
+@click.option("--year", type=int, default=None, help="Année examinée. Par défaut : celle de default.yaml.")
+@click.option("--sites", default=None, help="Codes des sites, séparés par des virgules. Par défaut : tous.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("build/review"), show_default=True,
+              help="Dossier où écrire le bilan.")
+def review(data_dir: Path | None, params_dir: Path | None, year: int | None, sites: str | None,
+           out_dir: Path) -> None:
+    """Produit le bilan annuel : chaque section pour chaque site, en HTML sans code.
+
+    Écrit OUT/index.html, une page par site et section, OUT/results.json
+    (tous les chiffres) et OUT/quarantine.csv (lignes écartées). Code de
+    sortie : 0 si tout a réussi, 1 si une section a échoué, 2 si les données
+    ou les paramètres n'ont pas pu être lus.
+    """
+    from tqdm import tqdm
+
+    from .batch import run_review
+
+    site_list = [s.strip() for s in sites.split(",") if s.strip()] if sites else None
+    bar = tqdm(desc="Bilan", unit=" étape", leave=False, file=sys.stderr, disable=not sys.stderr.isatty())
+
+    def progress(message: str) -> None:
+        bar.set_postfix_str(message)
+        bar.update(1)
+        if bar.disable:
+            click.echo(f"… {message}", err=True)
+
+    result = run_review(data_dir=data_dir, params_dir=params_dir, year=year, sites=site_list, out_dir=out_dir,
+                        progress=progress)
+    bar.close()
+    ok = len(result.runs) - len(result.failed)
+    click.echo(f"Bilan {result.year} : {ok} section(s) produite(s) sur {len(result.runs)} → {result.out_dir / 'index.html'}")
+    if result.bundle is not None:
+        quarantined = sum(d.rows_quarantined for d in result.bundle.datasets.values())
+        if quarantined:
+            click.echo(f"{quarantined} ligne(s) de données écartée(s) : voir {result.out_dir / 'quarantine.csv'}")
+        for file_name, problem in result.bundle.failures.items():
+            click.secho(f"Fichier non chargé : {problem}", fg="yellow", err=True)
+    for run in result.failed:
+        click.secho(f"Échec : {run.site} / {run.section} ({run.error}) – carnet conservé : {run.notebook}",
+                    fg="red", err=True)
+    sys.exit(1 if result.failed else 0)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``qualepref`` command: no traceback for expected errors."""
+    try:
+        cli.main(args=argv, prog_name="qualepref", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_FILE_ERROR)
+    except click.exceptions.Abort:
+        click.echo("Interrompu.", err=True)
+        sys.exit(130)
+    except QualeprefError as exc:
+        _fail(str(exc))
+    except Exception as exc:  # never a traceback at the CLI
+        if os.environ.get("QUALEPREF_DEBUG"):
+            raise
+        _fail(f"erreur inattendue ({type(exc).__name__}). Relancez avec QUALEPREF_DEBUG=1 pour le détail "
+              "et signalez-la à l'équipe.", code=3)
+    sys.exit(EXIT_OK)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
