@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .calendar import add_working_days, working_days_between
+from .calendar import add_working_days, holiday_dates
 from .demo_texts import complaint_text, experience_text, information_text
 from .schemas import TAXONOMY
 
@@ -85,7 +85,7 @@ def _quota(total: int, shares: dict[str, float]) -> list[str]:
 
 def _receipt_dates(rng: np.random.Generator, year: int, n: int, weekend_share: float) -> np.ndarray:
     days = pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="D")
-    weights = _SEASON[days.month - 1] * np.where(days.dayofweek < 5, 1.0, weekend_share)
+    weights = _SEASON[days.month - 1] * np.where(days.day_of_week < 5, 1.0, weekend_share)
     weights = weights / weights.sum()
     return np.sort(rng.choice(days.to_numpy().astype("datetime64[D]"), size=n, p=weights))
 
@@ -142,7 +142,8 @@ def _correspondence_group(rng: np.random.Generator, site: str, year: int, kind: 
     receipts[paper] = add_working_days(receipts[paper], 1)
     receipts[paper] = np.where(pd.DatetimeIndex(receipts[paper]).year > year,
                                np.datetime64(f"{year}-12-30"), receipts[paper])
-    weekend = pd.DatetimeIndex(receipts).dayofweek.to_numpy() >= 5
+    # Items received on a weekend or a holiday cannot be answered the same day.
+    weekend = ~np.is_busday(receipts, holidays=holiday_dates("metropole", range(year, year + 2)))
     deadlines = np.array([_DEADLINES[c] for c in channels])
     delays = _delays(rng, target, deadlines, weekend)
     answers = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")

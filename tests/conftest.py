@@ -1,0 +1,32 @@
+"""Shared fixtures: the repository's parameters and demo data, and small file writers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qualepref_analysis import load_params
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_DIR = ROOT / "data" / "demo"
+PARAMS_DIR = ROOT / "params"
+
+
+@pytest.fixture(scope="session")
+def params():
+    return load_params(PARAMS_DIR)
+
+
+@pytest.fixture
+def demo_copy(tmp_path: Path) -> Path:
+    """A writable copy of the demo data folder."""
+    target = tmp_path / "data"
+    shutil.copytree(DEMO_DIR, target)
+    return target
+
+
+def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path

@@ -1,0 +1,36 @@
+"""The conda environment and pyproject.toml list the same dependencies, with the same minimum versions."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+
+from conftest import ROOT
+
+
+def _requirement(spec: str) -> tuple[str, str]:
+    match = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(?:>=\s*([0-9][^,;\s]*))?", spec)
+    assert match, spec
+    return match.group(1).lower().replace("_", "-"), match.group(2) or ""
+
+
+def test_environment_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = dict(_requirement(s) for s in project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        wanted.update(_requirement(s) for s in extra)
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda = dict(_requirement(s) for s in env["dependencies"] if isinstance(s, str) and not s.startswith("python"))
+    conda.pop("pip", None)
+    assert conda == wanted
+    pip_section = next(s for s in env["dependencies"] if isinstance(s, dict))["pip"]
+    assert "-e ." in pip_section
+
+
+def test_jupyterlab_is_not_a_dependency_of_the_batch_path():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = {_requirement(s)[0] for s in project["dependencies"]}
+    assert "jupyterlab" not in names
+    assert any(_requirement(s)[0] == "jupyterlab" for s in project["optional-dependencies"]["lab"])
