@@ -24,6 +24,7 @@ __all__ = [
     "apply_figure_theme",
     "french_table",
     "heading",
+    "site_subject",
     "paragraph",
 ]
 
@@ -126,3 +127,19 @@ def heading(text: str, level: int = 2) -> str:
 def paragraph(text: str) -> str:
     """An escaped HTML paragraph for generated narrative."""
     return f'<p class="qp-narrative">{html.escape(str(text))}</p>'
+
+
+_FEMININE_KINDS = ("préfecture", "sous-préfecture", "prefecture", "sous-prefecture")
+
+
+def site_subject(site_label: str) -> str:
+    """A site label usable as the subject of a French sentence.
+
+    ``'Sous-préfecture d'Antony'`` → ``"la sous-préfecture d'Antony"``; a label
+    that does not start with a kind of site is quoted: ``'le site « Nanterre »'``.
+    """
+    label = str(site_label).strip()
+    lowered = label[:1].lower() + label[1:]
+    if lowered.split(" ", 1)[0].lower() in _FEMININE_KINDS:
+        return "la " + lowered
+    return f"le site « {label} »"

@@ -34,18 +34,17 @@ def to_json_safe(value: Any) -> Any:
     return value
 
 
-def record_results(figures: dict[str, Any], *, site: str, section: str, output_dir: str | Path | None) -> Path | None:
+def record_results(figures: dict[str, Any], *, site: str, section: str, output_dir: str | Path | None) -> None:
     """Write a section's figures to ``output_dir/<section>.results.json``.
 
     Nothing is written when ``output_dir`` is ``None`` (interactive exploration).
     """
     if output_dir is None:
-        return None
+        return
     path = Path(output_dir) / f"{section}{SECTION_RESULTS_SUFFIX}"
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"site": site, "section": section, "figures": to_json_safe(figures)}
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
-    return path
 
 
 def read_section_results(path: str | Path) -> dict[str, Any]:

@@ -50,12 +50,12 @@ def volumes_table(volumes: pd.DataFrame) -> pd.DataFrame:
 
 def volumes_narrative(volumes: pd.DataFrame, previous: pd.DataFrame | None, *, site_label: str, year: int) -> str:
     """A French paragraph on the volumes received, set against the previous year."""
-    from .report import format_number, plural
+    from .report import format_number, format_percent, plural, site_subject
 
     complaints = int(volumes.loc[volumes["type"].isin(["reclamation", "suggestion"]), "nombre"].sum())
     information = int(volumes.loc[volumes["type"] == "information", "nombre"].sum())
     by_channel = volumes[volumes["type"].isin(["reclamation", "suggestion"])].groupby("canal")["nombre"].sum()
-    text = (f"En {year}, {site_label} a reçu {plural(complaints, 'réclamation ou suggestion', 'réclamations et suggestions')}"
+    text = (f"En {year}, {site_subject(site_label)} a reçu {plural(complaints, 'réclamation ou suggestion', 'réclamations et suggestions')}"
             f" et {plural(information, 'demande', 'demandes')} d'information.")
     if complaints:
         top = by_channel.idxmax()
@@ -66,7 +66,7 @@ def volumes_narrative(volumes: pd.DataFrame, previous: pd.DataFrame | None, *, s
         if before:
             change = (complaints - before) / before * 100
             direction = "en hausse" if change > 0 else "en baisse" if change < 0 else "stable"
-            amount = f" de {format_number(abs(change), 1)} %" if change else ""
+            amount = f" de {format_percent(abs(change))}" if change else ""
             text += (f" Leur nombre est {direction}{amount} par rapport à {year - 1} "
                      f"({format_number(before)}).")
         else:

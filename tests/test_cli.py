@@ -1,0 +1,96 @@
+"""The `qualepref` command as a user runs it: exit codes, messages, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import DEMO_DIR, ROOT, write_csv
+
+
+def qualepref(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "qualepref_analysis.cli", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=600)
+
+
+def test_validate_demo_is_clean(tmp_path):
+    result = qualepref("validate", str(DEMO_DIR), "--quarantine", str(tmp_path / "q.csv"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "correspondances.csv : 4 597 lignes lues" in result.stdout.replace("\u202f", " ")
+    assert (tmp_path / "q.csv").exists()
+
+
+def test_validate_broken_rows_exit_1_and_names_them(tmp_path, demo_copy):
+    path = demo_copy / "appels.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[4] = "antony,2022-02,standard,100,150"  # row 5: more answered than received
+    lines[7] = "=cmd|' /C calc'!A0,2022-02,standard,100,50"  # row 8: undeclared site that looks like a formula
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    quarantine = tmp_path / "q.csv"
+    result = qualepref("validate", str(demo_copy), "--quarantine", str(quarantine))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "ligne 5, colonne appels_decroches" in result.stdout
+    assert "ligne 8, colonne site" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    written = quarantine.read_text(encoding="utf-8-sig")
+    assert "'=cmd" in written  # spreadsheet formula neutralised
+
+
+def test_validate_missing_column_exit_2_names_the_column(tmp_path):
+    write_csv(tmp_path / "correspondances.csv", "id;site;type;date_reception;date_reponse\n1;antony;reclamation;2022-01-03;\n")
+    result = qualepref("validate", str(tmp_path), "--quarantine", str(tmp_path / "q.csv"))
+    assert result.returncode == 2
+    assert "canal" in result.stdout and "correspondances.csv" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_validate_missing_folder_is_a_clear_error(tmp_path):
+    result = qualepref("validate", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert "introuvable" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_params_are_a_clear_error(tmp_path):
+    (tmp_path / "sites.yaml").write_text("sites: {Nanterre Centre: {}}\n", encoding="utf-8")
+    (tmp_path / "default.yaml").write_text((ROOT / "params" / "default.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = qualepref("validate", str(DEMO_DIR), "--params", str(tmp_path))
+    assert result.returncode == 2
+    assert "sites.yaml" in result.stderr and "invalide" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_review_unknown_site_is_a_clear_error(tmp_path):
+    result = qualepref("review", "--sites", "lyon", "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "lyon" in result.stderr and "sites déclarés" in result.stderr
+
+
+def test_demo_data_command_writes_twelve_files(tmp_path):
+    result = qualepref("demo-data", str(tmp_path / "demo"))
+    assert result.returncode == 0
+    assert len(list((tmp_path / "demo").glob("*.csv"))) == 12
+
+
+def test_help_is_french():
+    result = qualepref("review", "--help")
+    assert result.returncode == 0 and "Produit le bilan annuel" in result.stdout
+
+
+def test_review_end_to_end_on_one_site(tmp_path):
+    out = tmp_path / "review"
+    result = qualepref("review", "--sites", "antony", "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (out / "antony" / "01_indicateurs.html").read_text(encoding="utf-8")
+    assert "Sous-préfecture d&#x27;Antony" in page or "Sous-préfecture d'Antony" in page
+    assert "<div class=\"highlight hl-ipython3\">" not in page and "open_section(" not in page and "record_results" not in page
+    assert "data:image/png;base64" in page
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    volumes = results["sites"]["antony"]["01_indicateurs"]["volumes"]
+    assert volumes["reclamations_suggestions"] == 14 and volumes["annee_precedente"]["reclamations_suggestions"] == 2
+    assert results["year"] == 2022 and "correspondances.csv" in results["inputs"]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="antony/01_indicateurs.html"' in index
+    assert (out / "quarantine.csv").exists()

@@ -1,0 +1,61 @@
+"""French formatting (expected strings typed by hand)."""
+
+from __future__ import annotations
+
+from qualepref_analysis.privacy import mask_cell, scrub_text
+from qualepref_analysis.report import format_date, format_number, format_percent, french_table, plural
+
+import pandas as pd
+
+
+def test_french_numbers_percent_and_dates():
+    assert format_number(1375) == "1\u202f375"
+    assert format_percent(73.6) == "73,6\u00a0%"
+    assert format_percent(100) == "100,0\u00a0%"
+    assert format_number(3.72, 1) == "3,7"
+    assert format_date("2023-03-10") == "10 mars 2023"
+    assert format_date("2022-12-01", "short") == "01/12/2022"
+    assert format_number(None) == "–"
+
+
+def test_plural_agreement():
+    assert plural(0, "réclamation") == "0 réclamation"
+    assert plural(1, "réclamation") == "1 réclamation"
+    assert plural(2, "réclamation") == "2 réclamations"
+
+
+def test_tables_escape_every_cell():
+    html = french_table(pd.DataFrame({"Site": ["<script>alert(1)</script>"], "N": [1375]}), formats={"N": "number"})
+    assert "<script>" not in html and "&lt;script&gt;" in html and "1\u202f375" in html
+
+
+def test_scrub_removes_emails_phones_and_file_numbers():
+    text = "Écrire à jean.dupont@example.org, tél. +33 6 12 34 56 78 ou 01.23.45.67.89, dossier 9912345678"
+    scrubbed = scrub_text(text)
+    for secret in ("jean.dupont", "12 34 56 78", "01.23.45.67.89", "9912345678"):
+        assert secret not in scrubbed
+    assert scrub_text("2022-03-14") == "2022-03-14"
+    assert mask_cell("Mon nom est Amina DIALLO", personal=True) == "[texte libre masqué]"
+
+
+def test_site_label_as_sentence_subject():
+    from qualepref_analysis.report import site_subject
+
+    assert site_subject("Sous-préfecture d'Antony") == "la sous-préfecture d'Antony"
+    assert site_subject("Préfecture des Hauts-de-Seine (Nanterre)") == "la préfecture des Hauts-de-Seine (Nanterre)"
+    assert site_subject("Nanterre") == "le site « Nanterre »"
+
+
+def test_volumes_narrative_reads_like_the_minutes():
+    from qualepref_analysis.volumes import volumes_narrative
+
+    def volumes(complaints, info):
+        return pd.DataFrame({"type": ["reclamation", "information"], "canal": ["courriel", "courriel"],
+                             "nombre": [complaints, info]})
+
+    text = volumes_narrative(volumes(376, 1250), volumes(431, 1180), site_label="Sous-préfecture d'Antony", year=2022)
+    assert text.startswith("En 2022, la sous-préfecture d'Antony a reçu 376 réclamations et suggestions et 1\u202f250 demandes d'information.")
+    # (376 - 431) / 431 = -12,76 %
+    assert "en baisse de 12,8\u00a0% par rapport à 2021 (431)" in text
+    single = volumes_narrative(volumes(1, 0), None, site_label="Sous-préfecture d'Antony", year=2022)
+    assert "1 réclamation ou suggestion et 0 demande d'information" in single
