@@ -250,3 +250,22 @@ def test_free_text_is_masked_and_values_scrubbed_in_the_quarantine(tmp_path, par
     dumped = loaded.quarantine.to_csv()
     assert "jean.dupont" not in dumped and "0612345678" not in dumped and "06 12 34 56 78" not in dumped
     assert loaded.rows_quarantined == 2
+
+
+def test_margins_are_checked_against_the_survey(tmp_path, params):
+    write_csv(tmp_path / "correspondances.csv", CORRESPONDANCES)
+    write_csv(tmp_path / "enquetes.csv", "id;site;campagne;date;service;mode;q_global\n"
+                                         "1;antony;2022;2022-03-23;Accueil général;qr;4\n"
+                                         "2;antony;2022;2022-03-23;pan;papier;3\n")
+    write_csv(tmp_path / "marges.csv", "site;campagne;variable;modalite;effectif\n"
+                                       "antony;2022;service;accueil_general;70\n"
+                                       "antony;2022;service;PAN;25\n"
+                                       "antony;2022;service;cert;5\n"
+                                       "antony;2022;age;jeune;100\n")
+    bundle = load_data_dir(tmp_path, params)
+    margins = bundle.datasets["marges"]
+    assert margins.rows_read == margins.rows_kept + margins.rows_quarantined == 4
+    reasons = margins.quarantine.set_index("ligne")["motif"]
+    assert set(reasons.index) == {4, 5}
+    assert "aucun répondant" in reasons[4] and "variable absente" in reasons[5]
+    assert sorted(margins.frame["modalite"]) == ["accueil_general", "pan"]

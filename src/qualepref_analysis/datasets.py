@@ -201,7 +201,29 @@ def _match_columns(raw: RawTable, spec: DatasetSpec, mapping: dict[str, str], pa
     return names
 
 
+def _strip(values: pd.Series) -> pd.Series:
+    """Trimmed strings, computed once per distinct value."""
+    codes, uniques = pd.factorize(values.astype(str), sort=False)
+    stripped = pd.Index(uniques).str.strip().to_numpy(dtype=object)
+    return pd.Series(stripped[codes] if len(codes) else [], index=values.index, dtype=object)
+
+
 def _parse_column(raw: pd.Series, col: ColumnSpec, *, excel: bool) -> Parsed:
+    """Parse a column once per distinct value (registers repeat dates and codes a lot)."""
+    if col.kind in ("id", "text", "label") or raw.empty:
+        return _parse_values(raw, col, excel=excel)
+    codes, uniques = pd.factorize(raw, sort=False)
+    distinct = pd.Series(uniques, dtype=object)
+    parsed = _parse_values(distinct, col, excel=excel)
+    values = parsed.values.take(codes)
+    values.index = raw.index
+    reasons = pd.Series("", index=distinct.index, dtype=object)
+    reasons.loc[parsed.errors.index] = parsed.errors.to_numpy()
+    per_row = pd.Series(reasons.to_numpy()[codes], index=raw.index)
+    return Parsed(values, per_row[per_row != ""])
+
+
+def _parse_values(raw: pd.Series, col: ColumnSpec, *, excel: bool) -> Parsed:
     kind = col.kind
     if kind == "date":
         return parse_dates(raw, excel=excel)
@@ -291,7 +313,7 @@ def load_dataset(path: str | Path, params: Params, *, name: str | None = None) -
     raw = read_table(path)
     names = _match_columns(raw, spec, params.column_mappings.get(name, {}), path)
     cells = raw.rows.rename(columns=names)
-    cells = cells.apply(lambda s: s.astype(str).str.strip()) if len(cells) else cells.astype(object)
+    cells = pd.DataFrame({c: _strip(cells[c]) for c in cells.columns}, index=cells.index)
     for col in spec.columns:
         if col.name not in cells.columns:
             cells[col.name] = ""
@@ -357,7 +379,40 @@ def load_data_dir(directory: str | Path, params: Params) -> DataBundle:
             bundle.datasets[name] = load_dataset(path, params, name=name)
         except DataFileError as exc:
             bundle.failures[path.name] = exc
+    _check_margins_against_survey(bundle)
     return bundle
+
+
+def _move_to_quarantine(loaded: LoadedDataset, rows: pd.Index, column: str, reason: str) -> None:
+    if len(rows) == 0:
+        return
+    values = loaded.frame.loc[rows, column].astype(str)
+    errors = _error_frame(loaded.path, rows, column, values, reason, False)
+    loaded.quarantine = (pd.concat([loaded.quarantine, errors], ignore_index=True)
+                         .sort_values(["ligne", "colonne"], kind="stable").reset_index(drop=True))
+    loaded.frame = loaded.frame.drop(index=rows)
+
+
+def _check_margins_against_survey(bundle: DataBundle) -> None:
+    """Rules of ``marges`` that need ``enquetes``: the variable is a survey column, the modality one of its values."""
+    margins, survey = bundle.datasets.get("marges"), bundle.datasets.get("enquetes")
+    if margins is None or survey is None or margins.frame.empty:
+        return
+    frame = margins.frame
+    unknown_variable = frame.index[~frame["variable"].isin(survey.frame.columns)]
+    _move_to_quarantine(margins, unknown_variable, "variable",
+                        "variable absente du fichier enquetes ; indiquez le nom d'une de ses colonnes "
+                        "(par exemple service ou demi_journee)")
+    frame = margins.frame
+    observed: set[tuple[str, str, str, str]] = set()
+    for variable in frame["variable"].dropna().unique():
+        pairs = survey.frame[["site", "campagne", variable]].dropna().drop_duplicates()
+        observed.update((s, c, variable, str(v)) for s, c, v in pairs.itertuples(index=False))
+    keys = zip(frame["site"], frame["campagne"], frame["variable"], frame["modalite"])
+    absent = frame.index[[key not in observed for key in keys]]
+    _move_to_quarantine(margins, absent, "modalite",
+                        "aucun répondant de l'enquête de ce site et de cette campagne n'a cette modalité ; "
+                        "vérifiez l'orthographe ou regroupez-la avec une modalité voisine")
 
 
 def latest_date(frame: pd.DataFrame) -> dt.date | None:
