@@ -91,8 +91,7 @@ def parse_dates(raw: pd.Series, *, excel: bool = False) -> Parsed:
     years = values.dt.year
     out_of_range = values.notna() & ((years < _MIN_YEAR) | (years > _MAX_YEAR))
     errors.loc[out_of_range] = f"date hors de la plage plausible ({_MIN_YEAR}-{_MAX_YEAR})"
-    values = values.dt.normalize()
-    values[errors != ""] = pd.NaT
+    values = values.dt.normalize().mask(errors != "")
     return Parsed(values, errors[errors != ""])
 
 
