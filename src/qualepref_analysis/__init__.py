@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import report, volumes
+from . import activity, charts, delays, indicators, narratives, report, survey, volumes
 from .context import SectionContext, open_section
 from .datasets import DataBundle, LoadedDataset, load_data_dir, load_dataset
 from .errors import QualeprefError
@@ -28,6 +28,12 @@ __all__ = [
     "SectionContext",
     "open_section",
     "record_results",
+    "activity",
+    "charts",
+    "delays",
+    "indicators",
+    "narratives",
     "report",
+    "survey",
     "volumes",
 ]

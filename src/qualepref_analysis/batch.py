@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 #: Section notebooks run per site, in review order, with their French titles.
 SECTIONS: dict[str, str] = {
     "01_indicateurs": "Indicateurs Qual-e-Pref",
+    "02_reclamations": "Réclamations et suggestions",
 }
 
 

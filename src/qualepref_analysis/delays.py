@@ -33,6 +33,7 @@ __all__ = [
     "KaplanMeier",
     "kaplan_meier",
     "time_to_answer",
+    "unanswered_figures",
 ]
 
 #: Status of an item at the extraction date.
@@ -254,3 +255,19 @@ def time_to_answer(items: pd.DataFrame, by: list[str] | str | None = None, *, wi
         })
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def unanswered_figures(items: pd.DataFrame) -> dict:
+    """Unanswered items recorded in ``results.json``: counts by status, and Kaplan–Meier estimates."""
+    counts = items["statut"].value_counts().reindex(list(STATUSES), fill_value=0)
+    km = kaplan_meier(items["duree_observee"], items["repondu"])
+    deadline = int(items["delai_max"].mode().iloc[0]) if len(items) else None
+    median = km.median
+    return {
+        "n": int(len(items)),
+        "statuts": {k: int(v) for k, v in counts.items()},
+        "part_sans_reponse": (100 * float((~items["repondu"]).mean())) if len(items) else None,
+        "mediane_km": None if median == float("inf") or not len(items) else median,
+        "delai_reference": deadline,
+        "part_dans_delai_km": (100 * km.answered_within(deadline)) if deadline is not None else None,
+    }

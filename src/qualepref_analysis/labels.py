@@ -42,6 +42,35 @@ LABELS: dict[str, dict[str, str]] = {
     "ressenti": {"positif": "Positif", "neutre": "Neutre", "negatif": "Négatif"},
     "demi_journee": {"matin": "Matin", "apres_midi": "Après-midi"},
     "mode": {"qr": "QR code", "papier": "Formulaire papier"},
+    "pan": {"ants": "ANTS", "emeraude": "E-Meraude"},
+    "demarche": {
+        "permis_conduire": "Permis de conduire",
+        "immatriculation": "Immatriculation",
+        "cni_passeport": "Carte d'identité et passeport",
+        "naturalisation": "Naturalisation",
+    },
+    "service": {
+        "sejour_etrangers": "Séjour des étrangers",
+        "naturalisations": "Naturalisations",
+        "accueil_general": "Accueil général",
+        "pan": "Point d'accueil numérique",
+        "cert": "CERT",
+        "autres": "Autres services",
+        "standard": "Standard",
+    },
+    "statut_delai": {
+        "dans_les_delais": "Réponse dans les délais",
+        "en_retard": "Réponse hors délai",
+        "sans_reponse_hors_delai": "Sans réponse, délai dépassé",
+        "en_attente": "Sans réponse, encore dans le délai",
+    },
+    "evaluation": {
+        "atteint": "✔ Cible atteinte",
+        "non_atteint": "✘ Cible non atteinte",
+        "non_evaluable": "⚠ Non évaluable (effectif trop faible)",
+        "sans_cible": "Sans cible",
+        "sans_donnees": "Pas de données",
+    },
 }
 
 

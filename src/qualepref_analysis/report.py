@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from babel.dates import format_date as _babel_date
@@ -25,6 +26,9 @@ __all__ = [
     "french_table",
     "heading",
     "site_subject",
+    "site_complement",
+    "join_french",
+    "absent_dataset",
     "paragraph",
 ]
 
@@ -44,7 +48,10 @@ def format_number(value: object, decimals: int = 0) -> str:
     if _missing(value):
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(round(float(value), decimals), format=pattern, locale=LOCALE)
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)  # no "-0"
+    return format_decimal(rounded, format=pattern, locale=LOCALE)
 
 
 def format_percent(value: object, decimals: int = 1) -> str:
@@ -143,3 +150,23 @@ def site_subject(site_label: str) -> str:
     if lowered.split(" ", 1)[0].lower() in _FEMININE_KINDS:
         return "la " + lowered
     return f"le site « {label} »"
+
+
+def site_complement(site_label: str) -> str:
+    """``'à la sous-préfecture d'Antony'``; ``'au site « Nanterre »'``."""
+    subject = site_subject(site_label)
+    return "au " + subject[3:] if subject.startswith("le ") else "à " + subject
+
+
+def join_french(items: list[str]) -> str:
+    """``['a', 'b', 'c']`` → ``'a, b et c'``."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " et " + items[-1]
+
+
+def absent_dataset(name: str, what: str) -> str:
+    """One French sentence saying that a data set is absent, as escaped HTML."""
+    return (f'<p class="qp-absent">Le fichier « {html.escape(name)} » est absent du dossier de données : '
+            f"{html.escape(what)} ne peut pas être présenté.</p>")

@@ -7,7 +7,8 @@ import pandas as pd
 from .labels import label
 
 __all__ = ["correspondence_volumes", "volumes_with_previous", "volumes_table", "volumes_narrative",
-           "plot_volumes", "volumes_figures"]
+           "plot_volumes", "volumes_figures", "complaints_of", "monthly_by_channel", "channels_year_over_year",
+           "subject_shares", "status_by_channel", "readable_quantiles", "readable_time_to_answer", "subject_figures"]
 
 _TYPES = ("reclamation", "suggestion", "information")
 _CHANNELS = ("courriel", "courrier", "services_publics_plus", "urne", "formulaire_web")
@@ -118,3 +119,130 @@ def volumes_figures(volumes: pd.DataFrame, previous: pd.DataFrame | None) -> dic
     }
     figures["annee_precedente"] = totals(previous) if previous is not None else None
     return figures
+
+
+COMPLAINT_TYPES = ("reclamation", "suggestion")
+
+
+def complaints_of(items: pd.DataFrame, *, site: str | None = None, year: int | None = None) -> pd.DataFrame:
+    """Complaints and suggestions (``type`` in reclamation, suggestion) of a site and year of receipt."""
+    mask = items["type"].isin(COMPLAINT_TYPES)
+    if site is not None:
+        mask &= items["site"] == site
+    if year is not None:
+        mask &= items["date_reception"].dt.year == year
+    return items[mask]
+
+
+def monthly_by_channel(items: pd.DataFrame, *, year: int) -> pd.DataFrame:
+    """Items received per month of ``year`` (rows) and channel (columns, French labels)."""
+    mine = items[items["date_reception"].dt.year == year]
+    months = pd.period_range(f"{year}-01", f"{year}-12", freq="M", name="mois")
+    table = (mine.assign(mois=mine["date_reception"].dt.to_period("M"))
+             .pivot_table(index="mois", columns="canal", values="date_reception", aggfunc="size", fill_value=0)
+             .reindex(index=months, columns=[c for c in _CHANNELS if c in set(mine["canal"])], fill_value=0))
+    table.columns = [label("canal", c) for c in table.columns]
+    return table.reset_index()
+
+
+def channels_year_over_year(items: pd.DataFrame, *, year: int) -> pd.DataFrame:
+    """Items per channel for ``year − 1`` and ``year``, with the change."""
+    years = items["date_reception"].dt.year
+    counts = (items[years.isin([year - 1, year])].assign(annee=years)
+              .pivot_table(index="canal", columns="annee", values="date_reception", aggfunc="size", fill_value=0)
+              .reindex(columns=[year - 1, year], fill_value=0))
+    counts = counts.reindex([c for c in _CHANNELS if c in counts.index])
+    counts.loc["total"] = counts.sum()
+    out = pd.DataFrame({
+        "Canal": [label("canal", c) if c != "total" else "Total" for c in counts.index],
+        str(year - 1): counts[year - 1].to_numpy(),
+        str(year): counts[year].to_numpy(),
+    })
+    before = out[str(year - 1)].where(out[str(year - 1)] > 0)
+    out["Évolution (%)"] = 100 * (out[str(year)] - out[str(year - 1)]) / before
+    return out
+
+
+def subject_shares(items: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
+    """Subjects of complaints from the manual ``categorie`` label.
+
+    Shares are computed over the labelled complaints; the number left without
+    a label is reported on its own row. A share on fewer than ``min_count``
+    labelled complaints is not computed.
+    """
+    from .schemas import TAXONOMY
+
+    labelled = items["categorie"].dropna() if "categorie" in items.columns else pd.Series(dtype=object)
+    counts = labelled.value_counts().reindex(list(TAXONOMY), fill_value=0)
+    total = int(counts.sum())
+    share = 100 * counts / total if total >= min_count else pd.Series(float("nan"), index=counts.index)
+    out = pd.DataFrame({"Sujet": [label("categorie", c) for c in counts.index], "Nombre": counts.to_numpy(),
+                        "Part des réclamations étiquetées (%)": share.to_numpy()})
+    out = out[out["Nombre"] > 0].sort_values("Nombre", ascending=False)
+    unlabelled = int(len(items) - total)
+    out = pd.concat([out, pd.DataFrame({"Sujet": ["Sans étiquette (à classer)"], "Nombre": [unlabelled],
+                                        "Part des réclamations étiquetées (%)": [float("nan")]})], ignore_index=True)
+    return out
+
+
+def status_by_channel(items: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
+    """Answer status per channel (items with delays computed), with the rate within the deadline.
+
+    The rate is left empty where fewer than ``min_count`` items count in its denominator.
+    """
+    from .delays import STATUSES, STATUS_LABELS
+
+    table = items.pivot_table(index="canal", columns="statut", values="date_reception", aggfunc="size",
+                              fill_value=0, observed=False).reindex(columns=list(STATUSES), fill_value=0)
+    table = table.reindex([c for c in _CHANNELS if c in table.index])
+    table.loc["total"] = table.sum()
+    counted = table["dans_les_delais"] + table["en_retard"] + table["sans_reponse_hors_delai"]
+    out = pd.DataFrame({"Canal": [label("canal", c) if c != "total" else "Total" for c in table.index]})
+    out["Délai (jours ouvrés)"] = [int(items.loc[items["canal"] == c, "delai_max"].iloc[0])
+                                   if c != "total" and (items["canal"] == c).any() else None for c in table.index]
+    for status in STATUSES:
+        out[STATUS_LABELS[status]] = table[status].to_numpy()
+    out["Taux dans les délais (%)"] = (100 * table["dans_les_delais"] / counted.where(counted >= max(min_count, 1))).to_numpy()
+    return out
+
+
+def readable_quantiles(stats: pd.DataFrame) -> pd.DataFrame:
+    """The output of :func:`~qualepref_analysis.delays.delay_quantiles` with French column names."""
+    names = {"canal": "Canal", "n": "Réponses", "moyenne": "Moyenne", "min": "Minimum", "25%": "1er quartile",
+             "50%": "Médiane", "75%": "3e quartile", "90%": "9e décile", "max": "Maximum"}
+    out = stats.rename(columns=names)
+    if "Canal" in out.columns:
+        out["Canal"] = [label("canal", c) for c in out["Canal"]]
+    return out[[c for c in names.values() if c in out.columns and c != "Minimum"]]
+
+
+def readable_time_to_answer(summary: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
+    """The output of :func:`~qualepref_analysis.delays.time_to_answer` with French names.
+
+    Shares on fewer than ``min_count`` items are left empty.
+    """
+    out = summary.copy()
+    small = out["n"] < min_count
+    for column in ("sans_reponse", "part_dans_delai_km"):
+        out.loc[small, column] = float("nan")
+    out["mediane_km"] = out["mediane_km"].where(out["mediane_km"] != float("inf"))
+    names = {"canal": "Canal", "n": "Réclamations", "sans_reponse": "Sans réponse (%)",
+             "delai_moyen_repondus": "Délai moyen des réponses", "mediane_km": "Médiane (Kaplan–Meier)",
+             "delai_reference": "Délai attendu", "part_dans_delai_km": "Répondues dans le délai (Kaplan–Meier, %)"}
+    out = out.rename(columns=names)
+    if "Canal" in out.columns:
+        out["Canal"] = [label("canal", c) for c in out["Canal"]]
+    return out[[c for c in names.values() if c in out.columns]]
+
+
+def subject_figures(items: pd.DataFrame, *, min_count: int) -> dict:
+    """Subjects recorded in ``results.json``: counts per manual label, shares over labelled items."""
+    labelled = items["categorie"].dropna() if "categorie" in items.columns else pd.Series(dtype=object)
+    counts = {str(k): int(v) for k, v in labelled.value_counts().items()}
+    total = int(sum(counts.values()))
+    return {
+        "etiquetees": total,
+        "sans_etiquette": int(len(items) - total),
+        "nombre": counts,
+        "part": ({k: 100 * v / total for k, v in counts.items()} if total >= min_count else None),
+    }

@@ -1,0 +1,136 @@
+"""Figures of the review: French titles and axis labels, a target line where there is one.
+
+Every function returns a matplotlib Figure; the notebooks show it next to the
+table holding the same numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .activity import month_labels
+from .delays import kaplan_meier
+from .labels import label
+
+__all__ = ["plot_monthly_rate", "plot_monthly_counts", "plot_stacked_months", "plot_delay_boxes",
+           "plot_survival", "plot_subjects"]
+
+
+def _figure(title: str):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.set_title(title)
+    return fig, ax
+
+
+def _percent_axis(ax) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f} %"))
+
+
+def plot_monthly_rate(months: pd.Series, rate: pd.Series, *, title: str, ylabel: str, target: float | None = None):
+    """A monthly rate (%) as a line with markers, and the target as a dashed line."""
+    fig, ax = _figure(title)
+    x = np.arange(len(months))
+    ax.plot(x, rate.to_numpy(dtype=float), marker="o", label="Taux mensuel")
+    if target is not None and not pd.isna(target):
+        ax.axhline(target, linestyle="--", color="black", linewidth=1, label=f"Cible ({target:.0f} %)")
+    ax.set_xticks(x, month_labels(months), rotation=45, ha="right")
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel("Mois")
+    _percent_axis(ax)
+    ax.set_ylim(max(0, np.nanmin([*rate.to_numpy(dtype=float), target or 100]) - 10), 101)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_monthly_counts(months: pd.Series, counts: pd.Series, *, title: str, ylabel: str):
+    """Monthly counts as bars."""
+    fig, ax = _figure(title)
+    x = np.arange(len(months))
+    ax.bar(x, counts.to_numpy(dtype=float))
+    ax.set_xticks(x, month_labels(months), rotation=45, ha="right")
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel("Mois")
+    fig.tight_layout()
+    return fig
+
+
+def plot_stacked_months(table: pd.DataFrame, *, title: str, ylabel: str, legend: str):
+    """Monthly counts stacked by the columns of ``table`` (first column = ``mois``)."""
+    fig, ax = _figure(title)
+    months = table["mois"]
+    series = table.drop(columns="mois").fillna(0)
+    x = np.arange(len(months))
+    bottom = np.zeros(len(months))
+    for column in series.columns:
+        ax.bar(x, series[column].to_numpy(dtype=float), bottom=bottom, label=column)
+        bottom += series[column].to_numpy(dtype=float)
+    ax.set_xticks(x, month_labels(months), rotation=45, ha="right")
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel("Mois")
+    if len(series.columns):
+        ax.legend(title=legend, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
+    fig.tight_layout()
+    return fig
+
+
+def plot_delay_boxes(items: pd.DataFrame, *, title: str):
+    """Delay of answered items per channel (box plot), with each channel's deadline marked."""
+    answered = items[items["delai"].notna()]
+    channels = [c for c in answered["canal"].drop_duplicates().sort_values()]
+    fig, ax = _figure(title)
+    data = [answered.loc[answered["canal"] == c, "delai"].to_numpy() for c in channels]
+    if data:
+        ax.boxplot(data, vert=False, tick_labels=[label("canal", c) for c in channels], showfliers=True)
+        for i, channel in enumerate(channels, start=1):
+            deadline = answered.loc[answered["canal"] == channel, "delai_max"].iloc[0]
+            ax.plot([deadline, deadline], [i - 0.4, i + 0.4], color="black", linestyle="--", linewidth=1.2,
+                    label="Délai attendu" if i == 1 else None)
+        ax.legend(loc="lower right")
+    ax.set_xlabel("Délai de réponse (jours ouvrés)")
+    ax.set_ylabel("Canal de réception")
+    fig.tight_layout()
+    return fig
+
+
+def plot_survival(items: pd.DataFrame, *, title: str, deadline: int | None = None, by: str | None = None):
+    """Kaplan–Meier curve of the share of items still unanswered after t working days.
+
+    Unanswered items are censored at the extraction date. The deadline is a dashed vertical line.
+    """
+    fig, ax = _figure(title)
+    groups = items.groupby(by) if by else [("Toutes les demandes", items)]
+    for key, group in groups:
+        km = kaplan_meier(group["duree_observee"], group["repondu"])
+        if km.table.empty:
+            continue
+        t = np.concatenate([[0], km.table["t"].to_numpy()])
+        s = np.concatenate([[1.0], km.table["survie"].to_numpy()])
+        name = label("canal", key) if by == "canal" else str(key)
+        ax.step(t, 100 * s, where="post", label=f"{name} (n = {km.n})")
+    if deadline is not None:
+        ax.axvline(deadline, linestyle="--", color="black", linewidth=1, label=f"Délai attendu ({deadline} j)")
+    ax.set_xlabel("Jours ouvrés depuis la réception")
+    ax.set_ylabel("Demandes encore sans réponse")
+    _percent_axis(ax)
+    ax.set_ylim(0, 101)
+    ax.set_xlim(0, max(30, (deadline or 0) * 3))
+    ax.legend(loc="upper right", fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def plot_subjects(subjects: pd.DataFrame, *, title: str):
+    """Complaints per subject (labelled ones), horizontal bars."""
+    fig, ax = _figure(title)
+    shown = subjects[subjects["Sujet"] != "Sans étiquette (à classer)"].iloc[::-1]
+    ax.barh(shown["Sujet"], shown["Nombre"])
+    ax.set_xlabel("Nombre de réclamations étiquetées")
+    ax.set_ylabel("Sujet")
+    fig.tight_layout()
+    return fig
