@@ -1,0 +1,71 @@
+"""French narrative: figures, agreement, targets and changes, as the minutes write them."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from qualepref_analysis.indicators import compute_indicators
+from qualepref_analysis.narratives import format_change, format_value, group_paragraph, indicator_table
+from qualepref_analysis.params import Params
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+def test_units_and_changes():
+    assert format_value(73.6, "pourcent") == f"73,6{NBSP}%"
+    assert format_value(1375, "nombre") == f"1{NNBSP}375"
+    assert format_value(3.72, "jours_ouvres") == "3,7 jours ouvrés"
+    assert format_value(1.28, "jours_ouvres") == "1,3 jour ouvré"
+    assert format_change(28.6, None, "pourcent") == "en hausse de 28,6 points"
+    assert format_change(-1.5, None, "pourcent") == "en baisse de 1,5 point"
+    assert format_change(-0.4, None, "jours_ouvres") == "en baisse de 0,4 jour"
+    assert format_change(-55, -12.76, "nombre") == f"en baisse de 12,8{NBSP}%"
+    assert format_change(0.01, 0.0, "pourcent") == "stable"
+
+
+def _at_year_end(params):
+    """Registers extracted on 31 December 2022: unanswered items of March are overdue, not pending."""
+    return Params(params.directory, params.prefecture, params.sites, {},
+                  {**params.settings, "date_extraction": pd.Timestamp("2022-12-31").date()})
+
+
+def _register(rows):
+    frame = pd.DataFrame(rows, columns=["id", "site", "type", "canal", "date_reception", "date_reponse"])
+    for column in ("date_reception", "date_reponse"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def test_paragraph_reads_like_the_minutes(params):
+    rows = []
+    # 2021: 20 complaints at the préfecture, 9 answered next day (45 %), 11 answered 20 days later.
+    rows += [(f"p21-{i}", "prefecture", "reclamation", "courriel", "2021-03-01",
+              "2021-03-02" if i < 9 else "2021-03-29") for i in range(20)]
+    # 2022: 25 complaints, 19 answered next day (76 %), 6 never answered.
+    rows += [(f"p22-{i}", "prefecture", "reclamation", "courriel", "2022-03-01",
+              "2022-03-02" if i < 19 else None) for i in range(25)]
+    rows += [("a1", "antony", "reclamation", "courriel", "2022-03-01", "2022-03-02")]
+    catalogue = compute_indicators({"correspondances": _register(rows)}, _at_year_end(params))
+    labels = {code: site.libelle for code, site in params.sites.items()}
+    text = group_paragraph(catalogue, group="reclamations", site="prefecture", year=2022, site_labels=labels,
+                           threshold=10)
+    assert "Le nombre de réclamations et suggestions reçues s'établit à 25 en 2022." in text
+    assert f"Il est en hausse de 25,0{NBSP}% par rapport à 2021 (20)." in text
+    assert (f"Le taux de réponse aux réclamations et suggestions dans les délais s'établit à 76,0{NBSP}% en 2022 "
+            f"(19 sur 25), au-dessus de la cible de 75{NBSP}%.") in text
+    assert f"Il est en hausse de 31,0 points par rapport à 2021 (45,0{NBSP}%)." in text
+    assert "1 sur 1 à la sous-préfecture d'Antony" in text  # small cell: counts, never a percentage
+    assert "6 sur 25" in text and "n'en avaient reçu aucune" in text
+    antony = group_paragraph(catalogue, group="reclamations", site="antony", year=2022, site_labels=labels, threshold=10)
+    assert "n'est pas publié pour 2022 : 1 sur 1 seulement, en dessous du seuil de 10." in antony
+    assert "%" not in antony.split("À titre de comparaison")[0]
+
+
+def test_indicator_table_uses_words_and_symbols(params):
+    rows = [(f"p{i}", "prefecture", "reclamation", "courriel", "2022-03-01", "2022-03-02" if i < 5 else None)
+            for i in range(20)]
+    catalogue = compute_indicators({"correspondances": _register(rows)}, _at_year_end(params))
+    table = indicator_table(catalogue, site="prefecture", year=2022)
+    rate = table[table["Indicateur"].str.startswith("Taux de réponse")].iloc[0]
+    assert rate["2022"] == f"25,0{NBSP}%" and rate["Cible"] == f"≥ 75{NBSP}%"
+    assert rate["Évaluation"] == "✘ Cible non atteinte"
