@@ -48,15 +48,24 @@ def holiday_dates(calendar: str, years: Iterable[int]) -> np.ndarray:
 
 
 def _as_days(values: object) -> np.ndarray:
+    if isinstance(values, np.ndarray) and np.issubdtype(values.dtype, np.datetime64):
+        return values.astype("datetime64[D]")
+    if isinstance(values, pd.Series) and pd.api.types.is_datetime64_any_dtype(values):
+        return values.to_numpy().astype("datetime64[D]")
     return np.asarray(pd.to_datetime(values)).astype("datetime64[D]")
 
 
 def _years_spanned(*arrays: np.ndarray) -> range:
-    valid = np.concatenate([a[~np.isnat(a)] for a in arrays])
-    if valid.size == 0:
+    lows, highs = [], []
+    for array in arrays:
+        if array.size and not np.isnat(array).all():
+            lows.append(np.nanmin(array))
+            highs.append(np.nanmax(array))
+    if not lows:
         return range(2000, 2001)
-    years = valid.astype("datetime64[Y]").astype(int) + 1970
-    return range(int(years.min()), int(years.max()) + 2)  # +1 year: deadlines run past 31 December
+    first = int(min(lows).astype("datetime64[Y]").astype(int)) + 1970
+    last = int(max(highs).astype("datetime64[Y]").astype(int)) + 1970
+    return range(first, last + 2)  # +1 year: deadlines run past 31 December
 
 
 def working_days_between(start: object, end: object, *, calendar: str = "metropole") -> np.ndarray:

@@ -87,32 +87,29 @@ def item_delays(frame: pd.DataFrame, *, start: str, end: str, deadline_days: pd.
                          else np.asarray(deadline_days), index=index).astype("int64")
     calendar = pd.Series(calendars, index=index) if isinstance(calendars, str) else pd.Series(
         np.asarray(calendars), index=index)
-    delay = np.full(len(index), np.nan)
     observed = np.full(len(index), np.nan)
     due = np.full(len(index), np.datetime64("NaT"), dtype="datetime64[D]")
     extraction_days = np.datetime64(pd.Timestamp(extraction).date(), "D")
     starts = frame[start].to_numpy(dtype="datetime64[D]")
     ends = frame[end].to_numpy(dtype="datetime64[D]")
-    for name in pd.unique(calendar.to_numpy()):
-        rows = np.flatnonzero(calendar.to_numpy() == name)
-        s, e = starts[rows], ends[rows]
-        delay[rows] = working_days_between(s, e, calendar=name)
-        censor = np.where(np.isnat(e), extraction_days, e)
-        observed[rows] = working_days_between(s, censor, calendar=name)
-        due[rows] = add_working_days(s, deadline.to_numpy()[rows], calendar=name)
-    answered = ~np.isnan(delay)
-    status = np.where(
-        answered,
-        np.where(delay <= deadline.to_numpy(), "dans_les_delais", "en_retard"),
-        np.where(due <= extraction_days, "sans_reponse_hors_delai", "en_attente"),
-    )
+    answered = ~np.isnat(ends)
+    stops = np.where(answered, ends, extraction_days)  # unanswered items are censored at the extraction date
+    calendar_codes, calendar_names = pd.factorize(calendar)
+    for code, name in enumerate(calendar_names):
+        rows = slice(None) if len(calendar_names) == 1 else np.flatnonzero(calendar_codes == code)
+        observed[rows] = working_days_between(starts[rows], stops[rows], calendar=name)
+        due[rows] = add_working_days(starts[rows], deadline.to_numpy()[rows], calendar=name)
+    delay = np.where(answered, observed, np.nan)
+    # Status codes index STATUSES: 0 in time, 1 late, 2 overdue without answer, 3 pending.
+    codes = np.where(answered, np.where(delay <= deadline.to_numpy(), 0, 1),
+                     np.where(due <= extraction_days, 2, 3)).astype(np.int8)
     return pd.DataFrame({
         "delai": delay,
         "delai_max": deadline.to_numpy(),
         "date_echeance": due.astype("datetime64[ns]"),
         "duree_observee": np.clip(observed, 0, None),
         "repondu": answered,
-        "statut": pd.Categorical(status, categories=STATUSES),
+        "statut": pd.Categorical.from_codes(codes, categories=list(STATUSES)),
     }, index=index)
 
 

@@ -11,7 +11,7 @@ come from ``params/default.yaml``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 import numpy as np
@@ -20,7 +20,7 @@ import pandas as pd
 from .datasets import DataBundle
 from .delays import correspondence_delays, extraction_date_of, item_delays
 from .params import Params
-from .survey import WeightingError, poststratify, weighted_share
+from .survey import poststratified_shares
 
 __all__ = [
     "Indicator",
@@ -58,6 +58,15 @@ class IndicatorInputs:
     chatbot: pd.DataFrame | None = None
     enquetes: pd.DataFrame | None = None
     marges: pd.DataFrame | None = None
+    _subsets: dict = field(default_factory=dict, repr=False)
+
+    def subset(self, name: str, select: Callable[[pd.DataFrame], pd.Series]) -> pd.DataFrame | None:
+        """Rows of ``correspondances`` selected once and reused by every indicator of a group."""
+        if self.correspondances is None:
+            return None
+        if name not in self._subsets:
+            self._subsets[name] = self.correspondances[select(self.correspondances)]
+        return self._subsets[name]
 
 
 @dataclass(frozen=True)
@@ -96,15 +105,12 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _complaints(inputs: IndicatorInputs) -> pd.DataFrame | None:
-    items = inputs.correspondances
-    return None if items is None else items[items["type"].isin(["reclamation", "suggestion"])]
+    return inputs.subset("complaints", lambda items: items["type"].isin(["reclamation", "suggestion"]))
 
 
 def _email_information(inputs: IndicatorInputs) -> pd.DataFrame | None:
-    items = inputs.correspondances
-    if items is None:
-        return None
-    return items[(items["type"] == "information") & (items["canal"] == "courriel")]
+    return inputs.subset("email_information",
+                         lambda items: (items["type"] == "information") & (items["canal"] == "courriel"))
 
 
 def _count(items: pd.DataFrame | None, year_column: str = "annee") -> pd.DataFrame:
@@ -142,7 +148,7 @@ def _mean_delay(items: pd.DataFrame | None) -> pd.DataFrame:
     grouped = answered.groupby(["site", "annee"], observed=True)["delai"].agg(["sum", "size"]).reset_index()
     grouped = grouped.rename(columns={"sum": "numerateur", "size": "denominateur"})
     grouped["valeur"] = grouped["numerateur"] / grouped["denominateur"]
-    pending = items.groupby(["site", "annee"], observed=True)["statut"].apply(lambda s: int((s == "en_attente").sum()))
+    pending = (items["statut"] == "en_attente").groupby([items["site"], items["annee"]], observed=True).sum()
     grouped = grouped.merge(pending.rename("en_attente").reset_index(), on=["site", "annee"], how="left")
     return _finish(grouped)
 
@@ -246,34 +252,20 @@ def _chatbot(inputs: IndicatorInputs) -> pd.DataFrame:
 
 def campaign_year(responses: pd.DataFrame) -> pd.Series:
     """Year of each campaign (site × campagne): the year of its median response date."""
-    return responses.groupby(["site", "campagne"], observed=True)["date"].agg(
-        lambda d: int(d.dropna().sort_values().iloc[len(d.dropna()) // 2].year) if d.notna().any() else np.nan)
+    return responses.groupby(["site", "campagne"], observed=True)["date"].median().dt.year
 
 
 def _satisfaction(inputs: IndicatorInputs) -> pd.DataFrame:
-    survey, margins = inputs.enquetes, inputs.marges
+    survey = inputs.enquetes
     if survey is None or survey.empty or "q_global" not in survey.columns:
         return _empty()
     satisfied = tuple(int(v) for v in inputs.params.settings["reponses_satisfaites"])
-    years = campaign_year(survey)
-    rows = []
-    for (site, campaign), responses in survey.groupby(["site", "campagne"], observed=True):
-        answers = responses["q_global"].astype("float")
-        weights = None
-        if margins is not None:
-            mine = margins[(margins["site"] == site) & (margins["campagne"] == campaign)]
-            try:
-                weights = poststratify(responses, mine, by="service").values
-            except WeightingError:
-                weights = None
-        answered = answers.notna()
-        rows.append({
-            "site": site, "annee": years.loc[(site, campaign)], "detail": "" if weights is not None else "non_pondere",
-            "valeur": weighted_share(answers, weights, satisfied),
-            "numerateur": int(answers[answered].isin(satisfied).sum()),
-            "denominateur": int(answered.sum()), "en_attente": 0,
-        })
-    out = pd.DataFrame(rows).dropna(subset=["annee"])
+    shares = poststratified_shares(survey, inputs.marges, "q_global", by="service", satisfied=satisfied)
+    years = campaign_year(survey).rename("annee").reset_index()
+    out = shares.merge(years, on=["site", "campagne"], how="left").dropna(subset=["annee"])
+    out = out.rename(columns={"part": "valeur", "satisfaits": "numerateur", "repondants": "denominateur"})
+    out["detail"] = np.where(out["pondere"], "", "non_pondere")
+    out["en_attente"] = 0
     # One campaign per site and year is expected; keep the latest if several.
     return _finish(out.drop_duplicates(subset=["site", "annee"], keep="last"))
 
@@ -323,7 +315,8 @@ def prepare_inputs(data: DataBundle | Mapping[str, pd.DataFrame], params: Params
     """Validated frames with delays and statuses computed once."""
     frames = _frames(data)
     inputs = IndicatorInputs(params=params, **{k: v for k, v in frames.items()
-                                               if k in IndicatorInputs.__dataclass_fields__ and k != "params"})
+                                               if k in IndicatorInputs.__dataclass_fields__
+                                               and not k.startswith("_") and k != "params"})
     if inputs.correspondances is not None:
         inputs.correspondances = correspondence_delays(inputs.correspondances, params)
     if inputs.site_internet is not None and not inputs.site_internet.empty:

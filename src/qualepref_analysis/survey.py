@@ -14,7 +14,7 @@ import pandas as pd
 
 from .errors import QualeprefError
 
-__all__ = ["Weights", "WeightingError", "poststratify", "weighted_share"]
+__all__ = ["Weights", "WeightingError", "poststratify", "weighted_share", "poststratified_shares"]
 
 
 class WeightingError(QualeprefError, ValueError):
@@ -90,3 +90,52 @@ def weighted_share(answers: pd.Series, weights: pd.Series | None, satisfied: tup
     if total <= 0:
         return float("nan")
     return float(100 * w[answered & answers.isin(satisfied)].sum() / total)
+
+
+def poststratified_shares(responses: pd.DataFrame, margins: pd.DataFrame | None, question: str, *,
+                          by: str = "service", groups: tuple[str, ...] = ("site", "campagne"),
+                          satisfied: tuple[int, ...] = (3, 4)) -> pd.DataFrame:
+    """Post-stratified share of satisfied answers for every site × campaign at once.
+
+    Vectorised equivalent of :func:`poststratify` + :func:`weighted_share` per group. A group
+    whose margins cannot weight its respondents (no margin for ``by``, a stratum without margin
+    or a margin without respondent) is left unweighted and flagged ``pondere = False``.
+
+    Returns
+    -------
+    DataFrame
+        One row per group: the ``groups`` columns, ``part`` (0-100), ``repondants``,
+        ``satisfaits`` (unweighted counts), ``pondere``.
+    """
+    keys = list(groups)
+    data = responses[[*keys, by, question]].copy()
+    data["_stratum"] = data[by].astype(object)
+    counts = data.groupby([*keys, "_stratum"], observed=True, dropna=False).size().rename("n_h")
+    if margins is not None and not margins.empty:
+        mine = margins[margins["variable"] == by]
+        population = mine.groupby([*keys, "modalite"], observed=True)["effectif"].sum().rename("N_h")
+        population.index = population.index.set_names([*keys, "_stratum"])
+    else:
+        population = pd.Series(dtype=float, name="N_h",
+                               index=pd.MultiIndex.from_tuples([], names=[*keys, "_stratum"]))
+    strata = pd.concat([counts, population], axis=1, join="outer")
+    respondents_groups = counts.index.droplevel("_stratum").unique()
+    invalid = strata[strata["n_h"].isna() | strata["N_h"].isna()].index.droplevel("_stratum").unique()
+    without_margin = respondents_groups.difference(population.index.droplevel("_stratum").unique())
+    invalid = invalid.union(without_margin)
+    strata["w"] = strata["N_h"] / strata["n_h"]
+    data = data.join(strata["w"], on=[*keys, "_stratum"])
+    group_index = pd.MultiIndex.from_frame(data[keys])
+    unweighted = group_index.isin(invalid) | data["_stratum"].isna().to_numpy()
+    data.loc[unweighted, "w"] = 1.0
+    answered = data[question].notna()
+    happy = answered & data[question].isin(satisfied)
+    data["_w_answered"] = data["w"].where(answered, 0.0)
+    data["_w_happy"] = data["w"].where(happy, 0.0)
+    data["_answered"], data["_happy"], data["_unweighted"] = answered, happy, unweighted
+    out = data.groupby(keys, observed=True).agg(
+        w_answered=("_w_answered", "sum"), w_happy=("_w_happy", "sum"), repondants=("_answered", "sum"),
+        satisfaits=("_happy", "sum"), non_pondere=("_unweighted", "any")).reset_index()
+    out["part"] = 100 * out["w_happy"] / out["w_answered"].where(out["w_answered"] > 0)
+    out["pondere"] = ~out["non_pondere"]
+    return out[[*keys, "part", "repondants", "satisfaits", "pondere"]]
