@@ -25,6 +25,12 @@ def _figure(title: str):
     return fig, ax
 
 
+def _integer_axis(axis) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _percent_axis(ax) -> None:
     from matplotlib.ticker import FuncFormatter
 
@@ -53,6 +59,7 @@ def plot_monthly_counts(months: pd.Series, counts: pd.Series, *, title: str, yla
     fig, ax = _figure(title)
     x = np.arange(len(months))
     ax.bar(x, counts.to_numpy(dtype=float))
+    _integer_axis(ax.yaxis)
     ax.set_xticks(x, month_labels(months), rotation=45, ha="right")
     ax.set_ylabel(ylabel)
     ax.set_xlabel("Mois")
@@ -70,6 +77,7 @@ def plot_stacked_months(table: pd.DataFrame, *, title: str, ylabel: str, legend:
     for column in series.columns:
         ax.bar(x, series[column].to_numpy(dtype=float), bottom=bottom, label=column)
         bottom += series[column].to_numpy(dtype=float)
+    _integer_axis(ax.yaxis)
     ax.set_xticks(x, month_labels(months), rotation=45, ha="right")
     ax.set_ylabel(ylabel)
     ax.set_xlabel("Mois")
@@ -98,10 +106,10 @@ def plot_delay_boxes(items: pd.DataFrame, *, title: str):
     return fig
 
 
-def plot_survival(items: pd.DataFrame, *, title: str, deadline: int | None = None, by: str | None = None):
+def plot_survival(items: pd.DataFrame, *, title: str, deadlines: list[int] | None = None, by: str | None = None):
     """Kaplan–Meier curve of the share of items still unanswered after t working days.
 
-    Unanswered items are censored at the extraction date. The deadline is a dashed vertical line.
+    Unanswered items are censored at the extraction date. Each deadline is a dashed vertical line.
     """
     fig, ax = _figure(title)
     groups = items.groupby(by) if by else [("Toutes les demandes", items)]
@@ -113,13 +121,15 @@ def plot_survival(items: pd.DataFrame, *, title: str, deadline: int | None = Non
         s = np.concatenate([[1.0], km.table["survie"].to_numpy()])
         name = label("canal", key) if by == "canal" else str(key)
         ax.step(t, 100 * s, where="post", label=f"{name} (n = {km.n})")
-    if deadline is not None:
-        ax.axvline(deadline, linestyle="--", color="black", linewidth=1, label=f"Délai attendu ({deadline} j)")
+    deadlines = sorted({int(d) for d in (deadlines or [])})
+    for style, deadline in zip(("--", ":", "-."), deadlines):
+        ax.axvline(deadline, linestyle=style, color="black", linewidth=1,
+                   label=f"Délai attendu : {deadline} jours ouvrés")
     ax.set_xlabel("Jours ouvrés depuis la réception")
     ax.set_ylabel("Demandes encore sans réponse")
     _percent_axis(ax)
     ax.set_ylim(0, 101)
-    ax.set_xlim(0, max(30, (deadline or 0) * 3))
+    ax.set_xlim(0, max([30, *[3 * d for d in deadlines]]))
     ax.legend(loc="upper right", fontsize="small")
     fig.tight_layout()
     return fig
@@ -130,6 +140,7 @@ def plot_subjects(subjects: pd.DataFrame, *, title: str):
     fig, ax = _figure(title)
     shown = subjects[subjects["Sujet"] != "Sans étiquette (à classer)"].iloc[::-1]
     ax.barh(shown["Sujet"], shown["Nombre"])
+    _integer_axis(ax.xaxis)
     ax.set_xlabel("Nombre de réclamations étiquetées")
     ax.set_ylabel("Sujet")
     fig.tight_layout()

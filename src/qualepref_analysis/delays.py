@@ -254,17 +254,21 @@ def time_to_answer(items: pd.DataFrame, by: list[str] | str | None = None, *, wi
     return pd.DataFrame(rows)
 
 
-def unanswered_figures(items: pd.DataFrame) -> dict:
-    """Unanswered items recorded in ``results.json``: counts by status, and Kaplan–Meier estimates."""
+def unanswered_figures(items: pd.DataFrame, *, min_count: int) -> dict:
+    """Unanswered items recorded in ``results.json``: counts by status, and Kaplan–Meier estimates.
+
+    Shares and the median are ``None`` on fewer than ``min_count`` items (small cells).
+    """
     counts = items["statut"].value_counts().reindex(list(STATUSES), fill_value=0)
     km = kaplan_meier(items["duree_observee"], items["repondu"])
     deadline = int(items["delai_max"].mode().iloc[0]) if len(items) else None
+    enough = len(items) >= max(min_count, 1)
     median = km.median
     return {
         "n": int(len(items)),
         "statuts": {k: int(v) for k, v in counts.items()},
-        "part_sans_reponse": (100 * float((~items["repondu"]).mean())) if len(items) else None,
-        "mediane_km": None if median == float("inf") or not len(items) else median,
+        "part_sans_reponse": (100 * float((~items["repondu"]).mean())) if enough else None,
+        "mediane_km": None if median == float("inf") or not enough else median,
         "delai_reference": deadline,
-        "part_dans_delai_km": (100 * km.answered_within(deadline)) if deadline is not None else None,
+        "part_dans_delai_km": (100 * km.answered_within(deadline)) if enough and deadline is not None else None,
     }

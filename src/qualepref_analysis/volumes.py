@@ -96,6 +96,9 @@ def plot_volumes(volumes: pd.DataFrame, *, title: str):
     table.columns = [label("type", t) for t in table.columns]
     fig, ax = plt.subplots()
     table.iloc[::-1].plot.barh(stacked=True, ax=ax, width=0.7)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title)
     ax.set_xlabel("Nombre de demandes reçues")
     ax.set_ylabel("Canal de réception")
