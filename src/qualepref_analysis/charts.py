@@ -135,13 +135,16 @@ def plot_survival(items: pd.DataFrame, *, title: str, deadlines: list[int] | Non
     return fig
 
 
-def plot_subjects(subjects: pd.DataFrame, *, title: str):
-    """Complaints per subject (labelled ones), horizontal bars."""
+def plot_subjects(table: pd.DataFrame, *, title: str):
+    """Complaints per subject, labelled by hand and predicted (stacked horizontal bars)."""
     fig, ax = _figure(title)
-    shown = subjects[subjects["Sujet"] != "Sans étiquette (à classer)"].iloc[::-1]
-    ax.barh(shown["Sujet"], shown["Nombre"])
+    shown = table.iloc[::-1]
+    ax.barh(shown["Sujet"], shown["Étiquetées à la main"], label="Étiquetées à la main")
+    ax.barh(shown["Sujet"], shown["Prédites"], left=shown["Étiquetées à la main"], label="Classées automatiquement",
+            hatch="//", alpha=0.8)
     _integer_axis(ax.xaxis)
-    ax.set_xlabel("Nombre de réclamations étiquetées")
+    ax.set_xlabel("Nombre de réclamations")
     ax.set_ylabel("Sujet")
+    ax.legend(loc="lower right")
     fig.tight_layout()
     return fig

@@ -8,7 +8,7 @@ from .labels import label
 
 __all__ = ["correspondence_volumes", "volumes_with_previous", "volumes_table", "volumes_narrative",
            "plot_volumes", "volumes_figures", "complaints_of", "monthly_by_channel", "channels_year_over_year",
-           "subject_shares", "status_by_channel", "readable_quantiles", "readable_time_to_answer", "subject_figures"]
+           "status_by_channel", "readable_quantiles", "readable_time_to_answer"]
 
 _TYPES = ("reclamation", "suggestion", "information")
 _CHANNELS = ("courriel", "courrier", "services_publics_plus", "urne", "formulaire_web")
@@ -166,28 +166,6 @@ def channels_year_over_year(items: pd.DataFrame, *, year: int) -> pd.DataFrame:
     return out
 
 
-def subject_shares(items: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
-    """Subjects of complaints from the manual ``categorie`` label.
-
-    Shares are computed over the labelled complaints; the number left without
-    a label is reported on its own row. A share on fewer than ``min_count``
-    labelled complaints is not computed.
-    """
-    from .schemas import TAXONOMY
-
-    labelled = items["categorie"].dropna() if "categorie" in items.columns else pd.Series(dtype=object)
-    counts = labelled.value_counts().reindex(list(TAXONOMY), fill_value=0)
-    total = int(counts.sum())
-    share = 100 * counts / total if total >= min_count else pd.Series(float("nan"), index=counts.index)
-    out = pd.DataFrame({"Sujet": [label("categorie", c) for c in counts.index], "Nombre": counts.to_numpy(),
-                        "Part des réclamations étiquetées (%)": share.to_numpy()})
-    out = out[out["Nombre"] > 0].sort_values("Nombre", ascending=False)
-    unlabelled = int(len(items) - total)
-    out = pd.concat([out, pd.DataFrame({"Sujet": ["Sans étiquette (à classer)"], "Nombre": [unlabelled],
-                                        "Part des réclamations étiquetées (%)": [float("nan")]})], ignore_index=True)
-    return out
-
-
 def status_by_channel(items: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
     """Answer status per channel (items with delays computed), with the rate within the deadline.
 
@@ -237,15 +215,3 @@ def readable_time_to_answer(summary: pd.DataFrame, *, min_count: int) -> pd.Data
         out["Canal"] = [label("canal", c) for c in out["Canal"]]
     return out[[c for c in names.values() if c in out.columns]]
 
-
-def subject_figures(items: pd.DataFrame, *, min_count: int) -> dict:
-    """Subjects recorded in ``results.json``: counts per manual label, shares over labelled items."""
-    labelled = items["categorie"].dropna() if "categorie" in items.columns else pd.Series(dtype=object)
-    counts = {str(k): int(v) for k, v in labelled.value_counts().items()}
-    total = int(sum(counts.values()))
-    return {
-        "etiquetees": total,
-        "sans_etiquette": int(len(items) - total),
-        "nombre": counts,
-        "part": ({k: 100 * v / total for k, v in counts.items()} if total >= min_count else None),
-    }

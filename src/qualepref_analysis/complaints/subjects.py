@@ -1,0 +1,152 @@
+"""Subjects of the complaints of a site: manual labels where present, predictions elsewhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..labels import label
+from ..schemas import TAXONOMY
+from .categoriser import DEFAULTS, ComplaintCategoriser
+from .evaluation import EvaluationReport
+from .lexicon import Lexicon
+
+__all__ = ["lexicon_path", "subjects_narrative", "evaluation_narrative", "categoriser_settings", "train_categoriser", "assign_subjects", "subject_table", "subject_figures",
+           "evaluation_tables"]
+
+
+def lexicon_path(params_dir: Path) -> Path:
+    """``categories.yaml`` of the parameter folder, else the project's default lexicon."""
+    own = Path(params_dir) / "categories.yaml"
+    if own.is_file():
+        return own
+    from ..context import default_params_dir
+
+    return default_params_dir() / "categories.yaml"
+
+
+def subjects_narrative(subjects: pd.DataFrame, *, min_count: int) -> str:
+    """French sentences on how the subjects were obtained and the two main subjects."""
+    from ..report import format_number, format_percent, plural
+
+    n = len(subjects)
+    if n == 0:
+        return "Aucune réclamation ni suggestion sur la période."
+    manual = int((subjects["source"] == "manuel").sum())
+    predicted = n - manual
+    review = int(subjects["a_verifier"].sum())
+    text = (f"Sur {plural(n, 'réclamation ou suggestion', 'réclamations et suggestions')}, "
+            f"{format_number(manual)} {'a' if manual < 2 else 'ont'} été étiquetée{'s' if manual >= 2 else ''} "
+            f"à la main et {format_number(predicted)} classée{'s' if predicted >= 2 else ''} automatiquement, "
+            f"dont {format_number(review)} à vérifier par un agent.")
+    if n >= min_count:
+        top = subjects["sujet"].value_counts().head(2)
+        parts = [f"« {label('categorie', k)} » ({format_percent(100 * v / n)})" for k, v in top.items()]
+        text += " Les principaux sujets sont " + " et ".join(parts) + "."
+    return text
+
+
+def evaluation_narrative(report: EvaluationReport) -> str:
+    """How far to trust the automatic classification, in one French paragraph."""
+    from ..report import format_number, format_percent
+
+    if report.n == 0:
+        return "Aucune réclamation n'est étiquetée à la main : la classification repose sur le seul lexique."
+    return (f"Pour mesurer la fiabilité de la classification automatique, les {format_number(report.n)} réclamations "
+            f"étiquetées à la main ont été classées sans leur étiquette (validation croisée en {report.folds} plis) : "
+            f"{format_percent(100 * report.accuracy)} sont classées comme l'agent l'avait fait "
+            f"(F1 macro : {format_percent(100 * report.macro_f1)}). Les catégories peu représentées sont les moins fiables.")
+
+
+def categoriser_settings(settings: dict) -> dict:
+    """The ``categorisation`` block of ``default.yaml`` over the defaults."""
+    return {**DEFAULTS, **(settings.get("categorisation") or {})}
+
+
+def train_categoriser(register: pd.DataFrame, lexicon: Lexicon, settings: dict | None = None) -> ComplaintCategoriser:
+    """A categoriser trained on every complaint of the register whose ``categorie`` was filled by hand."""
+    labelled = register[register["categorie"].notna() & register["texte"].notna()] if "texte" in register else register.iloc[:0]
+    model = ComplaintCategoriser(lexicon, settings)
+    return model.fit(labelled["texte"].tolist(), labelled["categorie"].tolist()) if len(labelled) else model
+
+
+def assign_subjects(items: pd.DataFrame, model: ComplaintCategoriser) -> pd.DataFrame:
+    """Subject of each complaint: the manual label, else the model's prediction.
+
+    Returns
+    -------
+    DataFrame
+        Same index as ``items``; ``sujet``, ``source`` (``manuel`` / ``predit``),
+        ``confiance`` (1 for manual labels), ``a_verifier`` (False for manual labels).
+        No text is returned.
+    """
+    manual = items["categorie"].notna() if "categorie" in items.columns else pd.Series(False, index=items.index)
+    out = pd.DataFrame({"sujet": items.get("categorie"), "source": np.where(manual, "manuel", "predit"),
+                        "confiance": 1.0, "a_verifier": False}, index=items.index)
+    todo = items.index[~manual]
+    if len(todo):
+        texts = items.loc[todo, "texte"].tolist() if "texte" in items.columns else [""] * len(todo)
+        predicted = model.predict(texts).frame
+        out.loc[todo, "sujet"] = predicted["categorie_predite"].to_numpy()
+        out.loc[todo, "confiance"] = predicted["confiance"].to_numpy()
+        out.loc[todo, "a_verifier"] = predicted["a_verifier"].to_numpy()
+    return out
+
+
+def subject_table(subjects: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
+    """Per subject: labelled by hand, predicted (of which to review), total and share.
+
+    Shares are over all complaints, manual and predicted; they are left empty
+    when there are fewer than ``min_count`` complaints.
+    """
+    counts = pd.crosstab(subjects["sujet"], subjects["source"]).reindex(index=list(TAXONOMY), columns=["manuel", "predit"],
+                                                                       fill_value=0)
+    review = subjects[subjects["a_verifier"]].groupby("sujet").size().reindex(list(TAXONOMY), fill_value=0)
+    total = counts.sum(axis=1)
+    out = pd.DataFrame({
+        "Sujet": [label("categorie", c) for c in counts.index],
+        "Étiquetées à la main": counts["manuel"].to_numpy(),
+        "Prédites": counts["predit"].to_numpy(),
+        "dont à vérifier": review.to_numpy(),
+        "Total": total.to_numpy(),
+    })
+    n = int(total.sum())
+    out["Part (%)"] = 100 * out["Total"] / n if n >= min_count else np.nan
+    out = out[out["Total"] > 0].sort_values("Total", ascending=False)
+    return out.reset_index(drop=True)
+
+
+def subject_figures(subjects: pd.DataFrame, *, min_count: int, evaluation: EvaluationReport | None = None) -> dict:
+    """The subjects recorded in ``results.json`` (no text)."""
+    n = len(subjects)
+    counts = subjects["sujet"].value_counts()
+    figures = {
+        "n": int(n),
+        "etiquetees": int((subjects["source"] == "manuel").sum()),
+        "predites": int((subjects["source"] == "predit").sum()),
+        "a_verifier": int(subjects["a_verifier"].sum()),
+        "nombre": {str(k): int(v) for k, v in counts.items()},
+        "part": ({str(k): 100 * v / n for k, v in counts.items()} if n >= min_count else None),
+    }
+    if evaluation is not None:
+        figures["evaluation"] = {"n": evaluation.n, "plis": evaluation.folds, "exactitude": evaluation.accuracy,
+                                 "f1_macro": evaluation.macro_f1}
+    return figures
+
+
+def evaluation_tables(report: EvaluationReport) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-category precision/recall and the confusion matrix with French labels (percentages 0-100)."""
+    per_class = report.per_class.copy()
+    per_class.index = [label("categorie", c) for c in per_class.index]
+    per_class = per_class.rename(columns={"precision": "Précision (%)", "rappel": "Rappel (%)", "f1": "F1 (%)",
+                                          "effectif": "Réclamations étiquetées"})
+    for column in ("Précision (%)", "Rappel (%)", "F1 (%)"):
+        per_class[column] = 100 * per_class[column]
+    per_class = per_class.rename_axis("Sujet").reset_index()
+    present = [c for c in report.confusion.index if report.confusion.loc[c].sum() or report.confusion[c].sum()]
+    confusion = report.confusion.loc[present, present].copy()
+    confusion.index = [f"Vrai : {label('categorie', c)}" for c in confusion.index]
+    confusion.columns = [label("categorie", c) for c in confusion.columns]
+    return per_class, confusion.rename_axis("Étiquette \\ prédiction").reset_index()
