@@ -94,3 +94,32 @@ def test_review_end_to_end_on_one_site(tmp_path):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="antony/01_indicateurs.html"' in index
     assert (out / "quarantine.csv").exists()
+
+
+def test_categorise_command(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text('id;Texte;service\n1;Impossible de prendre rendez-vous, aucun créneau;etr\n2;;x\n'
+                      '3;"=HYPERLINK(""http://x"")";y\n', encoding="cp1252")
+    out = tmp_path / "out.csv"
+    result = qualepref("categorise", str(source), "--out", str(out), "--train", str(DEMO_DIR / "correspondances.csv"))
+    assert result.returncode == 0, result.stderr
+    import pandas as pd
+
+    written = pd.read_csv(out, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert list(written.columns) == ["id", "Texte", "service", "categorie_predite", "confiance", "a_verifier", "termes"]
+    assert written.loc[0, "categorie_predite"] == "prise_rdv" and written.loc[0, "a_verifier"] == "non"
+    assert (written.loc[1, "categorie_predite"], written.loc[1, "confiance"], written.loc[1, "a_verifier"]) == ("autre", "0,000", "oui")
+    assert written.loc[2, "Texte"].startswith("'=")
+
+
+def test_categorise_bad_files(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("id;txt\n1;a\n", encoding="utf-8")
+    result = qualepref("categorise", str(source), "--out", str(tmp_path / "o.csv"))
+    assert result.returncode == 2 and "texte" in result.stderr and "Traceback" not in result.stderr
+    train = tmp_path / "train.csv"
+    train.write_text("texte;categorie\nbonjour;plainte\n", encoding="utf-8")
+    good = tmp_path / "good.csv"
+    good.write_text("texte\nbonjour\n", encoding="utf-8")
+    result = qualepref("categorise", str(good), "--out", str(tmp_path / "o.csv"), "--train", str(train))
+    assert result.returncode == 2 and "ligne(s) 2" in result.stderr and "Traceback" not in result.stderr

@@ -35,6 +35,7 @@ def cli() -> None:
       qualepref review            produit le bilan HTML (données de démonstration par défaut)
       qualepref validate DOSSIER  vérifie les fichiers d'un dossier de données
       qualepref demo-data DOSSIER écrit le jeu de démonstration
+      qualepref categorise IN.csv --out OUT.csv   classe des réclamations par sujet
     """
 
 
@@ -145,6 +146,76 @@ def review(data_dir: Path | None, params_dir: Path | None, year: int | None, sit
         click.secho(f"Échec : {run.site} / {run.section} ({run.error}) – carnet conservé : {run.notebook}",
                     fg="red", err=True)
     sys.exit(1 if result.failed else 0)
+
+
+def _read_texts(path: Path, *, required: tuple[str, ...]) -> "pd.DataFrame":
+    """A CSV/XLSX file as strings with its headers normalised; the required columns must exist."""
+    import pandas as pd
+
+    from .errors import MissingColumnError
+    from .normalise import fold_accents, normalise_header
+    from .tabular import read_table
+
+    raw = read_table(path)
+    names = [fold_accents(normalise_header(h)).replace(" ", "_") or f"colonne_{i + 1}" for i, h in enumerate(raw.headers)]
+    missing = [c for c in required if c not in names]
+    if missing:
+        found = ", ".join(h.strip() or "(vide)" for h in raw.headers) or "(aucune)"
+        raise MissingColumnError(path, f"colonne(s) absente(s) : {', '.join(missing)}. Colonnes trouvées : {found}.")
+    frame = raw.rows.copy()
+    frame.columns = [names[i] if names.count(names[i]) == 1 else raw.headers[i] for i in range(len(names))]
+    original = raw.rows.copy()
+    original.columns = raw.headers
+    return pd.concat([frame[list(required)].add_prefix("__"), original], axis=1)
+
+
+@cli.command()
+@click.argument("in_file", type=click.Path(path_type=Path), metavar="IN")
+@click.option("--out", "out_file", type=click.Path(path_type=Path), required=True,
+              help="Fichier CSV de sortie (séparateur « ; », UTF-8).")
+@click.option("--train", "train_file", type=click.Path(path_type=Path), default=None,
+              help="Réclamations déjà étiquetées (colonnes texte et categorie) pour entraîner le modèle.")
+@click.option("--params", "params_dir", type=click.Path(path_type=Path), default=None,
+              help="Dossier des paramètres (categories.yaml, default.yaml). Par défaut : params/ du projet.")
+def categorise(in_file: Path, out_file: Path, train_file: Path | None, params_dir: Path | None) -> None:
+    """Classe les réclamations de IN (colonne texte) par sujet.
+
+    Ajoute les colonnes categorie_predite, confiance (0 à 1), a_verifier et
+    termes (termes du lexique qui expliquent la décision) ; les autres colonnes
+    sont conservées. Sans --train, seul le lexique décide.
+    """
+    from .batch import write_csv_safely
+    from .complaints import ComplaintCategoriser, categoriser_settings, lexicon_path, load_lexicon
+    from .context import default_params_dir
+    from .normalise import normalise_code
+    from .params import load_params
+    from .schemas import TAXONOMY
+
+    params_dir = params_dir or default_params_dir()
+    params = load_params(params_dir)
+    model = ComplaintCategoriser(load_lexicon(lexicon_path(params_dir)), categoriser_settings(params.settings))
+    if train_file is not None:
+        train = _read_texts(train_file, required=("texte", "categorie"))
+        labels = train["__categorie"].map(lambda v: normalise_code(v) if str(v).strip() else "")
+        bad = train.index[(labels != "") & ~labels.isin(TAXONOMY)]
+        if len(bad):
+            rows = ", ".join(str(r) for r in bad[:5])
+            raise QualeprefError(f"{train_file}: catégorie inconnue ligne(s) {rows}"
+                                 f"{' …' if len(bad) > 5 else ''} ; catégories possibles : {', '.join(TAXONOMY)}.")
+        usable = labels != ""
+        model.fit(train.loc[usable, "__texte"].tolist(), labels[usable].tolist())
+        click.echo(f"Modèle entraîné sur {int(usable.sum())} réclamation(s) étiquetée(s) de {train_file}"
+                   f" ({int((~usable).sum())} sans catégorie ignorée(s)).", err=True)
+    data = _read_texts(in_file, required=("texte",))
+    result = model.predict(data["__texte"].tolist()).frame
+    output = data.drop(columns=["__texte"]).reset_index(drop=True)
+    for column in result.columns:
+        output[column] = result[column].to_numpy()
+    output["a_verifier"] = output["a_verifier"].map({True: "oui", False: "non"})
+    output["confiance"] = output["confiance"].map(lambda v: f"{v:.3f}".replace(".", ","))
+    write_csv_safely(output, out_file)
+    review = int((result["a_verifier"]).sum())
+    click.echo(f"{len(output)} texte(s) classé(s), {review} à vérifier → {out_file}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -22,7 +22,7 @@ import yaml
 
 from ..errors import ParamsError
 from ..schemas import TAXONOMY
-from .text import normalise_text, sentences, tokens
+from .text import normalise_text
 
 __all__ = ["Term", "Lexicon", "LexiconScores", "load_lexicon", "parse_term"]
 
@@ -69,8 +69,19 @@ def _element_matches(kind: str, value: str, token: str) -> bool:
     return token == "#"
 
 
-def _match_from(elements: tuple[tuple[str, str], ...], words: list[str], start: int) -> bool:
+def _match_from(elements: tuple[tuple[str, str], ...], words: list[str], start: int, gap: bool = True) -> bool:
     """Does the term match the tokens starting at ``start`` (first element already checked)?"""
+    if len(elements) == 1:
+        return True
+    if not gap:
+        end = start + len(elements)
+        if end > len(words):
+            return False
+        for (kind, value), token in zip(elements[1:], words[start + 1:end]):
+            if not _element_matches(kind, value, token):
+                return False
+        return True
+
     def rec(e: int, i: int) -> bool:
         if e == len(elements):
             return True
@@ -125,18 +136,25 @@ class Lexicon:
     _index_number: list[Term] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
-        for term in [*self.terms, *self.negatives]:
+        self._all_terms = [*self.terms, *self.negatives]
+        # Compiled form used by the hot loop: (term id, elements, has a gap).
+        compiled = [(i, t.elements, any(k == "gap" for k, _ in t.elements)) for i, t in enumerate(self._all_terms)]
+        for entry, term in zip(compiled, self._all_terms):
             kind, value = term.elements[0]
             if kind == "word":
-                self._index_word.setdefault(value, []).append(term)
+                self._index_word.setdefault(value, []).append(entry)
             elif kind == "prefix":
-                self._index_prefix.setdefault(value, []).append(term)
+                self._index_prefix.setdefault(value, []).append(entry)
             else:
-                self._index_number.append(term)
+                self._index_number.append(entry)
         self._prefix_lengths = sorted({len(p) for p in self._index_prefix})
         self._position = {c: i for i, c in enumerate(self.categories)}
+        self._candidate_cache: dict[str, list] = {}
 
-    def _candidates(self, token: str) -> list[Term]:
+    def _candidates(self, token: str) -> list:
+        cached = self._candidate_cache.get(token)
+        if cached is not None:
+            return cached
         found = list(self._index_word.get(token, ()))
         for length in self._prefix_lengths:
             if length > len(token):
@@ -144,46 +162,56 @@ class Lexicon:
             found.extend(self._index_prefix.get(token[:length], ()))
         if token == "#":
             found.extend(self._index_number)
+        if len(self._candidate_cache) < 500_000:
+            self._candidate_cache[token] = found
         return found
 
-    def score_one(self, text: str) -> tuple[np.ndarray, dict[str, list[str]]]:
+    def score_one(self, text: str, *, normalised: str | None = None) -> tuple[np.ndarray, dict[str, list[str]]]:
         """Score one raw text: per category, the weighted terms found minus the negative cues."""
-        normalised = normalise_text(text)
-        best: dict[Term, float] = {}
+        normalised = normalise_text(text) if normalised is None else normalised
+        best: dict[int, float] = {}
         seen_subject = False
-        for sentence in sentences(normalised):
-            words = tokens(sentence)
-            found: set[Term] = set()
+        terms = self._all_terms
+        cache = self._candidate_cache
+        for sentence in normalised.split(" . "):
+            words = [("#" if t.isdigit() else t) for t in sentence.split() if t != "."]
+            found: set[int] = set()
             for i, token in enumerate(words):
-                for term in self._candidates(token):
-                    if term not in found and _match_from(term.elements, words, i):
-                        found.add(term)
+                candidates = cache.get(token)
+                if candidates is None:
+                    candidates = self._candidates(token)
+                for term_id, elements, gap in candidates:
+                    if term_id not in found and (len(elements) == 1 or _match_from(elements, words, i, gap)):
+                        found.add(term_id)
             if not found:
                 continue
             if sentence.startswith(SECONDARY_MARKERS):
                 weight = SECONDARY_WEIGHT
             else:
                 weight = LATER_WEIGHT if seen_subject else FIRST_WEIGHT
-            if any(t.weight > 0 for t in found):
+            if not seen_subject and any(terms[t].weight > 0 for t in found):
                 seen_subject = True
-            for term in found:
-                best[term] = max(best.get(term, 0.0), weight)
-        scores = np.zeros(len(self.categories))
+            for term_id in found:
+                if best.get(term_id, 0.0) < weight:
+                    best[term_id] = weight
+        scores = [0.0] * len(self.categories)
         explained: dict[str, list[str]] = {}
-        for term, weight in best.items():
-            scores[self._position[term.category]] += term.weight * weight
+        position = self._position
+        for term_id, weight in best.items():
+            term = terms[term_id]
+            scores[position[term.category]] += term.weight * weight
             if term.weight > 0:
                 explained.setdefault(term.category, []).append(term.text)
-        return np.maximum(scores, 0.0), explained
+        return np.maximum(np.array(scores), 0.0), explained
 
-    def score(self, texts: Sequence[object]) -> LexiconScores:
-        """Score many texts (each distinct text once)."""
+    def score(self, texts: Sequence[object], *, normalised: Sequence[str] | None = None) -> LexiconScores:
+        """Score many texts (each distinct text once); ``normalised`` spares normalising again."""
         cache: dict[str, tuple[np.ndarray, dict[str, list[str]]]] = {}
         rows, terms = [], []
-        for text in texts:
+        for position, text in enumerate(texts):
             key = "" if text is None else str(text)
             if key not in cache:
-                cache[key] = self.score_one(key)
+                cache[key] = self.score_one(key, normalised=None if normalised is None else normalised[position])
             scores, explained = cache[key]
             rows.append(scores)
             terms.append(explained)

@@ -8,11 +8,10 @@ are removed so that "merci" is never read as thanks for a service.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
-
-from ..normalise import fold_accents
 
 __all__ = ["normalise_text", "sentences", "tokens", "stem_tokens", "SMS_SPELLINGS", "COURTESY_FORMULAS"]
 
@@ -55,6 +54,33 @@ _DIGITS = re.compile(r"\d+")
 _TOKEN = re.compile(r"[0-9a-z]+")
 
 
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'", "ß": "ss"})
+
+
+def _fold_ascii(text: str) -> str:
+    """Accents folded the fast way (C-level): decompose, then keep ASCII only."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKD", text.translate(_LIGATURES)).encode("ascii", "ignore").decode("ascii")
+
+
+def _cleanup_table() -> dict[int, str]:
+    table = {}
+    for code in range(128):
+        char = chr(code)
+        if char.isalnum():
+            table[code] = char
+        elif char in ".!?;\n":
+            table[code] = " . "
+        else:
+            table[code] = " "
+    return table
+
+
+_CLEANUP = _cleanup_table()
+_SECONDARY_HINTS = (" plus ", "ailleurs", "outre", "autre part")
+
+
 def normalise_text(text: object) -> str:
     """Lower case, accents folded, apostrophes and hyphens as spaces, SMS spellings expanded,
     courtesy formulas removed; sentence ends kept as ``.``.
@@ -66,17 +92,15 @@ def normalise_text(text: object) -> str:
     """
     if text is None:
         return ""
-    folded = fold_accents(str(text)).lower()
-    folded = _APOSTROPHES.sub(" ", folded).replace("-", " ").replace("_", " ")
-    folded = _SENTENCE_END.sub(" . ", folded)
-    folded = _NON_WORD.sub(" ", folded.replace(".", " \x00 "))
+    folded = _fold_ascii(str(text)).lower().translate(_CLEANUP)
     words = [NUMBER_WORDS.get(w) or SMS_SPELLINGS.get(w, w) for w in folded.split()]
-    joined = " ".join(words).replace("\x00", ".")
-    cleaned = ".".join(_COURTESY.sub(" ", part) for part in joined.split("."))
-    cleaned = _SECONDARY_SPLIT.sub(r" . \1", cleaned)
-    cleaned = _SPACES.sub(" ", cleaned)
-    cleaned = re.sub(r"(?:\s*\.\s*)+", " . ", cleaned).strip(" .")
-    return (cleaned + " .") if cleaned else ""
+    joined = " ".join(words)
+    cleaned = _COURTESY.sub(" ", joined.replace(" . ", "\n.\n")).replace("\n", " ")
+    if any(hint in cleaned for hint in _SECONDARY_HINTS):
+        cleaned = _SECONDARY_SPLIT.sub(r" . \1", cleaned)
+    parts = [p.strip() for p in cleaned.split(".")]
+    parts = [" ".join(p.split()) for p in parts if p.strip()]
+    return (" . ".join(parts) + " .") if parts else ""
 
 
 def sentences(normalised: str) -> list[str]:
@@ -86,7 +110,7 @@ def sentences(normalised: str) -> list[str]:
 
 def tokens(normalised: str) -> list[str]:
     """Word tokens of a normalised text (digits become ``#``)."""
-    return [("#" if t.isdigit() else t) for t in _TOKEN.findall(normalised)]
+    return [("#" if t.isdigit() else t) for t in normalised.split() if t != "."]
 
 
 _STEMMER = snowballstemmer.stemmer("french")

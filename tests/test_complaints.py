@@ -1,0 +1,150 @@
+"""Complaint categorisation: normalisation, lexicon, model, evaluation, quality on unseen text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from qualepref_analysis.complaints import (ComplaintCategoriser, cross_validate, load_lexicon, normalise_text)
+from qualepref_analysis.complaints.lexicon import Lexicon, parse_term
+from qualepref_analysis.errors import ParamsError
+from qualepref_analysis.schemas import TAXONOMY
+
+from conftest import DEMO_DIR, PARAMS_DIR, ROOT
+
+DATA = ROOT / "tests" / "data"
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return load_lexicon(PARAMS_DIR / "categories.yaml")
+
+
+@pytest.fixture(scope="module")
+def demo_labelled() -> pd.DataFrame:
+    register = pd.read_csv(DEMO_DIR / "correspondances.csv", dtype=str, keep_default_na=False)
+    return register[(register["categorie"] != "") & register["type"].isin(["reclamation", "suggestion"])]
+
+
+@pytest.fixture(scope="module")
+def trained(lexicon, demo_labelled) -> ComplaintCategoriser:
+    return ComplaintCategoriser(lexicon).fit(demo_labelled["texte"], demo_labelled["categorie"])
+
+
+def test_normalisation_of_user_french():
+    assert normalise_text("PAS DE RDV, tjrs complet !!! Merci d'avance. Cordialement") == \
+        "pas de rendez vous toujours complet ."
+    assert normalise_text("Ça fait huit mois") == "ca fait 8 mois ."
+    assert normalise_text("mon dossier est bloqué et en plus personne ne répond") == \
+        "mon dossier est bloque . en plus personne ne repond ."
+    assert normalise_text(None) == "" and normalise_text("   ") == ""
+
+
+def test_term_syntax():
+    term = parse_term("prendre ~ rendez-vous", "prise_rdv", 3)
+    assert term.elements == (("word", "prendre"), ("gap", ""), ("word", "rendez"), ("word", "vous"))
+    assert parse_term("créneau*", "prise_rdv", 1).elements == (("prefix", "creneau"),)
+    assert parse_term("# mois", "delai_instruction", 1).elements == (("number", "#"), ("word", "mois"))
+    with pytest.raises(ParamsError):
+        parse_term("~ rendez vous", "prise_rdv", 1)
+
+
+def _top(lexicon, text):
+    scores, terms = lexicon.score_one(text)
+    return lexicon.categories[int(np.argmax(scores))] if scores.max() > 0 else None, terms
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Impossible de prendre un rendez-vous, aucun créneau", "prise_rdv"),
+    ("J'avais rendez-vous à 9h et j'ai attendu trois heures au guichet", "accueil_physique"),  # hard negative
+    ("Pas de réponse à mes mails depuis un mois", "joignabilite"),
+    ("Pas de réponse sur ma demande de titre depuis 8 mois", "delai_instruction"),
+    ("Mon dossier est bloqué depuis 10 mois, de plus personne ne répond au téléphone", "delai_instruction"),
+    ("Je conteste le refus de séjour", "decision_contestee"),
+    ("Mon titre comporte une erreur sur mon nom", "titre_delivre"),
+    ("le site ANEF bug impossible de televerser mes pieces", "demarche_en_ligne"),
+])
+def test_lexicon_decisions(lexicon, text, expected):
+    assert _top(lexicon, text)[0] == expected
+
+
+def test_courtesy_formulas_are_not_a_subject(lexicon, trained):
+    assert _top(lexicon, "Merci d'avance. Cordialement, bien à vous.")[0] is None
+    result = trained.predict(["Merci d'avance. Cordialement, bien à vous."]).frame.iloc[0]
+    assert bool(result["a_verifier"]) is True  # nothing matched: flagged, not a silent "autre"
+
+
+def test_empty_text_gets_autre_zero_confidence_and_review(trained, lexicon):
+    for model in (trained, ComplaintCategoriser(lexicon)):
+        frame = model.predict(["", None, "   "]).frame
+        assert frame["categorie_predite"].tolist() == ["autre"] * 3
+        assert frame["confiance"].tolist() == [0, 0, 0] and frame["a_verifier"].all()
+
+
+def test_every_text_gets_exactly_one_known_category(trained):
+    texts = ["x", "rendez-vous", "12345", "é" * 500, "Bonjour", "attente attente attente"]
+    frame = trained.predict(texts).frame
+    assert frame["categorie_predite"].isin(TAXONOMY).all() and len(frame) == len(texts)
+    assert frame["confiance"].between(0, 1).all()
+
+
+def test_shuffling_changes_nothing(trained):
+    dev = pd.read_csv(DATA / "complaints_dev.csv", sep=";").head(60)
+    order = np.random.default_rng(3).permutation(len(dev))
+    straight = trained.predict(dev["texte"].tolist()).frame
+    shuffled = trained.predict(dev["texte"].iloc[order].tolist()).frame
+    assert straight.iloc[order].reset_index(drop=True).equals(shuffled)
+
+
+def test_zero_few_and_many_labelled_rows(lexicon, demo_labelled):
+    none = ComplaintCategoriser(lexicon).fit([], [])
+    assert none.model_ is None and none.model_weight == 0
+    few = ComplaintCategoriser(lexicon).fit(demo_labelled["texte"].head(4), demo_labelled["categorie"].head(4))
+    assert few.model_ is None  # fewer than 3 examples per category: the lexicon decides alone
+    many = ComplaintCategoriser(lexicon).fit(demo_labelled["texte"], demo_labelled["categorie"])
+    assert many.model_ is not None and 0 < many.model_weight <= 0.3
+    assert set(many.model_classes_) <= set(TAXONOMY)
+
+
+def _scores(model, path):
+    from qualepref_analysis.complaints.evaluation import evaluate_predictions
+
+    data = pd.read_csv(path, sep=";")
+    predicted = model.predict(data["texte"].tolist()).frame["categorie_predite"]
+    accuracy, macro_f1, _, _ = evaluate_predictions(data["categorie"], predicted, list(TAXONOMY))
+    return accuracy, macro_f1
+
+
+@pytest.mark.parametrize("name", ["complaints_dev.csv", "complaints_holdout.csv"])
+def test_quality_on_texts_never_trained_on(trained, name):
+    # Trained on the lexicon and the demo's labelled rows only; these sets are written
+    # differently (letters, angry e-mails, no accents, non-native French, English, hard negatives).
+    accuracy, macro_f1 = _scores(trained, DATA / name)
+    assert accuracy >= 0.90 and macro_f1 >= 0.85, (accuracy, macro_f1)
+
+
+def test_development_set_is_large_and_varied():
+    dev = pd.read_csv(DATA / "complaints_dev.csv", sep=";")
+    assert len(dev) >= 300 and set(dev["categorie"]) == set(TAXONOMY)
+    assert dev["texte"].is_unique
+
+
+def test_cross_validation_report(lexicon, demo_labelled):
+    report = cross_validate(demo_labelled["texte"], demo_labelled["categorie"], lexicon, folds=3)
+    assert report.n == len(demo_labelled) and report.folds == 3
+    assert int(report.confusion.to_numpy().sum()) == report.n
+    assert 0 <= report.macro_f1 <= 1 and report.accuracy > 0.8
+    assert set(report.per_class.columns) == {"precision", "rappel", "f1", "effectif"}
+
+
+def test_lexicon_file_errors(tmp_path):
+    bad = tmp_path / "categories.yaml"
+    bad.write_text("categories:\n  plainte_generale:\n    termes: {x: 1}\n", encoding="utf-8")
+    with pytest.raises(ParamsError, match="inconnue"):
+        load_lexicon(bad)
+    bad.write_text("categories:\n  autre:\n    termes: {x: -1}\n", encoding="utf-8")
+    with pytest.raises(ParamsError, match="poids"):
+        load_lexicon(bad)
+    with pytest.raises(ParamsError, match="introuvable"):
+        load_lexicon(tmp_path / "absent.yaml")
