@@ -92,8 +92,23 @@ def test_review_end_to_end_on_one_site(tmp_path):
     assert volumes["reclamations_suggestions"] == 14 and volumes["annee_precedente"]["reclamations_suggestions"] == 2
     assert results["year"] == 2022 and "correspondances.csv" in results["inputs"]
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert 'href="antony/01_indicateurs.html"' in index
+    assert 'href="antony/01_indicateurs.html"' in index and 'href="antony/02_reclamations.html"' in index
     assert (out / "quarantine.csv").exists()
+    # No complaint text, no personal data from the texts, in any exported page or in results.json.
+    import html as html_lib
+
+    import pandas as pd
+
+    register = pd.read_csv(DEMO_DIR / "correspondances.csv", dtype=str, keep_default_na=False)
+    texts = register.loc[(register["site"] == "antony") & (register["texte"] != ""), "texte"]
+    exported = " ".join(html_lib.unescape(p.read_text(encoding="utf-8")) for p in out.rglob("*.html"))
+    exported += (out / "results.json").read_text(encoding="utf-8")
+    leaked = [t for t in texts if t[:40] in exported]
+    assert not leaked, leaked[:3]
+    import re
+
+    assert not re.findall(r"[\w.+-]+@[\w-]+\.[a-z]{2,}", exported)  # no e-mail address
+    assert not re.findall(r"\b0[67](?:[ .]?\d{2}){4}\b", exported)  # no mobile number
 
 
 def test_categorise_command(tmp_path):
