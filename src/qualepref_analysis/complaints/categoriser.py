@@ -179,7 +179,7 @@ class ComplaintCategoriser:
         normalised = [normalise_text(t) for t in texts_]
         scores = self.lexicon.score(texts_, normalised=normalised)
         features = self._fit_features(normalised, scores)
-        base = LinearSVC(C=0.5, class_weight="balanced")
+        base = LinearSVC(C=0.5, class_weight="balanced", max_iter=10000)
         folds = int(min(3, counts[kept].min()))
         if folds < 2:
             return self  # too few examples per class to calibrate: the lexicon decides alone
