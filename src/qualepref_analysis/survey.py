@@ -14,7 +14,8 @@ import pandas as pd
 
 from .errors import QualeprefError
 
-__all__ = ["Weights", "WeightingError", "poststratify", "weighted_share", "poststratified_shares"]
+__all__ = ["Weights", "Convergence", "Estimate", "WeightingError", "poststratify", "rake", "proportion",
+           "weighted_share", "poststratified_shares"]
 
 
 class WeightingError(QualeprefError, ValueError):
@@ -22,31 +23,86 @@ class WeightingError(QualeprefError, ValueError):
 
 
 @dataclass(frozen=True)
+class Convergence:
+    """How the weighting converged: sweeps made and the largest relative gap to a margin."""
+
+    converged: bool
+    iterations: int
+    max_relative_error: float
+    capped: int = 0
+
+
+@dataclass(frozen=True)
 class Weights:
-    """Survey weights of the respondents.
+    """Survey weights of the respondents, and what the variance estimator needs.
 
     Attributes
     ----------
     values : Series
         One weight per respondent, aligned on the responses' index.
     method : str
-        ``"poststratification"`` (or ``"aucune"`` for unit weights).
+        ``"poststratification"``, ``"raking"`` or ``"aucune"``.
     variables : tuple of str
         Variables weighted on.
-    strata : Series
-        Stratum of each respondent (for the variance estimator).
+    calibration : ndarray, shape (n, k)
+        Indicators of each respondent's category for every calibration variable
+        (the model the weights are calibrated on; the linearised variance is
+        computed on the residuals of this model, as R's ``survey`` does).
     population : dict
-        Population count of each stratum.
+        Population count per ``(variable, category)``.
+    convergence : Convergence
     """
 
     values: pd.Series
     method: str
     variables: tuple[str, ...]
-    strata: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))
+    calibration: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     population: dict = field(default_factory=dict)
+    convergence: Convergence | None = None
+
+    @property
+    def strata(self) -> pd.Series:  # kept for callers of the first version
+        return pd.Series(dtype=object)
 
 
-def poststratify(responses: pd.DataFrame, margins: pd.DataFrame, by: str = "service") -> Weights:
+def _margin_table(margins: pd.DataFrame, variable: str, *, collapse: dict | None = None) -> pd.Series:
+    mine = margins[margins["variable"] == variable]
+    if mine.empty:
+        raise WeightingError(f"aucune marge pour la variable « {variable} » : impossible de pondérer ; "
+                             f"variables disponibles : {', '.join(sorted(margins['variable'].unique())) or '(aucune)'}.")
+    categories = mine["modalite"].map(lambda c: (collapse or {}).get(c, c))
+    return mine.groupby(categories)["effectif"].sum().astype(float)
+
+
+def _strata(responses: pd.DataFrame, variable: str, population: pd.Series, *, collapse: dict | None = None) -> pd.Series:
+    if variable not in responses.columns:
+        raise WeightingError(f"la variable de pondération « {variable} » n'est pas une colonne des réponses.")
+    strata = responses[variable].astype(object).map(lambda c: (collapse or {}).get(c, c))
+    if strata.isna().any():
+        rows = ", ".join(map(str, strata.index[strata.isna()][:5]))
+        raise WeightingError(f"des répondants n'ont pas de valeur pour « {variable} » (lignes {rows}) : "
+                             "ils ne peuvent pas être pondérés.")
+    without_margin = sorted(set(strata.unique()) - set(population.index))
+    if without_margin:
+        raise WeightingError(f"modalité(s) de « {variable} » présente(s) dans l'enquête mais sans marge : "
+                             f"{', '.join(map(str, without_margin))} ; ajoutez-les au fichier marges ou regroupez-les "
+                             "(paramètre regroupements).")
+    empty = sorted(set(population.index) - set(strata.unique()))
+    if empty:
+        raise WeightingError(f"marge(s) de « {variable} » sans aucun répondant : {', '.join(map(str, empty))} ; "
+                             "regroupez ces modalités avec une modalité voisine (paramètre regroupements).")
+    return strata
+
+
+def _indicators(strata: pd.Series, categories: list) -> np.ndarray:
+    codes = pd.Categorical(strata, categories=categories).codes
+    matrix = np.zeros((len(strata), len(categories)))
+    matrix[np.arange(len(strata)), codes] = 1.0
+    return matrix
+
+
+def poststratify(responses: pd.DataFrame, margins: pd.DataFrame, by: str = "service", *,
+                 collapse: dict | None = None) -> Weights:
     """Post-stratification weights: w = N_h / n_h for a respondent of stratum h.
 
     Parameters
@@ -57,29 +113,81 @@ def poststratify(responses: pd.DataFrame, margins: pd.DataFrame, by: str = "serv
         ``marges`` rows of that site and campaign (long format: ``variable``, ``modalite``, ``effectif``).
     by : str
         The variable to post-stratify on.
+    collapse : dict, optional
+        Categories to merge, ``{"pan": "autres"}``, applied to margins and responses alike.
 
     Raises
     ------
     WeightingError
         No margin for ``by``; a respondent's stratum has no margin; a margin has no respondent.
     """
-    mine = margins[margins["variable"] == by]
-    if mine.empty:
-        raise WeightingError(f"aucune marge pour la variable « {by} » : impossible de pondérer.")
-    population = mine.groupby("modalite")["effectif"].sum().astype(float)
-    strata = responses[by].astype(object)
+    population = _margin_table(margins, by, collapse=collapse)
+    strata = _strata(responses, by, population, collapse=collapse)
     counts = strata.value_counts()
-    without_margin = sorted(set(counts.index) - set(population.index))
-    if without_margin or strata.isna().any():
-        missing = ", ".join(map(str, without_margin)) or "(vide)"
-        raise WeightingError(f"des répondants ont une modalité « {by} » sans marge : {missing}.")
-    empty = sorted(set(population.index) - set(counts.index))
-    if empty:
-        raise WeightingError(f"marge(s) sans aucun répondant pour « {by} » : {', '.join(map(str, empty))} ; "
-                             "regroupez ces modalités avec une modalité voisine.")
     values = strata.map(population / counts).astype(float)
-    return Weights(values=values, method="poststratification", variables=(by,), strata=strata,
-                   population=population.to_dict())
+    return Weights(values=values, method="poststratification", variables=(by,),
+                   calibration=_indicators(strata, list(population.index)),
+                   population={(by, k): v for k, v in population.items()},
+                   convergence=Convergence(True, 1, 0.0))
+
+
+def rake(responses: pd.DataFrame, margins: pd.DataFrame, variables: list[str] | tuple[str, ...] = ("service", "demi_journee"),
+         *, max_iter: int = 1000, tol: float = 1e-10, cap: float | None = None,
+         collapse: dict | None = None) -> Weights:
+    """Raking (iterative proportional fitting) of the respondents to several margins.
+
+    Sweeps over the variables until every margin is hit within ``tol`` (relative), which
+    makes the weights equal to R's converged raking (``calibrate(calfun = "raking")``;
+    ``rake()``'s default control stops earlier). With ``cap``, weights above ``cap`` × the
+    mean weight are trimmed and the raking resumed, until none exceeds it.
+
+    Raises
+    ------
+    WeightingError
+        A category without margin or without respondent, margins of different totals, or no convergence.
+    """
+    variables = tuple(variables)
+    if not variables:
+        raise WeightingError("aucune variable de pondération.")
+    tables = {v: _margin_table(margins, v, collapse=collapse) for v in variables}
+    totals = {v: t.sum() for v, t in tables.items()}
+    reference = totals[variables[0]]
+    different = [v for v in variables if abs(totals[v] - reference) > 0.005 * reference]
+    if different:
+        listed = ", ".join(f"{v} = {totals[v]:,.0f}".replace(",", " ") for v in variables)
+        raise WeightingError(f"les marges n'ont pas le même total ({listed}) : corrigez le fichier marges.")
+    strata = {v: _strata(responses, v, tables[v], collapse=collapse) for v in variables}
+    codes = {v: pd.Categorical(strata[v], categories=list(tables[v].index)).codes for v in variables}
+    targets = {v: tables[v].to_numpy() * reference / totals[v] for v in variables}  # same total for all
+    w = np.full(len(responses), reference / max(len(responses), 1))
+    iterations, capped, error = 0, 0, np.inf
+    while True:
+        for iterations in range(iterations + 1, iterations + max_iter + 1):
+            for v in variables:
+                current = np.bincount(codes[v], weights=w, minlength=len(targets[v]))
+                w = w * (targets[v] / current)[codes[v]]
+            error = max(np.max(np.abs(np.bincount(codes[v], weights=w, minlength=len(targets[v])) - targets[v])
+                               / targets[v]) for v in variables)
+            if error < tol:
+                break
+        if error >= tol:
+            raise WeightingError(f"le calage sur {', '.join(variables)} ne converge pas (écart relatif restant "
+                                 f"{error:.2g} après {iterations} itérations) : regroupez les petites modalités.")
+        if cap is None:
+            break
+        limit = cap * w.mean()
+        over = w > limit * (1 + 1e-9)
+        if not over.any():
+            break
+        capped = int(over.sum())
+        w = np.minimum(w, limit)
+        if iterations > 50 * max_iter:
+            raise WeightingError(f"le plafonnement des poids à {cap} fois la moyenne est incompatible avec les marges.")
+    calibration = np.hstack([_indicators(strata[v], list(tables[v].index)) for v in variables])
+    population = {(v, k): x for v in variables for k, x in tables[v].items()}
+    return Weights(values=pd.Series(w, index=responses.index), method="raking", variables=variables,
+                   calibration=calibration, population=population,
+                   convergence=Convergence(True, iterations, float(error), capped))
 
 
 def weighted_share(answers: pd.Series, weights: pd.Series | None, satisfied: tuple[int, ...] = (3, 4)) -> float:
@@ -139,3 +247,127 @@ def poststratified_shares(responses: pd.DataFrame, margins: pd.DataFrame | None,
     out["part"] = 100 * out["w_happy"] / out["w_answered"].where(out["w_answered"] > 0)
     out["pondere"] = ~out["non_pondere"]
     return out[[*keys, "part", "repondants", "satisfaits", "pondere"]]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A weighted share of satisfied respondents and how sure it is (shares in 0-1).
+
+    ``se`` is the Taylor-linearised standard error accounting for the calibration;
+    ``deff`` the design effect as ``svymean(deff = TRUE)`` reports it; ``n_eff`` Kish's
+    effective sample size over the respondents to the question.
+    """
+
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    n: int
+    unweighted: float
+    deff: float
+    n_eff: float
+    df: int
+    method: str
+    ci: str
+
+
+def _linearised_variance(z: np.ndarray, weights: np.ndarray, calibration: np.ndarray | None) -> float:
+    """Variance of a linearised statistic under a one-stage with-replacement design, after calibration.
+
+    As R's ``svyrecvar``: the influence values are replaced by their residuals on the
+    calibration model (``g · resid(z / g ~ X)``), then n/(n−1) Σ (r − r̄)² over every
+    unit of the design (non-respondents to the question included, with z = 0).
+    """
+    residual = z
+    if calibration is not None and calibration.size:
+        safe = np.where(weights > 0, weights, 1.0)
+        coef, *_ = np.linalg.lstsq(calibration, z / safe, rcond=None)
+        residual = (z / safe - calibration @ coef) * safe
+    n = len(residual)
+    if n < 2:
+        return float("nan")
+    centred = residual - residual.mean()
+    return float(n / (n - 1) * np.sum(centred ** 2))
+
+
+def proportion(responses: pd.DataFrame, question: str, weights: Weights | None = None, *,
+               satisfied: tuple[int, ...] = (3, 4), ci: str = "logit", level: float = 0.95) -> Estimate:
+    """Weighted share of respondents answering one of ``satisfied`` to ``question``.
+
+    Weights are those of every respondent of the site and campaign; the estimate uses the
+    respondents who answered the question, the others staying in the design with weight 0
+    (domain estimation), as R's ``svymean`` on a ``subset`` of a calibrated design.
+    Intervals: ``"logit"`` (``svyciprop(method = "logit")``), ``"beta"`` (Korn–Graubard,
+    ``svyciprop(method = "beta")``) or ``"wilson"`` (Wilson score on the effective sample
+    size); degrees of freedom = respondents to the question − 1.
+
+    Raises
+    ------
+    WeightingError
+        The question has values outside 1-4, or the weights are not aligned on the responses.
+    """
+    from scipy import stats
+
+    if question not in responses.columns:
+        raise WeightingError(f"question « {question} » absente des réponses.")
+    answers = pd.to_numeric(responses[question], errors="coerce")
+    bad = responses[question].notna() & ~answers.isin([1, 2, 3, 4])
+    if bad.any():
+        rows = ", ".join(map(str, responses.index[bad][:5]))
+        values = ", ".join(map(str, responses.loc[bad, question].unique()[:5]))
+        raise WeightingError(f"« {question} » : valeurs hors de l'échelle 1-4 ({values}) aux lignes {rows}.")
+    if weights is None:
+        w = np.ones(len(responses))
+        calibration = None
+        method = "aucune"
+    else:
+        if not weights.values.index.equals(responses.index):
+            raise WeightingError("les poids ne correspondent pas aux réponses (index différents).")
+        w = weights.values.to_numpy(dtype=float)
+        calibration = weights.calibration
+        method = weights.method
+    answered = answers.notna().to_numpy()
+    y = answers.isin(satisfied).to_numpy(dtype=float)
+    n = int(answered.sum())
+    if n == 0:
+        return Estimate(*(float("nan"),) * 4, 0, float("nan"), float("nan"), 0.0, 0, method, ci)
+    wr = np.where(answered, w, 0.0)
+    total = wr.sum()
+    p = float(np.sum(wr * y) / total)
+    z = wr * (y - p) / total
+    variance = _linearised_variance(z, w, calibration)
+    se = float(np.sqrt(variance))
+    df = n - 1
+    alpha = 1 - level
+    # design effect as svymean(deff = TRUE): v / (s² (N − n) / (N n)), N = Σ weights of the respondents
+    s2 = n / (n - 1) * np.sum(wr * (y - p) ** 2) / total if n > 1 else float("nan")
+    if weights is None:  # no population size: the with-replacement design effect (deff = "replace")
+        vsrs = s2 / n
+    else:
+        vsrs = s2 * (total - n) / (total * n) if total > n else float("nan")
+    deff = float(variance / vsrs) if vsrs and vsrs > 0 else float("nan")
+    n_eff = float(total ** 2 / np.sum(wr ** 2))
+    if ci == "logit":
+        if 0 < p < 1 and se > 0:
+            half = stats.t.ppf(1 - alpha / 2, df) * se / (p * (1 - p))
+            logit = np.log(p / (1 - p))
+            low, high = 1 / (1 + np.exp(-(logit - half))), 1 / (1 + np.exp(-(logit + half)))
+        else:
+            low = high = p
+    elif ci == "beta":
+        # R keeps every unit of a calibrated design in a subset; an uncalibrated subset drops them
+        n_design = len(responses) if weights is not None else n
+        effective = p * (1 - p) / variance if variance > 0 else float(n)
+        effective *= (stats.t.ppf(alpha / 2, n_design - 1) / stats.t.ppf(alpha / 2, df)) ** 2 if df > 0 else 1.0
+        low = stats.beta.ppf(alpha / 2, effective * p, effective * (1 - p) + 1) if p > 0 else 0.0
+        high = stats.beta.ppf(1 - alpha / 2, effective * p + 1, effective * (1 - p)) if p < 1 else 1.0
+    elif ci == "wilson":
+        effective = p * (1 - p) / variance if variance > 0 else float(n)
+        zq = stats.t.ppf(1 - alpha / 2, df) if df > 0 else stats.norm.ppf(1 - alpha / 2)
+        centre = (p + zq ** 2 / (2 * effective)) / (1 + zq ** 2 / effective)
+        spread = zq / (1 + zq ** 2 / effective) * np.sqrt(p * (1 - p) / effective + zq ** 2 / (4 * effective ** 2))
+        low, high = centre - spread, centre + spread
+    else:
+        raise WeightingError(f"intervalle « {ci} » inconnu ; valeurs possibles : logit, beta, wilson.")
+    unweighted = float(y[answered].mean())
+    return Estimate(p, se, float(low), float(high), n, unweighted, deff, n_eff, df, method, ci)
