@@ -159,30 +159,36 @@ def rake(responses: pd.DataFrame, margins: pd.DataFrame, variables: list[str] | 
     strata = {v: _strata(responses, v, tables[v], collapse=collapse) for v in variables}
     codes = {v: pd.Categorical(strata[v], categories=list(tables[v].index)).codes for v in variables}
     targets = {v: tables[v].to_numpy() * reference / totals[v] for v in variables}  # same total for all
-    w = np.full(len(responses), reference / max(len(responses), 1))
-    iterations, capped, error = 0, 0, np.inf
-    while True:
+    n = max(len(responses), 1)
+    w = np.full(len(responses), reference / n)
+    fixed = np.zeros(len(responses), dtype=bool)  # weights held at the cap
+    limit = np.inf if cap is None else cap * reference / n  # the mean weight is the total over n
+    iterations, error = 0, np.inf
+    for _ in range(len(responses) + 1):
         for iterations in range(iterations + 1, iterations + max_iter + 1):
             for v in variables:
-                current = np.bincount(codes[v], weights=w, minlength=len(targets[v]))
-                w = w * (targets[v] / current)[codes[v]]
+                free = np.bincount(codes[v], weights=np.where(fixed, 0.0, w), minlength=len(targets[v]))
+                held = np.bincount(codes[v], weights=np.where(fixed, w, 0.0), minlength=len(targets[v]))
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    factor = np.where(free > 0, (targets[v] - held) / free, 1.0)
+                if np.any(factor[free > 0] <= 0):
+                    raise WeightingError(f"le plafonnement des poids à {cap} fois la moyenne est incompatible "
+                                         f"avec les marges de « {v} » : relevez le plafond.")
+                w = np.where(fixed, w, w * factor[codes[v]])
             error = max(np.max(np.abs(np.bincount(codes[v], weights=w, minlength=len(targets[v])) - targets[v])
                                / targets[v]) for v in variables)
             if error < tol:
                 break
         if error >= tol:
             raise WeightingError(f"le calage sur {', '.join(variables)} ne converge pas (écart relatif restant "
-                                 f"{error:.2g} après {iterations} itérations) : regroupez les petites modalités.")
-        if cap is None:
-            break
-        limit = cap * w.mean()
-        over = w > limit * (1 + 1e-9)
+                                 f"{error:.2g} après {iterations} itérations) : regroupez les petites modalités"
+                                 f"{' ou relevez le plafond des poids' if cap is not None else ''}.")
+        over = ~fixed & (w > limit * (1 + 1e-12))
         if not over.any():
             break
-        capped = int(over.sum())
-        w = np.minimum(w, limit)
-        if iterations > 50 * max_iter:
-            raise WeightingError(f"le plafonnement des poids à {cap} fois la moyenne est incompatible avec les marges.")
+        fixed |= over
+        w = np.where(fixed, limit, w)
+    capped = int(fixed.sum())
     calibration = np.hstack([_indicators(strata[v], list(tables[v].index)) for v in variables])
     population = {(v, k): x for v in variables for k, x in tables[v].items()}
     return Weights(values=pd.Series(w, index=responses.index), method="raking", variables=variables,
