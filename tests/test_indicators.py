@@ -132,23 +132,27 @@ def test_poststratification_by_hand():
         poststratify(responses[responses["service"] == "a"], margins)
 
 
-def test_vectorised_shares_equal_per_campaign_poststratification(params):
+def test_vectorised_shares_equal_per_campaign_weighting(params):
     from qualepref_analysis import load_data_dir
-    from qualepref_analysis.survey import poststratified_shares
+    from qualepref_analysis.survey import campaign_weights, proportion, weighted_shares
 
     from conftest import DEMO_DIR
 
     bundle = load_data_dir(DEMO_DIR, params)
     survey, margins = bundle.frame("enquetes"), bundle.frame("marges")
-    # break one campaign's margins: Boulogne 2021 loses its "cert" margin → left unweighted
+    # Boulogne 2021 loses its "cert" margin → left unweighted; Antony 2021 keeps only the service margin
     margins = margins[~((margins["site"] == "boulogne") & (margins["campagne"] == "2021") & (margins["modalite"] == "cert"))]
-    shares = poststratified_shares(survey, margins, "q_global").set_index(["site", "campagne"])
+    margins = margins[~((margins["site"] == "antony") & (margins["campagne"] == "2021") & (margins["variable"] == "demi_journee"))]
+    shares = weighted_shares(survey, margins, "q_global").set_index(["site", "campagne"])
     for (site, campaign), responses in survey.groupby(["site", "campagne"]):
         mine = margins[(margins["site"] == site) & (margins["campagne"] == campaign)]
         try:
-            expected, weighted = weighted_share(responses["q_global"], poststratify(responses, mine).values), True
+            weights = campaign_weights(responses, mine)
         except WeightingError:
-            expected, weighted = weighted_share(responses["q_global"], None), False
-        assert shares.loc[(site, campaign), "part"] == pytest.approx(expected, rel=1e-12)
-        assert bool(shares.loc[(site, campaign), "pondere"]) is weighted
+            weights = None
+        expected = proportion(responses, "q_global", weights).estimate * 100
+        assert shares.loc[(site, campaign), "part"] == pytest.approx(expected, rel=1e-9)
+        assert bool(shares.loc[(site, campaign), "pondere"]) is (weights is not None)
+        if weights is not None:
+            assert weights.method == ("poststratification" if (site, campaign) == ("antony", "2021") else "raking")
     assert not shares.loc[("boulogne", "2021"), "pondere"]

@@ -20,7 +20,7 @@ import pandas as pd
 from .datasets import DataBundle
 from .delays import correspondence_delays, extraction_date_of, item_delays
 from .params import Params
-from .survey import poststratified_shares
+from .survey import weighted_shares
 
 __all__ = [
     "Indicator",
@@ -31,6 +31,7 @@ __all__ = [
     "indicator_records",
     "result_key",
     "EVALUATIONS",
+    "survey_options",
 ]
 
 KEYS = ["site", "annee", "detail"]
@@ -255,12 +256,47 @@ def campaign_year(responses: pd.DataFrame) -> pd.Series:
     return responses.groupby(["site", "campagne"], observed=True)["date"].median().dt.year
 
 
+def survey_options(settings: dict) -> dict:
+    """The ``enquetes`` block of ``default.yaml``: calibration variables, weight cap, merged categories, interval."""
+    block = settings.get("enquetes") or {}
+    return {
+        "variables": tuple(block.get("variables_calage") or ("service", "demi_journee")),
+        "cap": None if block.get("plafond_poids") in (None, "") else float(block["plafond_poids"]),
+        "collapse": dict(block.get("regroupements") or {}),
+        "ci": str(block.get("intervalle") or "logit"),
+    }
+
+
+def _shares_per_campaign(survey: pd.DataFrame, margins: pd.DataFrame | None, options: dict,
+                         satisfied: tuple[int, ...]) -> pd.DataFrame:
+    from .survey import WeightingError, campaign_weights, proportion
+
+    rows = []
+    for (site, campaign), responses in survey.groupby(["site", "campagne"], observed=True):
+        mine = margins[(margins["site"] == site) & (margins["campagne"] == campaign)] if margins is not None else None
+        try:
+            weights = campaign_weights(responses, mine, variables=options["variables"], cap=options["cap"],
+                                       collapse=options["collapse"]) if mine is not None else None
+        except WeightingError:
+            weights = None
+        estimate = proportion(responses, "q_global", weights, satisfied=satisfied)
+        answers = pd.to_numeric(responses["q_global"], errors="coerce")
+        rows.append({"site": site, "campagne": campaign, "part": 100 * estimate.estimate, "repondants": estimate.n,
+                     "satisfaits": int(answers.isin(satisfied).sum()), "pondere": weights is not None})
+    return pd.DataFrame(rows)
+
+
 def _satisfaction(inputs: IndicatorInputs) -> pd.DataFrame:
     survey = inputs.enquetes
     if survey is None or survey.empty or "q_global" not in survey.columns:
         return _empty()
     satisfied = tuple(int(v) for v in inputs.params.settings["reponses_satisfaites"])
-    shares = poststratified_shares(survey, inputs.marges, "q_global", by="service", satisfied=satisfied)
+    options = survey_options(inputs.params.settings)
+    if options["cap"] is None and not options["collapse"]:
+        shares = weighted_shares(survey, inputs.marges, "q_global", variables=options["variables"],
+                                 satisfied=satisfied)
+    else:  # capping or merged categories: the per-campaign weighting of section 03, exactly
+        shares = _shares_per_campaign(survey, inputs.marges, options, satisfied)
     years = campaign_year(survey).rename("annee").reset_index()
     out = shares.merge(years, on=["site", "campagne"], how="left").dropna(subset=["annee"])
     out = out.rename(columns={"part": "valeur", "satisfaits": "numerateur", "repondants": "denominateur"})

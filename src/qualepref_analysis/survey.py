@@ -15,7 +15,7 @@ import pandas as pd
 from .errors import QualeprefError
 
 __all__ = ["Weights", "Convergence", "Estimate", "WeightingError", "poststratify", "rake", "proportion",
-           "weighted_share", "poststratified_shares"]
+           "weighted_share", "weighted_shares", "campaign_weights"]
 
 
 class WeightingError(QualeprefError, ValueError):
@@ -206,14 +206,37 @@ def weighted_share(answers: pd.Series, weights: pd.Series | None, satisfied: tup
     return float(100 * w[answered & answers.isin(satisfied)].sum() / total)
 
 
-def poststratified_shares(responses: pd.DataFrame, margins: pd.DataFrame | None, question: str, *,
-                          by: str = "service", groups: tuple[str, ...] = ("site", "campagne"),
-                          satisfied: tuple[int, ...] = (3, 4)) -> pd.DataFrame:
-    """Post-stratified share of satisfied answers for every site × campaign at once.
+def campaign_weights(responses: pd.DataFrame, margins: pd.DataFrame, *,
+                     variables: tuple[str, ...] = ("service", "demi_journee"), cap: float | None = None,
+                     collapse: dict | None = None) -> Weights:
+    """The weights of one site and campaign, as the whole review computes them.
 
-    Vectorised equivalent of :func:`poststratify` + :func:`weighted_share` per group. A group
-    whose margins cannot weight its respondents (no margin for ``by``, a stratum without margin
-    or a margin without respondent) is left unweighted and flagged ``pondere = False``.
+    Post-stratification when the margins give only one of ``variables``, raking on all
+    those they give otherwise (INDICATORS.md: post-stratification on ``service`` by
+    default, raking when the ``marges`` file gives several margins).
+
+    Raises
+    ------
+    WeightingError
+        No usable margin, or the margins cannot weight these respondents.
+    """
+    available = [v for v in variables if v in set(margins["variable"]) and v in responses.columns]
+    if not available:
+        raise WeightingError(f"aucune marge utilisable (attendu : {', '.join(variables)}).")
+    if len(available) == 1 and cap is None:
+        return poststratify(responses, margins, available[0], collapse=(collapse or {}).get(available[0]))
+    merged = {k: v for mapping in (collapse or {}).values() for k, v in mapping.items()}
+    return rake(responses, margins, available, cap=cap, collapse=merged or None)
+
+
+def weighted_shares(responses: pd.DataFrame, margins: pd.DataFrame | None, question: str, *,
+                    variables: tuple[str, ...] = ("service", "demi_journee"), groups: tuple[str, ...] = ("site", "campagne"),
+                    satisfied: tuple[int, ...] = (3, 4), tol: float = 1e-10, max_iter: int = 1000) -> pd.DataFrame:
+    """Weighted share of satisfied answers for every site × campaign at once (vectorised raking).
+
+    Same weights as :func:`campaign_weights` per group (post-stratification on one margin,
+    raking on several), computed for all groups together. A group whose margins cannot
+    weight its respondents is left unweighted and flagged ``pondere = False``.
 
     Returns
     -------
@@ -222,37 +245,96 @@ def poststratified_shares(responses: pd.DataFrame, margins: pd.DataFrame | None,
         ``satisfaits`` (unweighted counts), ``pondere``.
     """
     keys = list(groups)
-    data = responses[[*keys, by, question]].copy()
-    data["_stratum"] = data[by].astype(object)
-    counts = data.groupby([*keys, "_stratum"], observed=True, dropna=False).size().rename("n_h")
+    data = responses.reset_index(drop=True)
+    group_codes, uniques = pd.MultiIndex.from_frame(data[keys]).factorize()
+    group_index = pd.MultiIndex.from_tuples(list(uniques), names=keys)
+    weights = np.ones(len(data))
+    weighted = np.zeros(len(group_index), dtype=bool)
     if margins is not None and not margins.empty:
-        mine = margins[margins["variable"] == by]
-        population = mine.groupby([*keys, "modalite"], observed=True)["effectif"].sum().rename("N_h")
-        population.index = population.index.set_names([*keys, "_stratum"])
+        margin_keys = pd.MultiIndex.from_frame(margins[keys])
+        margin_group = group_index.get_indexer(margin_keys)
+        usable = margins[margin_group >= 0].assign(_g=margin_group[margin_group >= 0])
+        # the variables each group's margins give, among those configured
+        given = usable[usable["variable"].isin([v for v in variables if v in data.columns])]
+        sets = given.groupby("_g")["variable"].agg(lambda v: tuple(x for x in variables if x in set(v)))
+        for variable_set, members in sets.groupby(sets):
+            members_idx = members.index.to_numpy()
+            rows = np.flatnonzero(np.isin(group_codes, members_idx))
+            ok = _rake_groups(data.iloc[rows], group_codes[rows], given[given["_g"].isin(members_idx)],
+                              variable_set, tol=tol, max_iter=max_iter)
+            if ok is None:
+                continue
+            row_weights, valid_groups = ok
+            keep = np.isin(group_codes[rows], valid_groups)
+            weights[rows[keep]] = row_weights[keep]
+            weighted[valid_groups] = True
+    answers = pd.to_numeric(data[question], errors="coerce")
+    answered = answers.notna().to_numpy()
+    happy = answered & answers.isin(satisfied).to_numpy()
+    size = len(group_index)
+    w_answered = np.bincount(group_codes, weights=np.where(answered, weights, 0.0), minlength=size)
+    w_happy = np.bincount(group_codes, weights=np.where(happy, weights, 0.0), minlength=size)
+    out = group_index.to_frame(index=False)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["part"] = np.where(w_answered > 0, 100 * w_happy / w_answered, np.nan)
+    out["repondants"] = np.bincount(group_codes, weights=answered.astype(float), minlength=size).astype(int)
+    out["satisfaits"] = np.bincount(group_codes, weights=happy.astype(float), minlength=size).astype(int)
+    out["pondere"] = weighted
+    return out
+
+
+def _rake_groups(data: pd.DataFrame, group_codes: np.ndarray, margins: pd.DataFrame, variables: tuple[str, ...], *,
+                 tol: float, max_iter: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """IPF of several groups at once; groups with a category lacking margin or respondents are dropped."""
+    cells, targets, bad_groups = {}, {}, set()
+    for v in variables:
+        mine = margins[margins["variable"] == v]
+        categories = pd.Index(pd.unique(pd.concat([mine["modalite"], data[v]]).dropna()))
+        k = len(categories)
+        code = categories.get_indexer(data[v])
+        bad_groups.update(group_codes[code < 0])
+        cell = group_codes * k + np.where(code < 0, 0, code)
+        size = (group_codes.max() + 1) * k if len(group_codes) else 0
+        target = np.zeros(size)
+        np.add.at(target, mine["_g"].to_numpy() * k + categories.get_indexer(mine["modalite"]), mine["effectif"].to_numpy())
+        present = np.bincount(cell, minlength=size) > 0
+        wanted = target > 0
+        mismatch = np.flatnonzero(present != wanted)
+        bad_groups.update(mismatch // k)
+        cells[v], targets[v] = cell, target
+    totals = {v: np.bincount(np.arange(len(targets[v])) // (len(targets[v]) // (group_codes.max() + 1)),
+                             weights=targets[v]) for v in variables}
+    first = totals[variables[0]]
+    for v in variables[1:]:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            differs = np.flatnonzero(np.abs(totals[v] - first) > 0.005 * first)
+        bad_groups.update(differs)
+    valid_groups = np.setdiff1d(np.unique(group_codes), np.array(sorted(bad_groups), dtype=np.int64))
+    keep = np.isin(group_codes, valid_groups)
+    if not keep.any():
+        return None
+    counts = np.bincount(group_codes[keep], minlength=group_codes.max() + 1)
+    w = np.zeros(len(data))
+    w[keep] = (first[group_codes[keep]] / counts[group_codes[keep]])
+    for _ in range(max_iter):
+        for v in variables:
+            current = np.bincount(cells[v][keep], weights=w[keep], minlength=len(targets[v]))
+            scale = np.ones_like(current)
+            filled = current > 0
+            scale[filled] = targets[v][filled] / current[filled]
+            w[keep] *= scale[cells[v][keep]]
+        errors = []
+        for v in variables:
+            current = np.bincount(cells[v][keep], weights=w[keep], minlength=len(targets[v]))
+            filled = targets[v] > 0
+            relevant = filled & np.isin(np.arange(len(targets[v])) // (len(targets[v]) // (group_codes.max() + 1)),
+                                        valid_groups)
+            errors.append(np.max(np.abs(current[relevant] - targets[v][relevant]) / targets[v][relevant]))
+        if max(errors) < tol:
+            break
     else:
-        population = pd.Series(dtype=float, name="N_h",
-                               index=pd.MultiIndex.from_tuples([], names=[*keys, "_stratum"]))
-    strata = pd.concat([counts, population], axis=1, join="outer")
-    respondents_groups = counts.index.droplevel("_stratum").unique()
-    invalid = strata[strata["n_h"].isna() | strata["N_h"].isna()].index.droplevel("_stratum").unique()
-    without_margin = respondents_groups.difference(population.index.droplevel("_stratum").unique())
-    invalid = invalid.union(without_margin)
-    strata["w"] = strata["N_h"] / strata["n_h"]
-    data = data.join(strata["w"], on=[*keys, "_stratum"])
-    group_index = pd.MultiIndex.from_frame(data[keys])
-    unweighted = group_index.isin(invalid) | data["_stratum"].isna().to_numpy()
-    data.loc[unweighted, "w"] = 1.0
-    answered = data[question].notna()
-    happy = answered & data[question].isin(satisfied)
-    data["_w_answered"] = data["w"].where(answered, 0.0)
-    data["_w_happy"] = data["w"].where(happy, 0.0)
-    data["_answered"], data["_happy"], data["_unweighted"] = answered, happy, unweighted
-    out = data.groupby(keys, observed=True).agg(
-        w_answered=("_w_answered", "sum"), w_happy=("_w_happy", "sum"), repondants=("_answered", "sum"),
-        satisfaits=("_happy", "sum"), non_pondere=("_unweighted", "any")).reset_index()
-    out["part"] = 100 * out["w_happy"] / out["w_answered"].where(out["w_answered"] > 0)
-    out["pondere"] = ~out["non_pondere"]
-    return out[[*keys, "part", "repondants", "satisfaits", "pondere"]]
+        return None
+    return w, valid_groups
 
 
 @dataclass(frozen=True)
