@@ -91,6 +91,11 @@ def test_review_end_to_end_on_one_site(tmp_path):
     volumes = results["sites"]["antony"]["01_indicateurs"]["volumes"]
     assert volumes["reclamations_suggestions"] == 14 and volumes["annee_precedente"]["reclamations_suggestions"] == 2
     assert results["year"] == 2022 and "correspondances.csv" in results["inputs"]
+    # one figure, one value: the satisfaction indicator of section 01 is the q_global estimate of section 03
+    satisfied = results["sites"]["antony"]["01_indicateurs"]["indicateurs"]["satisfaction_globale"]["valeur"]
+    section_03 = results["sites"]["antony"]["03_satisfaction"]
+    assert satisfied == pytest.approx(section_03["questions"]["q_global"]["pondere"], rel=1e-9)
+    assert section_03["methode"] == "raking" and section_03["questions"]["q_global"]["n"] == 171
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="antony/01_indicateurs.html"' in index and 'href="antony/02_reclamations.html"' in index
     assert (out / "quarantine.csv").exists()

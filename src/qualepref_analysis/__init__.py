@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import activity, charts, complaints, delays, indicators, narratives, report, survey, volumes
+from . import activity, charts, complaints, delays, indicators, narratives, report, satisfaction, survey, volumes
 from .context import SectionContext, open_section
 from .datasets import DataBundle, LoadedDataset, load_data_dir, load_dataset
 from .errors import QualeprefError
@@ -35,6 +35,7 @@ __all__ = [
     "indicators",
     "narratives",
     "report",
+    "satisfaction",
     "survey",
     "volumes",
 ]

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 SECTIONS: dict[str, str] = {
     "01_indicateurs": "Indicateurs Qual-e-Pref",
     "02_reclamations": "Réclamations et suggestions",
+    "03_satisfaction": "Satisfaction des usagers",
 }
 
 

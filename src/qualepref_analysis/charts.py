@@ -13,7 +13,7 @@ from .activity import month_labels
 from .delays import kaplan_meier
 from .labels import label
 
-__all__ = ["plot_monthly_rate", "plot_monthly_counts", "plot_stacked_months", "plot_delay_boxes",
+__all__ = ["plot_monthly_rate", "plot_monthly_counts", "plot_stacked_months", "plot_delay_boxes", "plot_estimates", "plot_heatmap",
            "plot_survival", "plot_subjects"]
 
 
@@ -146,5 +146,44 @@ def plot_subjects(table: pd.DataFrame, *, title: str):
     ax.set_xlabel("Nombre de réclamations")
     ax.set_ylabel("Sujet")
     ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_estimates(display: pd.DataFrame, *, title: str, target: float | None = None):
+    """Dot-and-interval figure: weighted share satisfied per question with its 95 % interval."""
+    shown = display.dropna(subset=["Satisfaits, pondéré (%)"]).iloc[::-1]
+    fig, ax = _figure(title)
+    y = np.arange(len(shown))
+    est = shown["Satisfaits, pondéré (%)"].to_numpy(dtype=float)
+    low = est - shown["IC 95 % bas"].to_numpy(dtype=float)
+    high = shown["IC 95 % haut"].to_numpy(dtype=float) - est
+    ax.errorbar(est, y, xerr=[low, high], fmt="o", capsize=3, label="Pondéré (IC à 95 %)")
+    ax.plot(shown["Satisfaits, non pondéré (%)"].to_numpy(dtype=float), y, "x", color="grey", label="Non pondéré")
+    if target is not None and not pd.isna(target):
+        ax.axvline(target, linestyle="--", color="black", linewidth=1, label=f"Cible ({target:.0f} %)")
+    ax.set_yticks(y, shown["Question"])
+    ax.set_xlabel("Usagers satisfaits")
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f} %"))
+    ax.set_xlim(max(0, np.nanmin([*(est - low), 100]) - 5), 100.5)
+    ax.legend(loc="lower left", fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def plot_heatmap(table: pd.DataFrame, *, title: str):
+    """Share satisfied per dimension (rows) and service (columns); blank cells are small cells."""
+    import seaborn as sns
+
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(table.columns) + 4), 0.45 * len(table.index) + 2))
+    ax.set_title(title)
+    sns.heatmap(table.astype(float), annot=True, fmt=".0f", vmin=0, vmax=100, cmap="RdYlGn", ax=ax,
+                cbar_kws={"label": "Satisfaits (%)"}, linewidths=0.5, linecolor="white")
+    ax.set_xlabel("Service")
+    ax.set_ylabel("Dimension")
     fig.tight_layout()
     return fig
