@@ -1,0 +1,75 @@
+"""Section 03 library: campaigns, estimates with small cells, narrative, records."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from qualepref_analysis import load_data_dir
+from qualepref_analysis.satisfaction import (campaigns_for_year, dimension_by_service, prepare_site_survey,
+                                             question_estimates, question_records, satisfaction_narrative)
+
+from conftest import DEMO_DIR
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def bundle(params):
+    return load_data_dir(DEMO_DIR, params)
+
+
+def test_campaign_of_the_year_and_the_one_before(bundle):
+    survey = bundle.frame("enquetes")
+    assert campaigns_for_year(survey, site="prefecture", year=2022) == ("2022", "2021")
+    assert campaigns_for_year(survey, site="prefecture", year=2021) == ("2021", None)
+    assert campaigns_for_year(survey, site="prefecture", year=2019) == (None, None)
+
+
+def test_demo_site_survey(bundle, params):
+    view = prepare_site_survey(bundle.frame("enquetes"), bundle.frame("marges"), site="boulogne", year=2022,
+                               params=params)
+    assert view.available and view.method == "raking" and len(view.responses) == 105
+    glob = view.estimates.set_index("question").loc["q_global"]
+    assert glob["n"] == 93 and glob["brut"] == pytest.approx(100 * 86 / 93)
+    assert glob["ic_bas"] <= glob["pondere"] <= glob["ic_haut"]
+    records = question_records(view.estimates, method=view.method)
+    assert records["methode"] == "raking"
+    assert set(records["questions"]["q_global"]) == {"n", "brut", "pondere", "se", "ic_bas", "ic_haut", "deff",
+                                                      "n_effectif"}
+    # q_service_rendu was not asked at the préfecture: the column is dropped there, not reported as 0 answers
+    pref = prepare_site_survey(bundle.frame("enquetes"), bundle.frame("marges"), site="prefecture", year=2022,
+                               params=params)
+    assert "q_service_rendu" not in set(pref.estimates["question"])
+
+
+def test_absent_survey_says_so(params):
+    view = prepare_site_survey(None, None, site="antony", year=2022, params=params)
+    assert not view.available and "absent" in view.message
+
+
+def test_small_cells_are_not_published():
+    responses = pd.DataFrame({"service": ["a"] * 25, "q_global": [4] * 20 + [1] * 5,
+                              "q_pmr": [4, 3, 1] + [np.nan] * 22})
+    estimates = question_estimates(responses, None, satisfied=(3, 4), ci="logit", min_count=20).set_index("question")
+    assert estimates.loc["q_global", "pondere"] == pytest.approx(80)
+    assert estimates.loc["q_pmr", "n"] == 3 and np.isnan(estimates.loc["q_pmr", "pondere"])
+    assert question_records(estimates.reset_index(), method="aucune")["questions"]["q_pmr"]["pondere"] is None
+    heat = dimension_by_service(responses.assign(service=["a"] * 21 + ["b"] * 4), None, satisfied=(3, 4), min_count=20)
+    assert heat.isna().loc[:, heat.columns[1]].all()  # 4 respondents of b: blank
+
+
+def test_narrative_in_french():
+    estimates = pd.DataFrame({"question": ["q_global", "q_attente"], "n": [189, 180], "petit_effectif": [False, False],
+                              "brut": [85.714, 70.0], "pondere": [92.0, 75.5], "se": [1.4, 2.0],
+                              "ic_bas": [88.6, 71.0], "ic_haut": [94.4, 79.9], "deff": [0.5, 0.6], "n_effectif": [32, 30]})
+    previous = estimates.assign(pondere=[89.5, 70.0])
+    text = satisfaction_narrative(estimates, previous, site_label="Préfecture des Hauts-de-Seine", target=80,
+                                  min_count=20)
+    assert text.startswith(f"92,0{NBSP}% des usagers se déclarent satisfaits de l'accueil à la préfecture des Hauts-de-Seine")
+    assert f"contre 85,7{NBSP}% parmi les seuls répondants" in text
+    assert f"au-dessus de la cible de 80{NBSP}%" in text
+    assert "en hausse de 2,5 points" in text and "« temps d'attente »" in text
+    small = estimates.assign(n=[12, 180], petit_effectif=[True, False])
+    assert "%" not in satisfaction_narrative(small, None, site_label="Sous-préfecture d'Antony", target=80, min_count=20)
