@@ -251,7 +251,8 @@ def time_to_answer(items: pd.DataFrame, by: list[str] | str | None = None, *, wi
             "part_dans_delai_km": 100 * km.answered_within(days),
         })
         rows.append(row)
-    return pd.DataFrame(rows)
+    columns = [*by, "n", "sans_reponse", "delai_moyen_repondus", "mediane_km", "delai_reference", "part_dans_delai_km"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def unanswered_figures(items: pd.DataFrame, *, min_count: int) -> dict:

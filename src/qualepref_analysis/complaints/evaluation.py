@@ -10,7 +10,10 @@ import pandas as pd
 from .categoriser import ComplaintCategoriser
 from .lexicon import Lexicon
 
-__all__ = ["EvaluationReport", "cross_validate", "evaluate_predictions"]
+__all__ = ["EvaluationReport", "cross_validate", "evaluate_predictions", "MIN_ROWS"]
+
+#: Fewer labelled rows than this: no cross-validation (the figures would mean nothing).
+MIN_ROWS = 10
 
 
 @dataclass
@@ -48,8 +51,13 @@ def cross_validate(texts, labels, lexicon: Lexicon, *, settings: dict | None = N
     """Stratified k-fold cross-validation of the whole categoriser (lexicon + model) on labelled rows."""
     from sklearn.model_selection import StratifiedKFold
 
-    data = pd.DataFrame({"texte": list(texts), "categorie": list(labels)}).dropna()
-    data = data[data["texte"].str.strip() != ""].reset_index(drop=True)
+    data = pd.DataFrame({"texte": list(texts), "categorie": list(labels)}, dtype=object).dropna()
+    data = data[data["texte"].map(lambda t: bool(str(t).strip()))].reset_index(drop=True)
+    labels_all = list(lexicon.categories)
+    if len(data) < MIN_ROWS or data["categorie"].nunique() < 2:
+        empty = pd.DataFrame(columns=["precision", "rappel", "f1", "effectif"])
+        confusion = pd.DataFrame(0, index=labels_all, columns=labels_all)
+        return EvaluationReport(float("nan"), float("nan"), empty, confusion, n=len(data), folds=0)
     smallest = int(data["categorie"].value_counts().min()) if len(data) else 0
     k = max(2, min(folds, smallest)) if smallest >= 2 else 2
     predicted = np.empty(len(data), dtype=object)
@@ -58,6 +66,5 @@ def cross_validate(texts, labels, lexicon: Lexicon, *, settings: dict | None = N
     for train, test in splitter.split(data["texte"], strata):
         model = ComplaintCategoriser(lexicon, settings).fit(data.loc[train, "texte"], data.loc[train, "categorie"])
         predicted[test] = model.predict(data.loc[test, "texte"].tolist()).frame["categorie_predite"].to_numpy()
-    labels_all = list(lexicon.categories)
     accuracy, macro_f1, per_class, confusion = evaluate_predictions(data["categorie"], predicted, labels_all)
     return EvaluationReport(accuracy, macro_f1, per_class, confusion, n=len(data), folds=k)

@@ -54,6 +54,9 @@ def evaluation_narrative(report: EvaluationReport) -> str:
 
     if report.n == 0:
         return "Aucune réclamation n'est étiquetée à la main : la classification repose sur le seul lexique."
+    if report.folds == 0:
+        return (f"Seules {format_number(report.n)} réclamations sont étiquetées à la main : trop peu pour mesurer "
+                "la fiabilité de la classification automatique, qui repose surtout sur le lexique.")
     return (f"Pour mesurer la fiabilité de la classification automatique, les {format_number(report.n)} réclamations "
             f"étiquetées à la main ont été classées sans leur étiquette (validation croisée en {report.folds} plis) : "
             f"{format_percent(100 * report.accuracy)} sont classées comme l'agent l'avait fait "

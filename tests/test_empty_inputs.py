@@ -1,0 +1,49 @@
+"""Sections must present an empty year (no complaint, no answer) without failing."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd  # noqa: E402
+
+from qualepref_analysis import charts, complaints, delays, load_data_dir, volumes  # noqa: E402
+from qualepref_analysis.indicators import prepare_inputs  # noqa: E402
+
+from conftest import DEMO_DIR  # noqa: E402
+
+
+def test_section_02_functions_on_a_year_without_complaints(params):
+    inputs = prepare_inputs(load_data_dir(DEMO_DIR, params), params)
+    register = volumes.complaints_of(inputs.correspondances)
+    empty = volumes.complaints_of(register, site="boulogne", year=2019)
+    assert empty.empty
+    assert len(volumes.monthly_by_channel(empty, year=2019)) == 12
+    volumes.channels_year_over_year(empty, year=2019)
+    volumes.status_by_channel(empty, min_count=10)
+    delays.delay_quantiles(empty, by="canal")
+    volumes.readable_time_to_answer(delays.time_to_answer(empty, by="canal"), min_count=10)
+    assert delays.unanswered_figures(empty, min_count=10)["n"] == 0
+    lexicon = complaints.load_lexicon(complaints.lexicon_path(params.directory))
+    model = complaints.train_categoriser(register, lexicon)
+    subjects = complaints.assign_subjects(empty, model)
+    complaints.subject_table(subjects, min_count=10)
+    complaints.subjects_narrative(subjects, min_count=10)
+    complaints.subject_figures(subjects, min_count=10)
+    charts.plot_delay_boxes(empty, title="x")
+    charts.plot_survival(empty, title="x", deadlines=[])
+    charts.plot_subjects(complaints.subject_table(subjects, min_count=10), title="x")
+    charts.plot_stacked_months(volumes.monthly_by_channel(empty, year=2019), title="x", ylabel="y", legend="z")
+
+
+def test_cross_validation_without_enough_labels(params):
+    lexicon = complaints.load_lexicon(complaints.lexicon_path(params.directory))
+    report = complaints.cross_validate([], [], lexicon)
+    assert report.n == 0
+    assert "lexique" in complaints.evaluation_narrative(report)
+    report = complaints.cross_validate(["a b", "c d", "rendez-vous"], ["autre", "autre", "prise_rdv"], lexicon)
+    assert report.n == 3 and report.folds == 0
+    assert "trop peu" in complaints.evaluation_narrative(report)
+    per_class, confusion = complaints.evaluation_tables(report)
+    assert per_class.empty
