@@ -143,3 +143,20 @@ def test_categorise_bad_files(tmp_path):
     good.write_text("texte\nbonjour\n", encoding="utf-8")
     result = qualepref("categorise", str(good), "--out", str(tmp_path / "o.csv"), "--train", str(train))
     assert result.returncode == 2 and "ligne(s) 2" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_review_is_incremental(tmp_path):
+    out = tmp_path / "review"
+    first = qualepref("review", "--sites", "boulogne", "--sections", "01", "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    page = out / "boulogne" / "01_indicateurs.html"
+    stamp = page.stat().st_mtime_ns
+    second = qualepref("review", "--sites", "boulogne", "--sections", "01", "--out", str(out))
+    assert second.returncode == 0 and "inchangé" in second.stderr
+    assert page.stat().st_mtime_ns == stamp
+    forced = qualepref("review", "--sites", "boulogne", "--sections", "01_indicateurs", "--out", str(out), "--force")
+    assert forced.returncode == 0 and page.stat().st_mtime_ns != stamp
+    import json
+
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert results["sites"]["boulogne"]["01_indicateurs"]["volumes"]["reclamations_suggestions"] == 5

@@ -10,6 +10,7 @@ is written to ``quarantine.csv`` and an ``index.html`` links everything.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import json
 import logging
@@ -28,6 +29,7 @@ from .errors import DataFileError, ParamsError, QualeprefError
 from .params import Params, load_params
 from .report import format_date, format_number
 from .results import SECTION_RESULTS_SUFFIX, read_section_results, to_json_safe
+from .tabular import file_sha256
 
 __all__ = ["SECTIONS", "SectionRun", "ReviewResult", "run_review", "export_html", "write_csv_safely",
            "notebooks_dir"]
@@ -108,6 +110,12 @@ def export_html(notebook: nbformat.NotebookNode, *, title: str) -> str:
     return body
 
 
+def _section_name(value: str) -> str:
+    """``01`` or ``01_indicateurs`` → ``01_indicateurs``."""
+    value = str(value).strip()
+    return next((name for name in SECTIONS if name == value or name.split("_", 1)[0] == value.zfill(2)), value)
+
+
 def _run_section(notebook: Path, output: Path, parameters: dict, timeout: int) -> None:
     import papermill as pm
 
@@ -167,9 +175,130 @@ h1 {{ color: #000091; }} table {{ border-collapse: collapse; }} td, th {{ border
 """
 
 
+STATE_FILE = ".qualepref-etat.json"
+
+
+@dataclass(frozen=True)
+class SectionTask:
+    """One site × section to run: the notebook, its parameters, where it writes, its fingerprint."""
+
+    site: str
+    section: str
+    notebook: Path
+    site_dir: Path
+    parameters: dict
+    timeout: int
+    fingerprint: str
+    title: str
+
+    def __hash__(self) -> int:
+        return hash((self.site, self.section))
+
+    @property
+    def key(self) -> str:
+        return f"{self.site}/{self.section}"
+
+    @property
+    def executed(self) -> Path:
+        return self.site_dir / f"{self.section}.ipynb"
+
+    @property
+    def page(self) -> Path:
+        return self.site_dir / f"{self.section}.html"
+
+    @property
+    def results(self) -> Path:
+        return self.site_dir / f"{self.section}{SECTION_RESULTS_SUFFIX}"
+
+    def up_to_date(self, state: dict) -> bool:
+        return state.get(self.key) == self.fingerprint and self.page.exists() and self.results.exists()
+
+
+def _hash_files(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.name.encode())
+        digest.update(file_sha256(path).encode())
+    return digest.hexdigest()
+
+
+def _common_fingerprint(data_dir: Path, params_dir: Path, year: int) -> str:
+    """Inputs shared by every section: data files, parameter files, the library's code and version, the year."""
+    package = Path(__file__).resolve().parent
+    parts = [
+        _hash_files([p for p in Path(data_dir).iterdir() if p.is_file()]),
+        _hash_files([p for p in Path(params_dir).iterdir() if p.is_file()]),
+        _hash_files(list(package.rglob("*.py"))),
+        __version__, str(year),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _fingerprint(common: str, notebook: Path, parameters: dict) -> str:
+    digest = hashlib.sha256(common.encode())
+    digest.update(file_sha256(notebook).encode())
+    digest.update(json.dumps(parameters, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def _read_state(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_state(path: Path, state: dict) -> None:
+    path.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def run_task(task: SectionTask) -> SectionRun:
+    """Execute one section notebook and export it; never raises (a failure is reported in the run)."""
+    task.results.unlink(missing_ok=True)
+    task.page.unlink(missing_ok=True)
+    run = SectionRun(task.site, task.section, ok=False, notebook=task.executed)
+    try:
+        _run_section(task.notebook, task.executed, task.parameters, task.timeout)
+        notebook = nbformat.read(task.executed, as_version=4)
+        task.page.write_text(export_html(notebook, title=task.title), encoding="utf-8")
+        run.ok, run.html = True, task.page
+    except Exception as exc:  # a failing section must not stop the others
+        run.error = type(exc).__name__
+        log.debug("section %s failed", task.key, exc_info=True)
+    return run
+
+
+def _execute(tasks: list[SectionTask], *, jobs: int | None, notify: Callable[[SectionTask, bool], None]):
+    """Run the tasks on a pool of worker processes (each notebook gets its own fresh kernel)."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    if not tasks:
+        return
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+    if workers == 1:
+        for task in tasks:
+            run = run_task(task)
+            notify(task, run.ok)
+            yield run
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {pool.submit(run_task, task): task for task in tasks}
+        for future in as_completed(futures):
+            task = futures[future]
+            try:
+                run = future.result()
+            except Exception as exc:  # the worker itself died
+                run = SectionRun(task.site, task.section, ok=False, notebook=task.executed, error=type(exc).__name__)
+            notify(task, run.ok)
+            yield run
+
+
 def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | None = None,
                year: int | None = None, sites: list[str] | None = None, out_dir: str | Path = "build/review",
-               sections: list[str] | None = None,
+               sections: list[str] | None = None, jobs: int | None = None, force: bool = False,
                progress: Callable[[str], None] | None = None) -> ReviewResult:
     """Run every section for every site and write the review into ``out_dir``.
 
@@ -184,7 +313,11 @@ def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | N
     out_dir : path
         Output folder (created).
     sections : list of str, optional
-        Section names (default: all of :data:`SECTIONS`).
+        Section names or numbers (``01``) (default: all of :data:`SECTIONS`).
+    jobs : int, optional
+        Notebooks run at once (default: the CPU count).
+    force : bool
+        Rerun every section even when nothing changed since the last run in ``out_dir``.
     progress : callable, optional
         Called with a short French message before each step.
 
@@ -208,7 +341,7 @@ def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | N
     if unknown:
         raise ParamsError(f"site(s) non déclaré(s) dans {params_dir / 'sites.yaml'} : {', '.join(unknown)} ; "
                           f"sites déclarés : {', '.join(params.sites)}.")
-    chosen_sections = list(sections) if sections else list(SECTIONS)
+    chosen_sections = [_section_name(s) for s in sections] if sections else list(SECTIONS)
     bad_sections = [s for s in chosen_sections if s not in SECTIONS]
     if bad_sections:
         raise QualeprefError(f"section(s) inconnue(s) : {', '.join(bad_sections)} ; sections : {', '.join(SECTIONS)}.")
@@ -226,31 +359,38 @@ def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | N
     out_dir.mkdir(parents=True, exist_ok=True)
     result = ReviewResult(out_dir=out_dir, year=params.year, bundle=bundle)
     timeout = int(params.settings.get("delai_max_section_secondes", 900))
-    results: dict[str, dict[str, object]] = {}
+    state_path = out_dir / STATE_FILE
+    previous_state = _read_state(state_path)
+    common = _common_fingerprint(data_dir, params_dir, params.year)
+    tasks: list[SectionTask] = []
     for site in chosen_sites:
         site_dir = out_dir / site
         site_dir.mkdir(parents=True, exist_ok=True)
         for section in chosen_sections:
-            notify(f"{params.sites[site].libelle} – {SECTIONS[section]}")
-            executed = site_dir / f"{section}.ipynb"
-            stale = site_dir / f"{section}{SECTION_RESULTS_SUFFIX}"
-            stale.unlink(missing_ok=True)
+            notebook = notebooks_dir() / f"{section}.ipynb"
             parameters = {"site": site, "year": params.year, "data_dir": str(data_dir.resolve()),
                           "params_dir": str(params_dir.resolve()), "output_dir": str(site_dir.resolve())}
-            run = SectionRun(site, section, ok=False, notebook=executed)
-            try:
-                _run_section(notebooks_dir() / f"{section}.ipynb", executed, parameters, timeout)
-                notebook = nbformat.read(executed, as_version=4)
-                page = site_dir / f"{section}.html"
-                page.write_text(export_html(notebook, title=f"{SECTIONS[section]} – {params.sites[site].libelle}"),
-                                encoding="utf-8")
-                run.ok, run.html = True, page
-                if stale.exists():
-                    results.setdefault(site, {})[section] = read_section_results(stale)
-            except Exception as exc:  # a failing section must not stop the others
-                run.error = type(exc).__name__
-                log.debug("section %s/%s failed", site, section, exc_info=True)
-            result.runs.append(run)
+            fingerprint = _fingerprint(common, notebook, parameters)
+            tasks.append(SectionTask(site, section, notebook, site_dir, parameters, timeout, fingerprint,
+                                     title=f"{SECTIONS[section]} – {params.sites[site].libelle}"))
+    todo = [t for t in tasks if force or not t.up_to_date(previous_state)]
+    state = {k: v for k, v in previous_state.items()}
+    for task in tasks:
+        if task not in todo:
+            notify(f"inchangé : {params.sites[task.site].libelle} – {SECTIONS[task.section]}")
+    for run in _execute(todo, jobs=jobs, notify=lambda t, ok: notify(
+            f"{'terminé' if ok else 'ÉCHEC'} : {params.sites[t.site].libelle} – {SECTIONS[t.section]}")):
+        task = next(t for t in todo if (t.site, t.section) == (run.site, run.section))
+        state[task.key] = task.fingerprint if run.ok else "echec"
+    results: dict[str, dict[str, object]] = {}
+    for task in tasks:
+        ok = state.get(task.key) == task.fingerprint and task.page.exists()
+        run = SectionRun(task.site, task.section, ok=ok, html=task.page if ok else None, notebook=task.executed,
+                         error="" if ok else "échec")
+        result.runs.append(run)
+        if ok and task.results.exists():
+            results.setdefault(task.site, {})[task.section] = read_section_results(task.results)
+    _write_state(state_path, state)
 
     generated = dt.datetime.now().replace(microsecond=0)
     payload = {

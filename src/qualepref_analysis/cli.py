@@ -107,16 +107,23 @@ def demo_data(out_dir: Path) -> None:
               help="Dossier des paramètres. Par défaut : params/ du projet.")
 @click.option("--year", type=int, default=None, help="Année examinée. Par défaut : celle de default.yaml.")
 @click.option("--sites", default=None, help="Codes des sites, séparés par des virgules. Par défaut : tous.")
+@click.option("--sections", default=None, help="Sections à produire, par numéro ou nom (01,03). Par défaut : toutes.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("build/review"), show_default=True,
               help="Dossier où écrire le bilan.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Nombre de carnets exécutés en même temps. Par défaut : le nombre de processeurs.")
+@click.option("--force", is_flag=True, help="Tout refaire, même les sections dont rien n'a changé.")
 def review(data_dir: Path | None, params_dir: Path | None, year: int | None, sites: str | None,
-           out_dir: Path) -> None:
+           sections: str | None, out_dir: Path, jobs: int | None, force: bool) -> None:
     """Produit le bilan annuel : chaque section pour chaque site, en HTML sans code.
 
     Écrit OUT/index.html, une page par site et section, OUT/results.json
-    (tous les chiffres) et OUT/quarantine.csv (lignes écartées). Code de
-    sortie : 0 si tout a réussi, 1 si une section a échoué, 2 si les données
-    ou les paramètres n'ont pas pu être lus.
+    (tous les chiffres) et OUT/quarantine.csv (lignes écartées). Les sections
+    sont exécutées en parallèle ; une section dont ni le carnet, ni les
+    paramètres, ni les données, ni la bibliothèque n'ont changé depuis le
+    dernier passage dans OUT n'est pas refaite (--force pour tout refaire).
+    Code de sortie : 0 si tout a réussi, 1 si une section a échoué, 2 si les
+    données ou les paramètres n'ont pas pu être lus.
     """
     from tqdm import tqdm
 
@@ -131,8 +138,9 @@ def review(data_dir: Path | None, params_dir: Path | None, year: int | None, sit
         if bar.disable:
             click.echo(f"… {message}", err=True)
 
+    section_list = [s.strip() for s in sections.split(",") if s.strip()] if sections else None
     result = run_review(data_dir=data_dir, params_dir=params_dir, year=year, sites=site_list, out_dir=out_dir,
-                        progress=progress)
+                        sections=section_list, jobs=jobs, force=force, progress=progress)
     bar.close()
     ok = len(result.runs) - len(result.failed)
     click.echo(f"Bilan {result.year} : {ok} section(s) produite(s) sur {len(result.runs)} → {result.out_dir / 'index.html'}")
