@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import activity, charts, complaints, delays, indicators, narratives, report, satisfaction, survey, volumes
+from . import action_plans, activity, audits, charts, complaints, delays, indicators, narratives, report, satisfaction, services_publics, survey, volumes
 from .context import SectionContext, open_section
 from .datasets import DataBundle, LoadedDataset, load_data_dir, load_dataset
 from .errors import QualeprefError
@@ -28,7 +28,9 @@ __all__ = [
     "SectionContext",
     "open_section",
     "record_results",
+    "action_plans",
     "activity",
+    "audits",
     "charts",
     "complaints",
     "delays",
@@ -36,6 +38,7 @@ __all__ = [
     "narratives",
     "report",
     "satisfaction",
+    "services_publics",
     "survey",
     "volumes",
 ]

@@ -41,6 +41,9 @@ SECTIONS: dict[str, str] = {
     "01_indicateurs": "Indicateurs Qual-e-Pref",
     "02_reclamations": "Réclamations et suggestions",
     "03_satisfaction": "Satisfaction des usagers",
+    "04_services_publics_plus": "Services Publics+",
+    "05_plan_actions": "Plans d'actions",
+    "06_audits": "Audits",
 }
 
 

@@ -187,3 +187,21 @@ def plot_heatmap(table: pd.DataFrame, *, title: str):
     ax.set_ylabel("Dimension")
     fig.tight_layout()
     return fig
+
+
+def plot_commitments(table: pd.DataFrame, *, title: str):
+    """Attainment of the target per commitment (horizontal bars), the mean as a dashed line."""
+    fig, ax = _figure(title)
+    shown = table.iloc[::-1]
+    ax.barh(shown["Engagement"], shown["Atteinte de la cible (%)"])
+    mean = table["Atteinte de la cible (%)"].mean()
+    ax.axvline(mean, linestyle="--", color="black", linewidth=1, label=f"Moyenne ({mean:.1f} %)".replace(".", ","))
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Atteinte de la cible")
+    ax.set_ylabel("Engagement")
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f} %"))
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
