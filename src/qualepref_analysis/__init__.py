@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import action_plans, activity, audits, charts, complaints, delays, indicators, narratives, report, satisfaction, services_publics, survey, volumes
+from . import action_plans, activity, audits, charts, complaints, delays, indicators, narratives, report, satisfaction, services_publics, survey, synthesis, volumes
 from .context import SectionContext, open_section
 from .datasets import DataBundle, LoadedDataset, load_data_dir, load_dataset
 from .errors import QualeprefError
@@ -40,5 +40,6 @@ __all__ = [
     "satisfaction",
     "services_publics",
     "survey",
+    "synthesis",
     "volumes",
 ]

@@ -23,6 +23,7 @@ import nbformat
 import pandas as pd
 
 from . import __version__
+from .bilan import assemble_bilan
 from .context import default_data_dir, default_params_dir, project_root
 from .datasets import DataBundle, load_data_dir
 from .errors import DataFileError, ParamsError, QualeprefError
@@ -35,6 +36,9 @@ __all__ = ["SECTIONS", "SectionRun", "ReviewResult", "run_review", "export_html"
            "notebooks_dir"]
 
 log = logging.getLogger(__name__)
+
+#: The cross-site synthesis, run after every site section from their recorded figures.
+SYNTHESIS = "00_synthese"
 
 #: Section notebooks run per site, in review order, with their French titles.
 SECTIONS: dict[str, str] = {
@@ -72,6 +76,8 @@ class ReviewResult:
     year: int
     runs: list[SectionRun] = field(default_factory=list)
     bundle: DataBundle | None = None
+    synthesis: SectionRun | None = None
+    bilan: Path | None = None
 
     @property
     def failed(self) -> list[SectionRun]:
@@ -168,6 +174,7 @@ h1 {{ color: #000091; }} table {{ border-collapse: collapse; }} td, th {{ border
 </style></head><body>
 <h1>Bilan annuel Qual-e-Pref {result.year}</h1>
 <p>{esc(params.prefecture)} – comité local des usagers. Document généré le {format_date(generated.date())}.</p>
+<p><strong><a href="bilan-{result.year}.html">Bilan complet en un seul fichier (à imprimer ou à envoyer)</a></strong></p>
 {''.join(rows)}
 <section><h2>Qualité des données</h2>
 <table><caption>Lignes lues, retenues et écartées par fichier (détail dans quarantine.csv)</caption>
@@ -404,8 +411,30 @@ def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | N
         "sites": results,
         "failed_sections": [f"{r.site}/{r.section}" for r in result.failed],
     }
-    (out_dir / "results.json").write_text(json.dumps(to_json_safe(payload), ensure_ascii=False, indent=2),
-                                          encoding="utf-8")
+    results_path = out_dir / "results.json"
+    results_path.write_text(json.dumps(to_json_safe(payload), ensure_ascii=False, indent=2), encoding="utf-8")
+
+    synthesis_notebook = notebooks_dir() / f"{SYNTHESIS}.ipynb"
+    synthesis_run = None
+    if synthesis_notebook.exists() and results:
+        notify("Synthèse")
+        synthesis_dir = out_dir / "synthese"
+        synthesis_dir.mkdir(exist_ok=True)
+        parameters = {"year": params.year, "params_dir": str(params_dir.resolve()),
+                      "results_path": str(results_path.resolve()), "output_dir": str(synthesis_dir.resolve())}
+        common_results = hashlib.sha256(json.dumps(to_json_safe(results), sort_keys=True).encode()).hexdigest()
+        task = SectionTask("synthese", SYNTHESIS, synthesis_notebook, synthesis_dir, parameters, timeout,
+                           _fingerprint(common + common_results, synthesis_notebook, parameters), title="Synthèse")
+        if force or not task.up_to_date(state):
+            synthesis_run = next(iter(_execute([task], jobs=1, notify=lambda t, ok: None)))
+            state[task.key] = task.fingerprint if synthesis_run.ok else "echec"
+            _write_state(state_path, state)
+        else:
+            synthesis_run = SectionRun("synthese", SYNTHESIS, ok=True, html=task.page, notebook=task.executed)
+    result.synthesis = synthesis_run
     write_csv_safely(bundle.quarantine, out_dir / "quarantine.csv")
+    result.bilan = assemble_bilan(out_dir, params=params, year=params.year, runs=result.runs,
+                                  synthesis=synthesis_run.notebook if synthesis_run and synthesis_run.ok else None,
+                                  bundle=bundle, sections=SECTIONS, generated=generated)
     (out_dir / "index.html").write_text(_index_html(params, result, generated), encoding="utf-8")
     return result

@@ -143,7 +143,9 @@ def review(data_dir: Path | None, params_dir: Path | None, year: int | None, sit
                         sections=section_list, jobs=jobs, force=force, progress=progress)
     bar.close()
     ok = len(result.runs) - len(result.failed)
-    click.echo(f"Bilan {result.year} : {ok} section(s) produite(s) sur {len(result.runs)} → {result.out_dir / 'index.html'}")
+    click.echo(f"Bilan {result.year} : {ok} section(s) produite(s) sur {len(result.runs)} → {result.bilan or result.out_dir / 'index.html'}")
+    if result.synthesis is not None and not result.synthesis.ok:
+        click.secho(f"Échec : synthèse – carnet conservé : {result.synthesis.notebook}", fg="red", err=True)
     if result.bundle is not None:
         quarantined = sum(d.rows_quarantined for d in result.bundle.datasets.values())
         if quarantined:
@@ -153,7 +155,7 @@ def review(data_dir: Path | None, params_dir: Path | None, year: int | None, sit
     for run in result.failed:
         click.secho(f"Échec : {run.site} / {run.section} ({run.error}) – carnet conservé : {run.notebook}",
                     fg="red", err=True)
-    sys.exit(1 if result.failed else 0)
+    sys.exit(1 if result.failed or (result.synthesis is not None and not result.synthesis.ok) else 0)
 
 
 def _read_texts(path: Path, *, required: tuple[str, ...]) -> "pd.DataFrame":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -42,6 +43,13 @@ class ReviewKernelManager(AsyncKernelManager):
                 env={"PYTHONHASHSEED": "0"},
             )
         return self._kernel_spec
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: object) -> None:
+        # The kernel's own console chatter (shutdown notices…) is not for the user: failures are
+        # recorded in the executed notebook, which the review keeps.
+        kw.setdefault("stdout", subprocess.DEVNULL)
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        await super()._async_launch_kernel(kernel_cmd, **kw)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)

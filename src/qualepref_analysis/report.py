@@ -29,6 +29,7 @@ __all__ = [
     "site_complement",
     "join_french",
     "absent_dataset",
+    "show_figure",
     "paragraph",
 ]
 
@@ -170,3 +171,22 @@ def absent_dataset(name: str, what: str) -> str:
     """One French sentence saying that a data set is absent, as escaped HTML."""
     return (f'<p class="qp-absent">Le fichier « {html.escape(name)} » est absent du dossier de données : '
             f"{html.escape(what)} ne peut pas être présenté.</p>")
+
+
+def show_figure(fig, alt: str | None = None) -> None:
+    """Display a figure as an embedded PNG with its alternative text (its title by default).
+
+    Independent of the matplotlib backend (``MPLBACKEND=Agg`` would otherwise show nothing).
+    """
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
+    text = alt or next((ax.get_title() for ax in fig.axes if ax.get_title()), "Graphique")
+    plt.close(fig)
+    display({"image/png": base64.b64encode(buffer.getvalue()).decode("ascii")}, raw=True,
+            metadata={"image/png": {"alt": text}})
