@@ -1,0 +1,59 @@
+"""The demo bilan opened in headless Chromium: no console error, every heading, no code, a screenshot.
+
+Chromium is Debian's `chromium` package; .ci/run installs it when absent. Outside CI the test is
+skipped when no browser is installed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from qualepref_analysis import load_params
+
+from conftest import PARAMS_DIR
+
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(BROWSER is None and not os.environ.get("CI"),
+                                reason="Chromium absent (installed by .ci/run in CI)")
+
+
+@pytest.fixture(scope="module")
+def bilan(tmp_path_factory):
+    out = tmp_path_factory.mktemp("review")
+    done = subprocess.run([sys.executable, "-m", "qualepref_analysis.cli", "review", "--out", str(out)],
+                          capture_output=True, text=True, timeout=1200)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return out / "bilan-2022.html"
+
+
+def _chromium(*args: str, profile) -> subprocess.CompletedProcess:
+    assert BROWSER, "chromium is not installed: .ci/run installs Debian's chromium package"
+    return subprocess.run([BROWSER, *FLAGS, f"--user-data-dir={profile}", *args], capture_output=True, text=True,
+                          timeout=180)
+
+
+def test_bilan_in_a_browser(bilan, tmp_path):
+    dom = _chromium("--enable-logging=stderr", "--v=0", "--dump-dom", bilan.as_uri(), profile=tmp_path / "profile")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert "CONSOLE" not in dom.stderr, [line for line in dom.stderr.splitlines() if "CONSOLE" in line][:5]
+    page = dom.stdout
+    params = load_params(PARAMS_DIR)
+    from qualepref_analysis.batch import SECTIONS
+
+    for site in params.sites.values():
+        for title in SECTIONS.values():
+            heading = f"{site.libelle} — {title}".replace("'", "&#x27;")
+            assert heading in page or heading.replace("&#x27;", "'") in page, heading
+    assert "hl-ipython3" not in page and "jp-CodeCell" not in page and "open_section(" not in page
+    screenshot = tmp_path / "premiere-page.png"
+    shot = _chromium("--window-size=1200,1600", f"--screenshot={screenshot}", bilan.as_uri(),
+                     profile=tmp_path / "profile2")
+    assert shot.returncode == 0 and screenshot.stat().st_size > 10_000
