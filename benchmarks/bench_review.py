@@ -1,0 +1,65 @@
+"""The demo review end to end: `qualepref review` against a naive serial baseline, same run.
+
+- baseline: for each site × section, the `papermill` CLI then `jupyter nbconvert --to html
+  --no-input` CLI, one after the other (what a shell script would do);
+- ours: `run_review(force=True)` (process pool over site × section, fresh kernel per notebook,
+  in-process export, synthesis, single bilan);
+- second run with nothing changed (incremental): target ≤ 3 s.
+
+Usage: ``python benchmarks/bench_review.py``
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from qualepref_analysis.batch import SECTIONS, run_review
+from qualepref_analysis.context import default_data_dir, default_params_dir, notebooks_dir
+from qualepref_analysis.params import load_params
+
+BIN = Path(sys.executable).parent
+
+
+def naive(out: Path) -> float:
+    params = load_params(default_params_dir())
+    start = time.perf_counter()
+    for site in params.sites:
+        for section in SECTIONS:
+            executed = out / f"{site}-{section}.ipynb"
+            subprocess.run([str(BIN / "papermill"), str(notebooks_dir() / f"{section}.ipynb"), str(executed),
+                            "-p", "site", site, "-p", "data_dir", str(default_data_dir()),
+                            "-p", "params_dir", str(default_params_dir()), "--no-progress-bar", "-k", "python3"],
+                           check=True, capture_output=True, cwd=notebooks_dir())
+            subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+                           check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        start = time.perf_counter()
+        result = run_review(out_dir=tmp / "ours", force=True)
+        ours = time.perf_counter() - start
+        assert not result.failed
+        start = time.perf_counter()
+        run_review(out_dir=tmp / "ours")
+        again = time.perf_counter() - start
+        (tmp / "naive").mkdir()
+        baseline = naive(tmp / "naive")
+        notebooks = len(result.runs) + 1
+        print(f"demo review: {len(result.runs)} site sections + synthesis")
+        print(f"naive serial CLI baseline : {baseline:7.1f} s ({baseline / len(result.runs):.1f} s per notebook)")
+        print(f"qualepref review          : {ours:7.1f} s ({ours / notebooks:.1f} s per notebook, incl. bilan)")
+        print(f"speed-up                  : {baseline / ours:7.1f}x")
+        print(f"second run, nothing changed: {again:6.2f} s")
+        shutil.rmtree(tmp / "naive", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
