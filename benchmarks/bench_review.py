@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from qualepref_analysis.batch import SECTIONS, run_review
-from qualepref_analysis.context import default_data_dir, default_params_dir, notebooks_dir
+from qualepref_analysis.batch import SECTIONS, notebooks_dir, run_review
+from qualepref_analysis.context import default_data_dir, default_params_dir
 from qualepref_analysis.params import load_params
 
 BIN = Path(sys.executable).parent
