@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from qualepref_analysis import load_params
@@ -30,3 +31,11 @@ def demo_copy(tmp_path: Path) -> Path:
 def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def make_register(rows: list[tuple]) -> pd.DataFrame:
+    """A typed ``correspondances`` frame from (id, site, type, canal, date_reception, date_reponse) tuples."""
+    frame = pd.DataFrame(rows, columns=["id", "site", "type", "canal", "date_reception", "date_reponse"])
+    for column in ("date_reception", "date_reponse"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame

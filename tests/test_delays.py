@@ -9,19 +9,15 @@ import pytest
 from qualepref_analysis.delays import correspondence_delays, delay_ecdf, item_delays, kaplan_meier, time_to_answer
 from qualepref_analysis.params import Params
 
+from conftest import make_register
 
-def _items(rows):
-    frame = pd.DataFrame(rows, columns=["id", "site", "type", "canal", "date_reception", "date_reponse"])
-    for column in ("date_reception", "date_reponse"):
-        frame[column] = pd.to_datetime(frame[column])
-    return frame
 
 
 def test_statuses_at_the_extraction_date(params):
     # Extraction on Friday 14 January 2022. Hand calendar: e-mail deadline 5 working days, letter 10.
     params = Params(params.directory, params.prefecture, params.sites, {},
                     {**params.settings, "date_extraction": pd.Timestamp("2022-01-14").date()})
-    items = _items([
+    items = make_register([
         ("a", "antony", "reclamation", "courriel", "2022-01-03", "2022-01-10"),  # 5 days: in time
         ("b", "antony", "reclamation", "courriel", "2022-01-03", "2022-01-11"),  # 6 days: late
         ("c", "antony", "reclamation", "courriel", "2022-01-03", None),  # due Mon 10 ≤ 14: overdue
@@ -40,7 +36,7 @@ def test_statuses_at_the_extraction_date(params):
 
 
 def test_default_extraction_date_is_the_latest_date_in_the_register(params):
-    items = _items([("a", "antony", "reclamation", "courriel", "2022-01-03", "2022-01-20"),
+    items = make_register([("a", "antony", "reclamation", "courriel", "2022-01-03", "2022-01-20"),
                     ("b", "antony", "reclamation", "courriel", "2022-01-17", None)])
     out = correspondence_delays(items, params)
     assert out.attrs["date_extraction"] == pd.Timestamp("2022-01-20")
@@ -53,7 +49,7 @@ def test_alsace_moselle_site_uses_its_calendar(params):
     sites = dict(params.sites)
     sites["metz"] = Site("metz", "Préfecture de la Moselle", "prefecture", "alsace_moselle")
     params = Params(params.directory, params.prefecture, sites, {}, params.settings)
-    items = _items([("a", "metz", "reclamation", "courriel", "2022-12-23", "2022-12-27"),
+    items = make_register([("a", "metz", "reclamation", "courriel", "2022-12-23", "2022-12-27"),
                     ("b", "antony", "reclamation", "courriel", "2022-12-23", "2022-12-27")])
     assert correspondence_delays(items, params)["delai"].tolist() == [1, 2]
 
@@ -61,7 +57,7 @@ def test_alsace_moselle_site_uses_its_calendar(params):
 def test_unknown_channel_deadline_is_a_clear_error(params):
     settings = {**params.settings, "delais_jours_ouvres": {"courriel": 5}}
     params = Params(params.directory, params.prefecture, params.sites, {}, settings)
-    items = _items([("a", "antony", "reclamation", "urne", "2022-01-03", None)])
+    items = make_register([("a", "antony", "reclamation", "urne", "2022-01-03", None)])
     with pytest.raises(Exception, match="urne"):
         correspondence_delays(items, params)
 

@@ -10,16 +10,12 @@ from qualepref_analysis.indicators import CATALOGUE, compute_indicators, indicat
 from qualepref_analysis.params import Params
 from qualepref_analysis.survey import WeightingError, poststratify, weighted_share
 
+from conftest import make_register
+
 
 def _params(params, **settings):
     return Params(params.directory, params.prefecture, params.sites, {}, {**params.settings, **settings})
 
-
-def _register(rows):
-    frame = pd.DataFrame(rows, columns=["id", "site", "type", "canal", "date_reception", "date_reponse"])
-    for column in ("date_reception", "date_reponse"):
-        frame[column] = pd.to_datetime(frame[column])
-    return frame
 
 
 def _row(frame, code, site, year, detail=""):
@@ -47,7 +43,7 @@ def test_complaint_rate_excludes_pending_and_uses_small_cells(params):
              ("p2", "antony", "reclamation", "courriel", "2022-01-12", None),
              ("b1", "boulogne", "reclamation", "courrier", "2022-01-03", "2022-01-04"),
              ("info", "antony", "information", "courriel", "2022-01-03", "2022-01-04")]
-    out = compute_indicators({"correspondances": _register(rows)},
+    out = compute_indicators({"correspondances": make_register(rows)},
                              _params(params, date_extraction=pd.Timestamp("2022-01-14").date()))
     count = _row(out, "reclamations_nombre", "antony", 2022)
     assert count["valeur"] == 12
@@ -71,7 +67,7 @@ def test_information_rate_uses_its_own_deadline(params):
     # A 7-day deadline for e-mail information requests: an answer after 6 working days is in time.
     rows = [(f"i{i}", "antony", "information", "courriel", "2022-03-01", "2022-03-09") for i in range(10)]
     rows += [("c", "antony", "information", "courrier", "2022-03-01", None)]  # not an e-mail: ignored
-    out = compute_indicators({"correspondances": _register(rows)},
+    out = compute_indicators({"correspondances": make_register(rows)},
                              _params(params, delai_information_courriel_jours_ouvres=7))
     rate = _row(out, "information_courriel_taux_5j", "antony", 2022)
     assert (rate["numerateur"], rate["denominateur"], rate["valeur"]) == (10, 10, 100)
@@ -84,7 +80,7 @@ def test_year_over_year_change_in_points(params):
             for i in range(10)]
     rows += [(f"b{i}", "antony", "reclamation", "courriel", "2022-03-01", "2022-03-02" if i < 8 else "2022-04-01")
              for i in range(10)]
-    out = compute_indicators({"correspondances": _register(rows)}, params)
+    out = compute_indicators({"correspondances": make_register(rows)}, params)
     rate = _row(out, "reclamations_taux_delai", "antony", 2022)
     assert rate["valeur"] == 80 and rate["valeur_annee_precedente"] == 50 and rate["evolution"] == pytest.approx(30)
     count = _row(out, "reclamations_nombre", "antony", 2022)

@@ -10,6 +10,8 @@ from qualepref_analysis.params import Params
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
+from conftest import make_register
+
 
 def test_units_and_changes():
     assert format_value(73.6, "pourcent") == f"73,6{NBSP}%"
@@ -29,12 +31,6 @@ def _at_year_end(params):
                   {**params.settings, "date_extraction": pd.Timestamp("2022-12-31").date()})
 
 
-def _register(rows):
-    frame = pd.DataFrame(rows, columns=["id", "site", "type", "canal", "date_reception", "date_reponse"])
-    for column in ("date_reception", "date_reponse"):
-        frame[column] = pd.to_datetime(frame[column])
-    return frame
-
 
 def test_paragraph_reads_like_the_minutes(params):
     rows = []
@@ -45,7 +41,7 @@ def test_paragraph_reads_like_the_minutes(params):
     rows += [(f"p22-{i}", "prefecture", "reclamation", "courriel", "2022-03-01",
               "2022-03-02" if i < 19 else None) for i in range(25)]
     rows += [("a1", "antony", "reclamation", "courriel", "2022-03-01", "2022-03-02")]
-    catalogue = compute_indicators({"correspondances": _register(rows)}, _at_year_end(params))
+    catalogue = compute_indicators({"correspondances": make_register(rows)}, _at_year_end(params))
     labels = {code: site.libelle for code, site in params.sites.items()}
     text = group_paragraph(catalogue, group="reclamations", site="prefecture", year=2022, site_labels=labels,
                            threshold=10)
@@ -64,7 +60,7 @@ def test_paragraph_reads_like_the_minutes(params):
 def test_indicator_table_uses_words_and_symbols(params):
     rows = [(f"p{i}", "prefecture", "reclamation", "courriel", "2022-03-01", "2022-03-02" if i < 5 else None)
             for i in range(20)]
-    catalogue = compute_indicators({"correspondances": _register(rows)}, _at_year_end(params))
+    catalogue = compute_indicators({"correspondances": make_register(rows)}, _at_year_end(params))
     table = indicator_table(catalogue, site="prefecture", year=2022)
     rate = table[table["Indicateur"].str.startswith("Taux de réponse")].iloc[0]
     assert rate["2022"] == f"25,0{NBSP}%" and rate["Cible"] == f"≥ 75{NBSP}%"
