@@ -60,10 +60,6 @@ class Weights:
     population: dict = field(default_factory=dict)
     convergence: Convergence | None = None
 
-    @property
-    def strata(self) -> pd.Series:  # kept for callers of the first version
-        return pd.Series(dtype=object)
-
 
 def _margin_table(margins: pd.DataFrame, variable: str, *, collapse: dict | None = None) -> pd.Series:
     mine = margins[margins["variable"] == variable]
