@@ -130,7 +130,10 @@ def plot_survival(items: pd.DataFrame, *, title: str, deadlines: list[int] | Non
     _percent_axis(ax)
     ax.set_ylim(0, 101)
     ax.set_xlim(0, max([30, *[3 * d for d in deadlines]]))
-    ax.legend(loc="upper right", fontsize="small")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="upper right", fontsize="small")
+    else:
+        ax.text(0.5, 0.5, "Aucune demande sur la période", ha="center", va="center", transform=ax.transAxes)
     fig.tight_layout()
     return fig
 
