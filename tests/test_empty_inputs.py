@@ -47,3 +47,21 @@ def test_cross_validation_without_enough_labels(params):
     assert "trop peu" in complaints.evaluation_narrative(report)
     per_class, confusion = complaints.evaluation_tables(report)
     assert per_class.empty
+
+
+def test_complaints_without_text_have_an_unknown_subject(params):
+    import numpy as np
+
+    lexicon = complaints.load_lexicon(complaints.lexicon_path(params.directory))
+    items = pd.DataFrame({"texte": ["Impossible d'avoir un rendez-vous, aucun créneau", None, "", None] + [None] * 8,
+                          "categorie": [None, None, None, "prise_rdv"] + [None] * 8})
+    subjects = complaints.assign_subjects(items, complaints.ComplaintCategoriser(lexicon))
+    assert subjects["source"].tolist()[:4] == ["predit", "sans_texte", "sans_texte", "manuel"]
+    table = complaints.subject_table(subjects, min_count=1)
+    assert table.iloc[-1]["Sujet"].startswith("Sans texte") and table.iloc[-1]["Total"] == 10
+    assert np.isnan(table.iloc[-1]["Part (%)"])
+    known = table[~table["Sujet"].str.startswith("Sans texte")]
+    assert known["Part (%)"].sum() == 100  # shares over the 2 complaints whose subject is known
+    figures = complaints.subject_figures(subjects, min_count=1)
+    assert figures["sans_texte"] == 10 and figures["part"] == {"prise_rdv": 100.0}
+    assert "sujet est inconnu" in complaints.subjects_narrative(subjects, min_count=1)

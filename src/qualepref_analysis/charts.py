@@ -141,7 +141,7 @@ def plot_survival(items: pd.DataFrame, *, title: str, deadlines: list[int] | Non
 def plot_subjects(table: pd.DataFrame, *, title: str):
     """Complaints per subject, labelled by hand and predicted (stacked horizontal bars)."""
     fig, ax = _figure(title)
-    shown = table.iloc[::-1]
+    shown = table[(table["Étiquetées à la main"] + table["Prédites"]) > 0].iloc[::-1]
     ax.barh(shown["Sujet"], shown["Étiquetées à la main"], label="Étiquetées à la main")
     ax.barh(shown["Sujet"], shown["Prédites"], left=shown["Étiquetées à la main"], label="Classées automatiquement",
             hatch="//", alpha=0.8)

@@ -37,13 +37,20 @@ def subjects_narrative(subjects: pd.DataFrame, *, min_count: int) -> str:
     manual = int((subjects["source"] == "manuel").sum())
     predicted = n - manual
     review = int(subjects["a_verifier"].sum())
+    blind = int((subjects["source"] == "sans_texte").sum())
+    predicted = n - manual - blind
+    review = int(subjects.loc[subjects["source"] == "predit", "a_verifier"].sum())
     text = (f"Sur {plural(n, 'réclamation ou suggestion', 'réclamations et suggestions')}, "
             f"{format_number(manual)} {'a' if manual < 2 else 'ont'} été étiquetée{'s' if manual >= 2 else ''} "
             f"à la main et {format_number(predicted)} classée{'s' if predicted >= 2 else ''} automatiquement, "
             f"dont {format_number(review)} à vérifier par un agent.")
-    if n >= min_count:
-        top = subjects["sujet"].value_counts().head(2)
-        parts = [f"« {label('categorie', k)} » ({format_percent(100 * v / n)})" for k, v in top.items()]
+    if blind:
+        text += (f" {format_number(blind)} n'ont ni étiquette ni texte dans le registre : leur sujet est inconnu et "
+                 "elles sont exclues des parts.")
+    known = subjects["sujet"].dropna()
+    if len(known) >= min_count:
+        top = known.value_counts().head(2)
+        parts = [f"« {label('categorie', k)} » ({format_percent(100 * v / len(known))})" for k, v in top.items()]
         text += " Les principaux sujets sont " + " et ".join(parts) + "."
     return text
 
@@ -88,10 +95,13 @@ def assign_subjects(items: pd.DataFrame, model: ComplaintCategoriser) -> pd.Data
     manual = items["categorie"].notna() if "categorie" in items.columns else pd.Series(False, index=items.index)
     out = pd.DataFrame({"sujet": items.get("categorie"), "source": np.where(manual, "manuel", "predit"),
                         "confiance": 1.0, "a_verifier": False}, index=items.index)
-    todo = items.index[~manual]
+    texts = (items["texte"] if "texte" in items.columns else pd.Series(None, index=items.index, dtype=object))
+    has_text = texts.map(lambda t: isinstance(t, str) and bool(t.strip()))
+    blind = items.index[~manual & ~has_text.astype(bool)]
+    out.loc[blind, ["sujet", "source", "confiance", "a_verifier"]] = [None, "sans_texte", 0.0, True]
+    todo = items.index[~manual & has_text.astype(bool)]
     if len(todo):
-        texts = items.loc[todo, "texte"].tolist() if "texte" in items.columns else [""] * len(todo)
-        predicted = model.predict(texts).frame
+        predicted = model.predict(texts.loc[todo].tolist()).frame
         out.loc[todo, "sujet"] = predicted["categorie_predite"].to_numpy()
         out.loc[todo, "confiance"] = predicted["confiance"].to_numpy()
         out.loc[todo, "a_verifier"] = predicted["a_verifier"].to_numpy()
@@ -107,7 +117,7 @@ def subject_table(subjects: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
     counts = pd.crosstab(subjects["sujet"], subjects["source"]).reindex(index=list(TAXONOMY), columns=["manuel", "predit"],
                                                                        fill_value=0)
     review = subjects[subjects["a_verifier"]].groupby("sujet").size().reindex(list(TAXONOMY), fill_value=0)
-    total = counts.sum(axis=1)
+    total = counts.sum(axis=1)  # shares are over the complaints whose subject is known
     out = pd.DataFrame({
         "Sujet": [label("categorie", c) for c in counts.index],
         "Étiquetées à la main": counts["manuel"].to_numpy(),
@@ -118,20 +128,26 @@ def subject_table(subjects: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
     n = int(total.sum())
     out["Part (%)"] = 100 * out["Total"] / n if n >= min_count else np.nan
     out = out[out["Total"] > 0].sort_values("Total", ascending=False)
+    blind = int((subjects["source"] == "sans_texte").sum())
+    if blind:
+        out = pd.concat([out, pd.DataFrame({"Sujet": ["Sans texte ni étiquette (sujet inconnu)"],
+                                            "Étiquetées à la main": [0], "Prédites": [0], "dont à vérifier": [blind],
+                                            "Total": [blind], "Part (%)": [np.nan]})], ignore_index=True)
     return out.reset_index(drop=True)
 
 
 def subject_figures(subjects: pd.DataFrame, *, min_count: int, evaluation: EvaluationReport | None = None) -> dict:
     """The subjects recorded in ``results.json`` (no text)."""
-    n = len(subjects)
-    counts = subjects["sujet"].value_counts()
+    counts = subjects["sujet"].dropna().value_counts()
+    known = int(counts.sum())
     figures = {
-        "n": int(n),
+        "n": int(len(subjects)),
         "etiquetees": int((subjects["source"] == "manuel").sum()),
         "predites": int((subjects["source"] == "predit").sum()),
-        "a_verifier": int(subjects["a_verifier"].sum()),
+        "sans_texte": int((subjects["source"] == "sans_texte").sum()),
+        "a_verifier": int(subjects.loc[subjects["source"] == "predit", "a_verifier"].sum()),
         "nombre": {str(k): int(v) for k, v in counts.items()},
-        "part": ({str(k): 100 * v / n for k, v in counts.items()} if n >= min_count else None),
+        "part": ({str(k): 100 * v / known for k, v in counts.items()} if known >= min_count else None),
     }
     if evaluation is not None:
         figures["evaluation"] = {"n": evaluation.n, "plis": evaluation.folds, "exactitude": evaluation.accuracy,
