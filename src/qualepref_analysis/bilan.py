@@ -30,7 +30,7 @@ STYLE = """
 body { font-family: "Marianne", system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #1e1e1e;
        max-width: 62rem; margin: 0 auto; padding: 1rem 2rem; line-height: 1.5; }
 h1, h2, h3 { color: var(--blue); line-height: 1.25; }
-.cover { min-height: 60vh; display: flex; flex-direction: column; justify-content: center; border-bottom: 4px solid var(--blue); }
+.cover { min-height: 24rem; display: flex; flex-direction: column; justify-content: center; border-bottom: 4px solid var(--blue); }
 .cover h1 { font-size: 2.4rem; margin-bottom: .2rem; }
 nav.toc ol { columns: 2; } nav.toc a { color: var(--blue); }
 section.site-section { border-top: 1px solid #ccc; margin-top: 2rem; }

@@ -84,7 +84,7 @@ def synthesis_paragraphs(rows: pd.DataFrame, *, year: int) -> list[tuple[str, st
                     owner = "du " + owner[3:] if owner.startswith("le ") else "de " + owner
                     text = f"{format_value(row.valeur, row.unite)} au PAN {label('pan', row.detail)} {owner}"
                 before = row.valeur_annee_precedente
-                if row.unite == "nombre" and before is not None and not pd.isna(before) and before < SMALL_BASE:
+                if row.unite in ("nombre", "visites_mois") and before is not None and not pd.isna(before) and before < SMALL_BASE:
                     text += f" ({format_value(before, row.unite)} en {year - 1})"
                 elif before is not None and not pd.isna(before):
                     change = format_change(row.valeur - before, 100 * (row.valeur - before) / before if before else None,
