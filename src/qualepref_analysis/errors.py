@@ -33,7 +33,11 @@ class DataFileError(QualeprefError, ValueError):
 
     def __init__(self, path: object, message: str) -> None:
         self.path = str(path)
+        self.message = message
         super().__init__(f"{path}: {message}")
+
+    def __reduce__(self):  # picklable (the batch hands validated data to its kernels)
+        return (type(self), (self.path, self.message))
 
 
 class UnreadableFileError(DataFileError):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..memo import content_key, memoised
 from .categoriser import ComplaintCategoriser
 from .lexicon import Lexicon
 
@@ -49,6 +50,13 @@ def evaluate_predictions(truth, predicted, labels: list[str]) -> tuple[float, fl
 def cross_validate(texts, labels, lexicon: Lexicon, *, settings: dict | None = None, folds: int = 5,
                    seed: int = 0) -> EvaluationReport:
     """Stratified k-fold cross-validation of the whole categoriser (lexicon + model) on labelled rows."""
+    texts, labels = list(texts), list(labels)
+    return memoised("validation-croisee", lambda: content_key(texts, labels, lexicon, settings, folds, seed),
+                    lambda: _cross_validate(texts, labels, lexicon, settings=settings, folds=folds, seed=seed))
+
+
+def _cross_validate(texts: list, labels: list, lexicon: Lexicon, *, settings: dict | None, folds: int,
+                    seed: int) -> EvaluationReport:
     from sklearn.model_selection import StratifiedKFold
 
     data = pd.DataFrame({"texte": list(texts), "categorie": list(labels)}, dtype=object).dropna()

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..labels import label
 from ..schemas import TAXONOMY
+from ..memo import content_key, memoised
 from .categoriser import DEFAULTS, ComplaintCategoriser
 from .evaluation import EvaluationReport
 from .lexicon import Lexicon
@@ -78,8 +79,11 @@ def categoriser_settings(settings: dict) -> dict:
 def train_categoriser(register: pd.DataFrame, lexicon: Lexicon, settings: dict | None = None) -> ComplaintCategoriser:
     """A categoriser trained on every complaint of the register whose ``categorie`` was filled by hand."""
     labelled = register[register["categorie"].notna() & register["texte"].notna()] if "texte" in register else register.iloc[:0]
-    model = ComplaintCategoriser(lexicon, settings)
-    return model.fit(labelled["texte"].tolist(), labelled["categorie"].tolist()) if len(labelled) else model
+    if not len(labelled):
+        return ComplaintCategoriser(lexicon, settings)
+    texts, labels = labelled["texte"].astype(str), labelled["categorie"].astype(str)
+    return memoised("categoriseur", lambda: content_key(texts, labels, lexicon, settings),
+                    lambda: ComplaintCategoriser(lexicon, settings).fit(texts.tolist(), labels.tolist()))
 
 
 def assign_subjects(items: pd.DataFrame, model: ComplaintCategoriser) -> pd.DataFrame:

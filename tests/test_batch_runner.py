@@ -1,0 +1,140 @@
+"""The batch runner's kernels and faults: isolation between notebooks, shared work, failures.
+
+Each notebook must get a kernel of its own (forked from a warmed-up zygote, or started the
+ordinary way), with nothing carried over from the previous notebook; a notebook that raises,
+a kernel that dies and a cell that exceeds the time limit fail their own section only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from qualepref_analysis import load_data_dir, load_params, memo
+from qualepref_analysis.batch import SectionTask, _execute, run_review
+from qualepref_analysis.context import VALIDATED_DATA_ENV, share_validated_data
+from qualepref_analysis.kernel import KernelPool, execute_notebook
+
+from conftest import DEMO_DIR, PARAMS_DIR
+
+
+def _notebook(path: Path, *sources: str) -> Path:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("marker = None\nreport_to = None", metadata={"tags": ["parameters"]})]
+    notebook.cells += [nbformat.v4.new_code_cell(source) for source in sources]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, path)
+    return path
+
+
+DIRTY = """
+import os, json, random, matplotlib
+leftover = 42
+matplotlib.rcParams["lines.linewidth"] = 9
+random.seed(1)
+json.dump({"pid": os.getpid()}, open(report_to, "w"))
+"""
+
+CLEAN = """
+import os, json, random, sys, matplotlib
+from qualepref_analysis import context
+user_names = sorted(n for n in globals() if not n.startswith("_")
+                    and n not in {"In", "Out", "exit", "quit", "open", "get_ipython", "marker", "report_to",
+                                  "os", "json", "random", "sys", "matplotlib", "context"})
+json.dump({"pid": os.getpid(), "names": user_names, "linewidth": matplotlib.rcParams["lines.linewidth"],
+           "warm": "seaborn" in sys.modules, "preloaded": context._preloaded is not None,
+           "random": random.random()}, open(report_to, "w"))
+"""
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "started"])
+def test_each_notebook_gets_a_fresh_prewarmed_kernel(tmp_path, fork):
+    params = load_params(PARAMS_DIR)
+    shared = share_validated_data(load_data_dir(DEMO_DIR, params), data_dir=DEMO_DIR, params_dir=PARAMS_DIR,
+                                  year=params.year, folder=tmp_path)
+    dirty, clean = _notebook(tmp_path / "dirty.ipynb", DIRTY), _notebook(tmp_path / "clean.ipynb", CLEAN)
+    pool = KernelPool({VALIDATED_DATA_ENV: str(shared)}, fork=fork)
+    try:
+        reports = []
+        for index, notebook in enumerate([dirty, clean, clean]):
+            report = tmp_path / f"report{index}.json"
+            execute_notebook(notebook, tmp_path / f"out{index}.ipynb", {"report_to": str(report)}, timeout=120,
+                             kernel=pool.take(prepare_next=index < 2))
+            reports.append(json.loads(report.read_text()))
+    finally:
+        pool.close()
+    pids = {r["pid"] for r in reports}
+    assert len(pids) == 3 and os.getpid() not in pids  # one kernel per notebook, none in this process
+    for report in reports[1:]:
+        assert report["names"] == []  # nothing left by the previous notebook nor by the warm-up
+        assert report["linewidth"] != 9
+        assert report["warm"] and report["preloaded"]  # imports and validated data ready before the notebook
+    assert reports[1]["random"] != reports[2]["random"]  # random state is not shared between kernels
+
+
+def _task(tmp_path: Path, name: str, *sources: str, timeout: int = 120) -> SectionTask:
+    notebook = _notebook(tmp_path / f"{name}.ipynb", *sources)
+    site_dir = tmp_path / "out" / name
+    site_dir.mkdir(parents=True)
+    return SectionTask(name, "99_essai", notebook, site_dir, {"marker": name}, timeout, fingerprint=name, title=name)
+
+
+def test_faults_fail_their_own_section_only(tmp_path):
+    tasks = [
+        _task(tmp_path, "ok1", "print(marker)"),
+        _task(tmp_path, "raises", "raise ValueError('en panne')"),
+        _task(tmp_path, "dies", "import os\nos._exit(3)"),
+        _task(tmp_path, "slow", "import time\ntime.sleep(60)", timeout=3),
+        _task(tmp_path, "ok2", "x = 1 + 1"),
+        _task(tmp_path, "ok3", "y = 2"),
+    ]
+    runs = {run.site: run for run in _execute(tasks, jobs=2, notify=lambda task, ok: None)}
+    assert {name for name, run in runs.items() if run.ok} == {"ok1", "ok2", "ok3"}
+    for name in ("raises", "dies", "slow"):
+        assert not runs[name].ok and runs[name].error and runs[name].html is None
+        assert not (tmp_path / "out" / name / "99_essai.html").exists()  # no page presented as complete
+    failed = nbformat.read(tmp_path / "out" / "raises" / "99_essai.ipynb", as_version=4)  # kept for analysis
+    assert any(o.get("ename") == "ValueError" for c in failed.cells for o in c.get("outputs", []))
+    assert (tmp_path / "out" / "ok3" / "99_essai.html").exists()
+
+
+def test_memoised_results_are_shared_only_inside_a_batch(tmp_path, monkeypatch):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"valeur": len(calls)}
+
+    monkeypatch.delenv(memo.MEMO_DIR_ENV, raising=False)
+    assert memo.memoised("essai", lambda: "k", compute) == {"valeur": 1}
+    assert memo.memoised("essai", lambda: "k", compute) == {"valeur": 2}  # outside a batch: always computed
+    monkeypatch.setenv(memo.MEMO_DIR_ENV, str(tmp_path))
+    first = memo.memoised("essai", lambda: "k", compute)
+    assert memo.memoised("essai", lambda: "k", compute) == first and len(calls) == 3
+    assert memo.memoised("essai", lambda: "autre", compute) == {"valeur": 4}
+    assert memo.content_key(["a", "b"]) != memo.content_key(["a", "c"])
+    import pandas as pd
+
+    assert memo.content_key(pd.Series(["a", "b"])) != memo.content_key(pd.Series(["a", "c"]))
+    assert all(oct(p.stat().st_mode)[-3:] == "600" for p in tmp_path.iterdir())
+
+
+def test_figures_are_drawn_even_with_the_agg_backend(tmp_path, monkeypatch):
+    """With MPLBACKEND=Agg a notebook would "succeed" without any figure: every drawing section has its images."""
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    out = tmp_path / "review"
+    result = run_review(out_dir=out, sites=["prefecture"], sections=["01", "02", "03", "04"], jobs=2)
+    assert not result.failed
+    # figures drawn for the préfecture: volumes, calls, website, PAN, delays | months, subjects, delays, …
+    expected = {"01_indicateurs": 5, "02_reclamations": 4, "03_satisfaction": 2, "04_services_publics_plus": 1}
+    for section, figures in expected.items():
+        page = (out / "prefecture" / f"{section}.html").read_text(encoding="utf-8")
+        executed = nbformat.read(out / "prefecture" / f"{section}.ipynb", as_version=4)
+        in_notebook = sum("image/png" in o.get("data", {}) for c in executed.cells for o in c.get("outputs", []))
+        assert page.count("data:image/png;base64") == in_notebook == figures, section
+        assert "<script" not in page.lower() and "<link" not in page.lower() and 'src="http' not in page
+        assert "open_section(" not in page and "Traceback" not in page
