@@ -1,7 +1,7 @@
 """The batch runner: every section notebook for every site, exported to HTML, assembled.
 
 For each site × section, papermill executes the notebook in this
-interpreter's kernel (:mod:`~qualepref_analysis.kernel`), nbconvert exports it
+interpreter's kernel (:mod:`~qualepref_analysis.kernel`), the outputs are exported
 to HTML without code, prompts or stderr, and the figures each notebook
 recorded are merged into ``results.json``. The validated inputs' quarantine
 is written to ``quarantine.csv`` and an ``index.html`` links everything.
@@ -14,7 +14,12 @@ import hashlib
 import html
 import json
 import logging
+import multiprocessing
+import os
+import multiprocessing.util
 import shutil
+import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -23,11 +28,15 @@ import nbformat
 import pandas as pd
 
 from . import __version__
-from .bilan import assemble_bilan
-from .context import default_data_dir, default_params_dir, project_root
+from .bilan import assemble_bilan, section_page
+from .context import VALIDATED_DATA_ENV, VALIDATED_DATA_FILE, default_data_dir, default_params_dir, project_root, share_validated_data
 from .datasets import DataBundle, load_data_dir
 from .errors import DataFileError, ParamsError, QualeprefError
+from .kernel import KernelPool, execute_notebook
+from .memo import MEMO_DIR_ENV
 from .params import Params, load_params
+from .publishing import MARKER_FILE, inside as _inside, prepare_staging as _prepare_staging, publish as _publish
+from .publishing import write_text_replacing
 from .report import format_date, format_number
 from .results import SECTION_RESULTS_SUFFIX, read_section_results, to_json_safe
 from .tabular import file_sha256
@@ -96,45 +105,28 @@ def write_csv_safely(frame: pd.DataFrame, path: Path) -> None:
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(_neutralise_formula)
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    safe.to_csv(path, index=False, sep=";", encoding="utf-8-sig")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        safe.to_csv(temporary, index=False, sep=";", encoding="utf-8-sig")
+        os.replace(temporary, path)  # whole or not at all
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def export_html(notebook: nbformat.NotebookNode, *, title: str) -> str:
-    """HTML of an executed notebook without code, prompts, stderr or error tracebacks."""
-    from nbconvert import HTMLExporter
+    """HTML page of an executed notebook: outputs and narrative only (no code, prompt, stderr or error).
 
-    clean = nbformat.from_dict(notebook)
-    for cell in clean.cells:
-        if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.get("outputs", [])
-                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
-                            and o.get("output_type") != "error"]
-    exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    clean.metadata["title"] = title
-    body, _ = exporter.from_notebook_node(clean)
-    return body
+    The page carries the bilan's small stylesheet and nothing else: no script, no fetch.
+    """
+    return section_page(notebook, title=title)
 
 
 def _section_name(value: str) -> str:
     """``01`` or ``01_indicateurs`` → ``01_indicateurs``."""
     value = str(value).strip()
     return next((name for name in SECTIONS if name == value or name.split("_", 1)[0] == value.zfill(2)), value)
-
-
-def _run_section(notebook: Path, output: Path, parameters: dict, timeout: int) -> None:
-    import papermill as pm
-
-    from .kernel import KERNEL_NAME, ReviewKernelManager
-
-    pm.execute_notebook(
-        str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
-        kernel_manager_class=ReviewKernelManager, progress_bar=False, log_output=False,
-        execution_timeout=timeout, cwd=str(notebook.parent),
-    )
 
 
 def _index_html(params: Params, result: ReviewResult, generated: dt.datetime) -> str:
@@ -185,7 +177,7 @@ h1 {{ color: #000091; }} table {{ border-collapse: collapse; }} td, th {{ border
 """
 
 
-STATE_FILE = ".qualepref-etat.json"
+STATE_FILE = MARKER_FILE
 
 
 @dataclass(frozen=True)
@@ -200,6 +192,7 @@ class SectionTask:
     timeout: int
     fingerprint: str
     title: str
+    kernel_env: tuple[tuple[str, str], ...] = ()
 
     def __hash__(self) -> int:
         return hash((self.site, self.section))
@@ -259,18 +252,43 @@ def _read_state(path: Path) -> dict:
 
 
 def _write_state(path: Path, state: dict) -> None:
-    path.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
+    write_text_replacing(path, json.dumps(state, indent=1, sort_keys=True))
 
 
-def run_task(task: SectionTask) -> SectionRun:
-    """Execute one section notebook and export it; never raises (a failure is reported in the run)."""
-    task.results.unlink(missing_ok=True)
-    task.page.unlink(missing_ok=True)
+_worker_kernels: KernelPool | None = None
+
+
+def _kernel_pool(env: dict[str, str]) -> KernelPool:
+    """This process's pool of pre-warmed kernels (closed when the process exits)."""
+    global _worker_kernels
+    if _worker_kernels is None or _worker_kernels.env != env:
+        if _worker_kernels is not None:
+            _worker_kernels.close()
+        _worker_kernels = KernelPool(env)
+        multiprocessing.util.Finalize(_worker_kernels, _worker_kernels.close, exitpriority=10)
+    return _worker_kernels
+
+
+def run_task(task: SectionTask, *, prepare_next: bool = False, kernels: KernelPool | None = None) -> SectionRun:
+    """Execute one section notebook and export it; never raises (a failure is reported in the run).
+
+    Parameters
+    ----------
+    task : SectionTask
+    prepare_next : bool
+        Start (and warm up) the kernel for the next notebook while this one runs.
+    kernels : KernelPool, optional
+        Where the kernel comes from (default: this process's pool).
+    """
+    for previous in (task.results, task.page, task.executed):  # new files, never rewritten in place
+        previous.unlink(missing_ok=True)
     run = SectionRun(task.site, task.section, ok=False, notebook=task.executed)
     try:
-        _run_section(task.notebook, task.executed, task.parameters, task.timeout)
+        pool = kernels if kernels is not None else _kernel_pool(dict(task.kernel_env))
+        kernel = pool.take(prepare_next=prepare_next)
+        execute_notebook(task.notebook, task.executed, task.parameters, timeout=task.timeout, kernel=kernel)
         notebook = nbformat.read(task.executed, as_version=4)
-        task.page.write_text(export_html(notebook, title=task.title), encoding="utf-8")
+        write_text_replacing(task.page, export_html(notebook, title=task.title))
         run.ok, run.html = True, task.page
     except Exception as exc:  # a failing section must not stop the others
         run.error = type(exc).__name__
@@ -278,24 +296,59 @@ def run_task(task: SectionTask) -> SectionRun:
     return run
 
 
-def _execute(tasks: list[SectionTask], *, jobs: int | None, notify: Callable[[SectionTask, bool], None]):
-    """Run the tasks on a pool of worker processes (each notebook gets its own fresh kernel)."""
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+def _noop() -> None:
+    """Handed to each new worker so that it starts (and starts its zygote) right away."""
 
-    if not tasks:
-        return
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
-    if workers == 1:
-        for task in tasks:
-            run = run_task(task)
-            notify(task, run.ok)
-            yield run
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(run_task, task): task for task in tasks}
+
+def _init_worker(env: dict[str, str]) -> None:
+    _kernel_pool(env)
+
+
+class SectionRunner:
+    """Runs section notebooks on worker processes, each with its zygote and pre-warmed kernels.
+
+    Started early (:meth:`start`), its workers import what the sections need while the main
+    process validates the data; the same workers run the site sections, then the synthesis.
+
+    Parameters
+    ----------
+    jobs : int, optional
+        Notebooks run at once (default: the CPU count).
+    env : dict
+        Environment of the kernels (shared validated data, shared results).
+    """
+
+    def __init__(self, jobs: int | None, env: dict[str, str]) -> None:
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.env = env
+        self._pool: ProcessPoolExecutor | None = None
+        self._kernels: KernelPool | None = None
+        self.workers = 1
+
+    def start(self, expected: int) -> None:
+        """Start the workers for about ``expected`` notebooks."""
+        self.workers = max(1, min(self.jobs, expected))
+        if self.workers > 1:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_init_worker, initargs=(self.env,))
+            for _ in range(self.workers):
+                self._pool.submit(_noop)
+        else:
+            self._kernels = KernelPool(self.env, fork=expected > 1 and hasattr(os, "fork"))
+
+    def run(self, tasks: list[SectionTask], notify: Callable[[SectionTask, bool], None]):
+        """Run ``tasks``, yielding each :class:`SectionRun` as it finishes."""
+        if self._pool is None and self._kernels is None:
+            self.start(len(tasks))
+        if self._pool is None:
+            for index, task in enumerate(tasks):
+                run = run_task(task, prepare_next=index < len(tasks) - 1, kernels=self._kernels)
+                notify(task, run.ok)
+                yield run
+            return
+        # A worker warms its next kernel up only while other notebooks remain to be handed out.
+        futures = {self._pool.submit(run_task, task, prepare_next=index < len(tasks) - self.workers): task
+                   for index, task in enumerate(tasks)}
         for future in as_completed(futures):
             task = futures[future]
             try:
@@ -304,6 +357,26 @@ def _execute(tasks: list[SectionTask], *, jobs: int | None, notify: Callable[[Se
                 run = SectionRun(task.site, task.section, ok=False, notebook=task.executed, error=type(exc).__name__)
             notify(task, run.ok)
             yield run
+
+    def close(self) -> None:
+        """Stop the workers, their zygotes and their spare kernels."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        if self._kernels is not None:
+            self._kernels.close()
+            self._kernels = None
+
+
+def _execute(tasks: list[SectionTask], *, jobs: int | None, notify: Callable[[SectionTask, bool], None]):
+    """Run ``tasks`` on a :class:`SectionRunner` of their own."""
+    if not tasks:
+        return
+    runner = SectionRunner(jobs, dict(tasks[0].kernel_env))
+    try:
+        yield from runner.run(tasks, notify)
+    finally:
+        runner.close()
 
 
 def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | None = None,
@@ -356,6 +429,61 @@ def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | N
     if bad_sections:
         raise QualeprefError(f"section(s) inconnue(s) : {', '.join(bad_sections)} ; sections : {', '.join(SECTIONS)}.")
 
+    out_dir = Path(out_dir)
+    staging = _prepare_staging(out_dir)
+    private = Path(tempfile.mkdtemp(prefix="qualepref-review-"))  # mode 0700: validated personal data
+    kernel_env = {VALIDATED_DATA_ENV: str(private / VALIDATED_DATA_FILE), MEMO_DIR_ENV: str(private)}
+    runner = SectionRunner(jobs, kernel_env)
+    try:
+        result = _run_tasks(params, data_dir=data_dir, params_dir=params_dir, out_dir=staging,
+                            chosen_sites=chosen_sites, chosen_sections=chosen_sections, force=force,
+                            notify=notify, runner=runner, private=private)
+        runner.close()
+        _publish(staging, out_dir)
+        return _relocated(result, staging, out_dir)
+    except BaseException:  # an error or an interruption: the previous complete review stays as it was
+        runner.close()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+
+
+def _relocated(result: ReviewResult, staging: Path, out_dir: Path) -> ReviewResult:
+    """The same result with its paths in the published folder."""
+    def moved(path: Path | None) -> Path | None:
+        return None if path is None else Path(out_dir) / Path(path).relative_to(staging)
+
+    for run in [*result.runs, *([result.synthesis] if result.synthesis else [])]:
+        run.html, run.notebook = moved(run.html), moved(run.notebook)
+    result.out_dir, result.bilan = Path(out_dir), moved(result.bilan)
+    return result
+
+
+def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Path, chosen_sites: list[str],
+               chosen_sections: list[str], force: bool, notify: Callable[[str], None], runner: SectionRunner,
+               private: Path) -> ReviewResult:
+    timeout = int(params.settings.get("delai_max_section_secondes", 900))
+    state_path = out_dir / STATE_FILE
+    previous_state = _read_state(state_path)
+    common = _common_fingerprint(data_dir, params_dir, params.year)
+    kernel_env = tuple(sorted(runner.env.items()))
+    tasks: list[SectionTask] = []
+    for site in chosen_sites:
+        site_dir = _inside(out_dir, site)
+        site_dir.mkdir(parents=True, exist_ok=True)
+        for section in chosen_sections:
+            notebook = notebooks_dir() / f"{section}.ipynb"
+            parameters = {"site": site, "year": params.year, "data_dir": str(data_dir.resolve()),
+                          "params_dir": str(params_dir.resolve()), "output_dir": str(site_dir.resolve())}
+            fingerprint = _fingerprint(common, notebook, parameters)
+            tasks.append(SectionTask(site, section, notebook, site_dir, parameters, timeout, fingerprint,
+                                     title=f"{SECTIONS[section]} – {params.sites[site].libelle}",
+                                     kernel_env=kernel_env))
+    todo = [t for t in tasks if force or not t.up_to_date(previous_state)]
+    if todo:
+        runner.start(len(todo) + 1)  # the workers import what they need while the data are validated
+
     notify("Lecture et validation des données")
     bundle = load_data_dir(data_dir, params)
     if "correspondances" not in bundle.datasets:
@@ -364,33 +492,17 @@ def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | N
             raise problem
         raise DataFileError(data_dir, "le jeu de données obligatoire « correspondances » est absent ; "
                                       "ajoutez correspondances.csv ou correspondances.xlsx.")
-
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    share_validated_data(bundle, data_dir=data_dir, params_dir=params_dir, year=params.year, folder=private)
     result = ReviewResult(out_dir=out_dir, year=params.year, bundle=bundle)
-    timeout = int(params.settings.get("delai_max_section_secondes", 900))
-    state_path = out_dir / STATE_FILE
-    previous_state = _read_state(state_path)
-    common = _common_fingerprint(data_dir, params_dir, params.year)
-    tasks: list[SectionTask] = []
-    for site in chosen_sites:
-        site_dir = out_dir / site
-        site_dir.mkdir(parents=True, exist_ok=True)
-        for section in chosen_sections:
-            notebook = notebooks_dir() / f"{section}.ipynb"
-            parameters = {"site": site, "year": params.year, "data_dir": str(data_dir.resolve()),
-                          "params_dir": str(params_dir.resolve()), "output_dir": str(site_dir.resolve())}
-            fingerprint = _fingerprint(common, notebook, parameters)
-            tasks.append(SectionTask(site, section, notebook, site_dir, parameters, timeout, fingerprint,
-                                     title=f"{SECTIONS[section]} – {params.sites[site].libelle}"))
-    todo = [t for t in tasks if force or not t.up_to_date(previous_state)]
-    state = {k: v for k, v in previous_state.items()}
+
+    state = dict(previous_state)
     for task in tasks:
         if task not in todo:
             notify(f"inchangé : {params.sites[task.site].libelle} – {SECTIONS[task.section]}")
-    for run in _execute(todo, jobs=jobs, notify=lambda t, ok: notify(
-            f"{'terminé' if ok else 'ÉCHEC'} : {params.sites[t.site].libelle} – {SECTIONS[t.section]}")):
+    for done, run in enumerate(runner.run(todo, lambda t, ok: None), start=1):
         task = next(t for t in todo if (t.site, t.section) == (run.site, run.section))
+        notify(f"[{done}/{len(todo)}] {'terminé' if run.ok else 'ÉCHEC'} : "
+               f"{params.sites[task.site].libelle} – {SECTIONS[task.section]}")
         state[task.key] = task.fingerprint if run.ok else "echec"
     results: dict[str, dict[str, object]] = {}
     for task in tasks:
@@ -412,7 +524,7 @@ def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | N
         "failed_sections": [f"{r.site}/{r.section}" for r in result.failed],
     }
     results_path = out_dir / "results.json"
-    results_path.write_text(json.dumps(to_json_safe(payload), ensure_ascii=False, indent=2), encoding="utf-8")
+    write_text_replacing(results_path, json.dumps(to_json_safe(payload), ensure_ascii=False, indent=2))
 
     synthesis_notebook = notebooks_dir() / f"{SYNTHESIS}.ipynb"
     synthesis_run = None
@@ -424,17 +536,19 @@ def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | N
                       "results_path": str(results_path.resolve()), "output_dir": str(synthesis_dir.resolve())}
         common_results = hashlib.sha256(json.dumps(to_json_safe(results), sort_keys=True).encode()).hexdigest()
         task = SectionTask("synthese", SYNTHESIS, synthesis_notebook, synthesis_dir, parameters, timeout,
-                           _fingerprint(common + common_results, synthesis_notebook, parameters), title="Synthèse")
+                           _fingerprint(common + common_results, synthesis_notebook, parameters), title="Synthèse",
+                           kernel_env=kernel_env)
         if force or not task.up_to_date(state):
-            synthesis_run = next(iter(_execute([task], jobs=1, notify=lambda t, ok: None)))
+            synthesis_run = next(iter(runner.run([task], lambda t, ok: None)))
             state[task.key] = task.fingerprint if synthesis_run.ok else "echec"
             _write_state(state_path, state)
         else:
             synthesis_run = SectionRun("synthese", SYNTHESIS, ok=True, html=task.page, notebook=task.executed)
     result.synthesis = synthesis_run
+    notify("Assemblage du bilan")
     write_csv_safely(bundle.quarantine, out_dir / "quarantine.csv")
     result.bilan = assemble_bilan(out_dir, params=params, year=params.year, runs=result.runs,
                                   synthesis=synthesis_run.notebook if synthesis_run and synthesis_run.ok else None,
                                   bundle=bundle, sections=SECTIONS, generated=generated)
-    (out_dir / "index.html").write_text(_index_html(params, result, generated), encoding="utf-8")
+    write_text_replacing(out_dir / "index.html", _index_html(params, result, generated))
     return result

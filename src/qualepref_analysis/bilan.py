@@ -19,9 +19,10 @@ import re
 import nbformat
 
 from . import __version__
+from .publishing import write_text_replacing
 from .report import format_date, format_number
 
-__all__ = ["notebook_body", "assemble_bilan", "STYLE"]
+__all__ = ["notebook_body", "section_page", "assemble_bilan", "STYLE"]
 
 _ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>')
 
@@ -51,15 +52,30 @@ footer { color: var(--grey); font-size: .8rem; border-top: 1px solid #ccc; margi
 """
 
 
+_MARKDOWN = None
+
+
 def _markdown(text: str) -> str:
-    from nbconvert.filters.markdown import markdown2html
+    """The notebooks' own French narrative, as HTML (mistune; raw HTML in it is escaped)."""
+    global _MARKDOWN
+    if _MARKDOWN is None:
+        import mistune
 
-    return markdown2html(text)
+        _MARKDOWN = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+    return _MARKDOWN(text)
 
 
-def notebook_body(path: Path, *, demote: int = 1) -> str:
-    """The outputs (and French markdown) of an executed notebook as an HTML fragment."""
-    notebook = nbformat.read(path, as_version=4)
+def notebook_body(path: Path | nbformat.NotebookNode, *, demote: int = 1) -> str:
+    """The outputs (and French markdown) of an executed notebook as an HTML fragment.
+
+    Parameters
+    ----------
+    path : Path or NotebookNode
+        The executed notebook.
+    demote : int
+        Heading levels to add, so that the notebook's headings sit under the page's own.
+    """
+    notebook = path if isinstance(path, nbformat.NotebookNode) else nbformat.read(path, as_version=4)
     parts = []
     title_dropped = False
     for cell in notebook.cells:
@@ -88,6 +104,21 @@ def notebook_body(path: Path, *, demote: int = 1) -> str:
                 fragment = data["text/html"]
                 parts.append(fragment if isinstance(fragment, str) else "".join(fragment))
     return "\n".join(parts)
+
+
+def section_page(notebook: Path | nbformat.NotebookNode, *, title: str, subtitle: str = "") -> str:
+    """One section as a standalone HTML page: the bilan's style, no script, nothing fetched."""
+    esc = html.escape
+    lead = f"<p>{esc(subtitle)}</p>" if subtitle else ""
+    return f"""<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)}</title>
+<style>{STYLE}</style></head><body>
+<header><h1>{esc(title)}</h1>{lead}</header>
+<main>{notebook_body(notebook, demote=0)}</main>
+<footer><p>Produit par qualepref-analysis {esc(__version__)}.</p></footer>
+</body></html>
+"""
 
 
 def assemble_bilan(out_dir: Path, *, params, year: int, runs: list, synthesis: Path | None, bundle,
@@ -145,5 +176,5 @@ def assemble_bilan(out_dir: Path, *, params, year: int, runs: list, synthesis: P
 </body></html>
 """
     path = out_dir / f"bilan-{year}.html"
-    path.write_text(document, encoding="utf-8")
+    write_text_replacing(path, document)
     return path

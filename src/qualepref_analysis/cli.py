@@ -7,6 +7,7 @@ and what to do — never a traceback (set ``QUALEPREF_DEBUG=1`` to see one).
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -228,8 +229,13 @@ def categorise(in_file: Path, out_file: Path, train_file: Path | None, params_di
     click.echo(f"{len(output)} texte(s) classé(s), {review} à vérifier → {out_file}")
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``qualepref`` command: no traceback for expected errors."""
+    signal.signal(signal.SIGTERM, _interrupt)  # like Ctrl-C: clean up, keep the previous review
     try:
         cli.main(args=argv, prog_name="qualepref", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -237,8 +243,8 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_FILE_ERROR)
-    except click.exceptions.Abort:
-        click.echo("Interrompu.", err=True)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("Interrompu : rien n'a été publié à moitié ; la revue précédente éventuelle est intacte.", err=True)
         sys.exit(130)
     except QualeprefError as exc:
         _fail(str(exc))

@@ -1,0 +1,88 @@
+"""Atomic publication of the review: an interrupted run leaves the previous review intact."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from qualepref_analysis.batch import run_review
+from qualepref_analysis.errors import QualeprefError
+from qualepref_analysis.publishing import inside, prepare_staging, publish, write_text_replacing
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_names_from_the_data_cannot_leave_the_output_folder(tmp_path):
+    assert inside(tmp_path, "antony") == tmp_path / "antony"
+    assert inside(tmp_path, "sous-prefecture_2.b") == tmp_path / "sous-prefecture_2.b"
+    for bad in ("..", ".", "", "../evil", "a/b", "/etc", "a\\b", "x\x00", "é t"):
+        with pytest.raises(QualeprefError):
+            inside(tmp_path, bad)
+
+
+def test_staging_reuses_the_previous_review_without_touching_it(tmp_path):
+    out = tmp_path / "revue"
+    out.mkdir()
+    (out / ".qualepref-etat.json").write_text("{}")
+    (out / "page.html").write_text("ancienne")
+    staging = prepare_staging(out)
+    assert (staging / "page.html").read_text() == "ancienne"
+    write_text_replacing(staging / "page.html", "nouvelle")  # hard-linked: replaced, not rewritten in place
+    assert (out / "page.html").read_text() == "ancienne"
+    publish(staging, out)
+    assert (out / "page.html").read_text() == "nouvelle" and not staging.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["revue"]
+
+
+def test_a_folder_that_is_not_a_review_is_never_replaced(tmp_path):
+    (tmp_path / "mes-documents").mkdir()
+    (tmp_path / "mes-documents" / "rapport.docx").write_text("x")
+    with pytest.raises(QualeprefError, match="ne contient pas une revue"):
+        prepare_staging(tmp_path / "mes-documents")
+    assert (tmp_path / "mes-documents" / "rapport.docx").read_text() == "x"
+
+
+def test_an_interrupted_review_leaves_the_previous_one_intact(tmp_path):
+    out = tmp_path / "revue"
+    first = run_review(out_dir=out, sites=["boulogne"], sections=["05", "06"], jobs=1)
+    assert not first.failed
+    before = _snapshot(out)
+
+    def interrupt(message: str) -> None:
+        if message.startswith("[1/"):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_review(out_dir=out, sites=["boulogne"], sections=["05", "06"], jobs=1, force=True, progress=interrupt)
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["revue"]  # no staging folder left behind
+
+
+def test_sigterm_during_a_review_keeps_the_previous_review(tmp_path):
+    out = tmp_path / "revue"
+    command = [sys.executable, "-m", "qualepref_analysis.cli", "review", "--sites", "antony", "--sections", "05",
+               "--out", str(out)]
+    assert subprocess.run(command, capture_output=True, timeout=600).returncode == 0
+    before = _snapshot(out)
+    process = subprocess.Popen([*command, "--force", "--sections", "01,02,03"], stderr=subprocess.PIPE, text=True)
+    staging = tmp_path / ".revue.en-cours"
+    deadline = time.monotonic() + 120
+    while not staging.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)  # well inside the run
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "Interrompu" in stderr and "Traceback" not in stderr
+    assert _snapshot(out) == before
+    assert not staging.exists()
