@@ -46,6 +46,9 @@ PREFECTURES, EXTRA_SITES = 100, 30
 def national_data(folder: Path) -> tuple[Path, Path, list[str]]:
     """Write the national data folder and a params folder declaring its sites."""
     data_dir, params_dir = folder / "donnees", folder / "params"
+    if (data_dir / "correspondances.csv").exists() and (params_dir / "sites.yaml").exists():  # kept from a previous run
+        declared = yaml.safe_load((params_dir / "sites.yaml").read_text(encoding="utf-8"))
+        return data_dir, params_dir, list(declared["sites"])
     shutil.copytree(default_params_dir(), params_dir)
     frames: dict[str, list[pd.DataFrame]] = {}
     sites: dict[str, dict] = {}
@@ -80,7 +83,11 @@ def national_data(folder: Path) -> tuple[Path, Path, list[str]]:
 
 
 class MemorySampler(threading.Thread):
-    """Peak resident memory of this process and of all its descendants, from /proc."""
+    """Peak memory of this process and all its descendants: the sum of their proportional set sizes.
+
+    PSS shares each page among the processes that map it, so the kernels forked from a zygote
+    (which share its imports and data copy-on-write) are not counted several times over.
+    """
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
@@ -88,9 +95,8 @@ class MemorySampler(threading.Thread):
         self._stop = threading.Event()
 
     @staticmethod
-    def _tree_rss() -> int:
+    def _tree_pss() -> int:
         children: dict[int, list[int]] = {}
-        rss: dict[int, int] = {}
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
                 continue
@@ -98,19 +104,22 @@ class MemorySampler(threading.Thread):
                 with open(f"/proc/{entry}/stat") as handle:
                     fields = handle.read().rsplit(")", 1)[1].split()
                 children.setdefault(int(fields[1]), []).append(int(entry))
-                rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
             except (OSError, IndexError, ValueError):
                 continue
         total, todo = 0, [os.getpid()]
         while todo:
             pid = todo.pop()
-            total += rss.get(pid, 0)
+            try:
+                with open(f"/proc/{pid}/smaps_rollup") as handle:
+                    total += next(int(line.split()[1]) * 1024 for line in handle if line.startswith("Pss:"))
+            except (OSError, StopIteration, ValueError):
+                pass
             todo.extend(children.get(pid, []))
         return total
 
     def run(self) -> None:
         while not self._stop.wait(0.2):
-            self.peak_total = max(self.peak_total, self._tree_rss())
+            self.peak_total = max(self.peak_total, self._tree_pss())
 
     def stop(self) -> None:
         self._stop.set()
@@ -159,14 +168,13 @@ def main() -> None:
             (c.metadata.get("papermill", {}).get("duration") or 0.0) for c in executed.cells if c.cell_type == "code")
     in_cells = sum(cells.values())
     runner_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"review: {len(chosen)} sites, {notebooks} notebooks, {len(result.failed)} failed, wall {wall:.0f} s "
           f"({notebooks / wall:.2f} notebooks/s, {workers} workers)")
     print(f"per notebook: {wall * workers / notebooks:.2f} s of worker time, of which {in_cells / notebooks:.2f} s in "
           f"cells → overhead {(wall * workers - in_cells) / notebooks:.2f} s")
     print("cell time by section: " + ", ".join(f"{k} {v:.0f} s" for k, v in sorted(cells.items())))
-    print(f"peak memory: runner {runner_peak:.0f} MB, largest child {child_peak:.0f} MB, "
-          f"whole process tree {sampler.peak_total / 2**20:.0f} MB")
+    print(f"peak memory: runner {runner_peak:.0f} MB (RSS); runner, workers, zygotes and kernels together "
+          f"{sampler.peak_total / 2**20:.0f} MB (sum of PSS)")
     bilan = result.bilan.stat().st_size / 2**20 if result.bilan else 0
     print(f"bilan: {bilan:.1f} MB; results.json {(result.out_dir / 'results.json').stat().st_size / 2**20:.1f} MB")
     print(json.dumps({"sites": len(chosen), "notebooks": notebooks, "wall_s": round(wall, 1),

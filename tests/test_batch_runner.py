@@ -123,6 +123,27 @@ def test_memoised_results_are_shared_only_inside_a_batch(tmp_path, monkeypatch):
     assert all(oct(p.stat().st_mode)[-3:] == "600" for p in tmp_path.iterdir())
 
 
+def test_kernels_asking_at_the_same_time_compute_once(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    monkeypatch.setenv(memo.MEMO_DIR_ENV, str(tmp_path))
+    calls, results = [], []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.3)
+        return "modèle"
+
+    threads = [threading.Thread(target=lambda: results.append(memo.memoised("lent", lambda: "k", slow)))
+               for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["modèle"] * 3 and len(calls) == 1
+
+
 def test_figures_are_drawn_even_with_the_agg_backend(tmp_path, monkeypatch):
     """With MPLBACKEND=Agg a notebook would "succeed" without any figure: every drawing section has its images."""
     monkeypatch.setenv("MPLBACKEND", "Agg")

@@ -17,6 +17,7 @@ from typing import Callable, Mapping
 import numpy as np
 import pandas as pd
 
+from .memo import content_key, memoised
 from .datasets import DataBundle
 from .delays import correspondence_delays, extraction_date_of, item_delays
 from .params import Params
@@ -59,6 +60,8 @@ class IndicatorInputs:
     chatbot: pd.DataFrame | None = None
     enquetes: pd.DataFrame | None = None
     marges: pd.DataFrame | None = None
+    #: Digest of the validated files and parameters these frames come from (None when unknown).
+    source: str | None = None
     _subsets: dict = field(default_factory=dict, repr=False)
 
     def subset(self, name: str, select: Callable[[pd.DataFrame], pd.Series]) -> pd.DataFrame | None:
@@ -352,7 +355,9 @@ def prepare_inputs(data: DataBundle | Mapping[str, pd.DataFrame], params: Params
     frames = _frames(data)
     inputs = IndicatorInputs(params=params, **{k: v for k, v in frames.items()
                                                if k in IndicatorInputs.__dataclass_fields__
-                                               and not k.startswith("_") and k != "params"})
+                                               and not k.startswith("_") and k not in ("params", "source")})
+    if isinstance(data, DataBundle) and data.input_hashes:
+        inputs.source = content_key(data.input_hashes, params)
     if inputs.correspondances is not None:
         inputs.correspondances = correspondence_delays(inputs.correspondances, params)
     if inputs.site_internet is not None and not inputs.site_internet.empty:
@@ -404,6 +409,13 @@ def compute_indicators(data: DataBundle | Mapping[str, pd.DataFrame] | Indicator
         for rates) and ``evolution_relative`` (% change).
     """
     inputs = data if isinstance(data, IndicatorInputs) else prepare_inputs(data, params)
+    if inputs.source is not None and catalogue is CATALOGUE:  # the same for every site: computed once per batch
+        return memoised("catalogue", lambda: content_key(inputs.source, params),
+                        lambda: _compute_catalogue(inputs, params, catalogue))
+    return _compute_catalogue(inputs, params, catalogue)
+
+
+def _compute_catalogue(inputs: IndicatorInputs, params: Params, catalogue: tuple[Indicator, ...]) -> pd.DataFrame:
     targets = params.targets
     parts = []
     for indicator in catalogue:

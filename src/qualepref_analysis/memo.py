@@ -4,6 +4,7 @@ Several sections compute the same thing from the same inputs for every site — 
 complaint categoriser, cross-validating it. During a batch run, the runner points
 :data:`MEMO_DIR_ENV` at its private temporary folder (mode 0700, removed at the end of the
 run); :func:`memoised` then computes such a result once and the other kernels read it back.
+Kernels asking for the same result at the same time wait for the first one (a file lock).
 Outside a batch (an analyst in JupyterLab) nothing is stored and everything is computed.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -54,13 +56,34 @@ def memoised(name: str, key: Callable[[], str], compute: Callable[[], T]) -> T:
     if not folder or not Path(folder).is_dir():
         return compute()
     path = Path(folder) / f"{name}-{key()}.pickle"
-    if path.is_file():
+    with _exclusive(path.with_suffix(".lock")):  # kernels asking at the same time wait for the first one
+        if path.is_file():
+            try:
+                with open(path, "rb") as handle:  # written below by this package, in the run's 0700 folder
+                    return pickle.load(handle)
+            except (OSError, EOFError, pickle.UnpicklingError):
+                pass  # damaged: compute it again
+        result = compute()
+        _store(path, result)
+    return result
+
+
+@contextmanager
+def _exclusive(lock: Path):
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks (Windows): at worst the result is computed twice
+        yield
+        return
+    with open(os.open(lock, os.O_WRONLY | os.O_CREAT, 0o600), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            with open(path, "rb") as handle:  # written below by this package, in the run's 0700 folder
-                return pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError):
-            pass  # being written by another kernel, or damaged: compute it again
-    result = compute()
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _store(path: Path, result: object) -> None:
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
@@ -68,4 +91,3 @@ def memoised(name: str, key: Callable[[], str], compute: Callable[[], T]) -> T:
         os.replace(temporary, path)  # whole or absent: never half-written
     except (OSError, pickle.PicklingError):
         temporary.unlink(missing_ok=True)
-    return result
