@@ -29,7 +29,7 @@ from .parsing import (
     parse_periods,
     parse_site_codes,
 )
-from .privacy import mask_cell
+from .privacy import mask_cell, scrub_values
 from .schemas import DATASETS, QUESTION_PREFIX, ColumnSpec, DatasetSpec, build_schema
 from .tabular import SUPPORTED_SUFFIXES, RawTable, file_sha256, read_table
 
@@ -208,8 +208,17 @@ def _strip(values: pd.Series) -> pd.Series:
     return pd.Series(stripped[codes] if len(codes) else [], index=values.index, dtype=object)
 
 
+def _scrubbed(raw: pd.Series) -> pd.Series:
+    """Personal data removed from every distinct value (labels and free codes are shown in the review)."""
+    codes, uniques = pd.factorize(raw, sort=False)
+    clean = pd.Series(scrub_values([str(u) for u in uniques]), dtype=object)
+    return pd.Series(clean.to_numpy()[codes] if len(codes) else [], index=raw.index, dtype=object)
+
+
 def _parse_column(raw: pd.Series, col: ColumnSpec, *, excel: bool) -> Parsed:
     """Parse a column once per distinct value (registers repeat dates and codes a lot)."""
+    if col.kind in ("label", "free_code") and not raw.empty:
+        raw = _scrubbed(raw)  # an e-mail typed in a service column never reaches the review
     if col.kind in ("id", "text", "label") or raw.empty:
         return _parse_values(raw, col, excel=excel)
     codes, uniques = pd.factorize(raw, sort=False)
@@ -273,10 +282,12 @@ def _schema_errors(exc: pa.errors.SchemaErrors, spec: DatasetSpec, raw_cells: pd
             rule = rule_by_reason.get(check)
             if rule is None or column != rule.columns[0]:
                 continue  # pandera lists every column of a frame-wide check; report the rule's own
-            values = raw_cells[column].loc[rows].astype(str)
+            values = pd.Series([mask_cell(v, personal=column in personal) for v in raw_cells[column].loc[rows]],
+                               index=rows, dtype=object)
             for other in rule.columns[1:]:
-                values = values + f" ({other} : " + raw_cells[other].loc[rows].astype(str) + ")"
-            out.append(_error_frame(path, rows, column, values, rule.reason, column in personal))
+                shown = [mask_cell(v, personal=other in personal) for v in raw_cells[other].loc[rows]]
+                values = values + f" ({other} : " + pd.Series(shown, index=rows, dtype=object) + ")"
+            out.append(_error_frame(path, rows, column, values, rule.reason, False))
         else:
             reason = "identifiant en double (même valeur sur plusieurs lignes)" if check == "field_uniqueness" else check
             out.append(_error_frame(path, rows, str(column), raw_cells[column], reason, column in personal))

