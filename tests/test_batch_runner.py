@@ -86,7 +86,7 @@ def _task(tmp_path: Path, name: str, *sources: str, timeout: int = 120) -> Secti
 def test_faults_fail_their_own_section_only(tmp_path):
     tasks = [
         _task(tmp_path, "ok1", "print(marker)"),
-        _task(tmp_path, "raises", "raise ValueError('en panne')"),
+        _task(tmp_path, "raises", "print('usager : zoe.kanarik@exemple.fr')\nraise ValueError('Mme Kanarik, 06 12 34 56 78')"),
         _task(tmp_path, "dies", "import os\nos._exit(3)"),
         _task(tmp_path, "slow", "import time\ntime.sleep(60)", timeout=3),
         _task(tmp_path, "ok2", "x = 1 + 1"),
@@ -97,8 +97,12 @@ def test_faults_fail_their_own_section_only(tmp_path):
     for name in ("raises", "dies", "slow"):
         assert not runs[name].ok and runs[name].error and runs[name].html is None
         assert not (tmp_path / "out" / name / "99_essai.html").exists()  # no page presented as complete
-    failed = nbformat.read(tmp_path / "out" / "raises" / "99_essai.ipynb", as_version=4)  # kept for analysis
+    kept = tmp_path / "out" / "raises" / "99_essai.ipynb"  # kept for analysis, without personal data
+    failed = nbformat.read(kept, as_version=4)
     assert any(o.get("ename") == "ValueError" for c in failed.cells for o in c.get("outputs", []))
+    outputs = json.dumps([c.get("outputs", []) for c in failed.cells], ensure_ascii=False)
+    assert "[courriel]" in outputs and "[téléphone]" in outputs
+    assert not any(secret in outputs for secret in ("Kanarik", "kanarik", "06 12 34"))
     assert (tmp_path / "out" / "ok3" / "99_essai.html").exists()
 
 

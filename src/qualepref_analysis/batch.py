@@ -20,6 +20,7 @@ import multiprocessing.util
 import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -37,6 +38,7 @@ from .memo import MEMO_DIR_ENV
 from .params import Params, load_params
 from .publishing import MARKER_FILE, inside as _inside, prepare_staging as _prepare_staging, publish as _publish
 from .publishing import write_text_replacing
+from .privacy import scrub_text
 from .report import format_date, format_number
 from .results import SECTION_RESULTS_SUFFIX, read_section_results, to_json_safe
 from .tabular import file_sha256
@@ -269,6 +271,28 @@ def _kernel_pool(env: dict[str, str]) -> KernelPool:
     return _worker_kernels
 
 
+def _scrub_kept_notebook(path: Path) -> None:
+    """Personal data removed from the console output and error messages the executed notebook keeps.
+
+    Displayed outputs are already built from scrubbed data; a traceback or a warning, though,
+    may quote a value. The kept notebook is what an analyst opens to understand a failure.
+    """
+    if not path.exists():
+        return
+    notebook = nbformat.read(path, as_version=4)
+    changed = False
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                output["text"], changed = scrub_text(output.get("text", "")), True
+            elif output.get("output_type") == "error":
+                output["evalue"] = scrub_text(output.get("evalue", ""))
+                output["traceback"] = [scrub_text(line) for line in output.get("traceback", [])]
+                changed = True
+    if changed:
+        write_text_replacing(path, nbformat.writes(notebook))
+
+
 def run_task(task: SectionTask, *, prepare_next: bool = False, kernels: KernelPool | None = None) -> SectionRun:
     """Execute one section notebook and export it; never raises (a failure is reported in the run).
 
@@ -286,7 +310,10 @@ def run_task(task: SectionTask, *, prepare_next: bool = False, kernels: KernelPo
     try:
         pool = kernels if kernels is not None else _kernel_pool(dict(task.kernel_env))
         kernel = pool.take(prepare_next=prepare_next)
-        execute_notebook(task.notebook, task.executed, task.parameters, timeout=task.timeout, kernel=kernel)
+        try:
+            execute_notebook(task.notebook, task.executed, task.parameters, timeout=task.timeout, kernel=kernel)
+        finally:
+            _scrub_kept_notebook(task.executed)
         notebook = nbformat.read(task.executed, as_version=4)
         write_text_replacing(task.page, export_html(notebook, title=task.title))
         run.ok, run.html = True, task.page
@@ -347,8 +374,14 @@ class SectionRunner:
                 yield run
             return
         # A worker warms its next kernel up only while other notebooks remain to be handed out.
-        futures = {self._pool.submit(run_task, task, prepare_next=index < len(tasks) - self.workers): task
-                   for index, task in enumerate(tasks)}
+        futures = {}
+        for index, task in enumerate(tasks):
+            try:
+                futures[self._pool.submit(run_task, task, prepare_next=index < len(tasks) - self.workers)] = task
+            except BrokenProcessPool:  # a worker died (killed, out of memory): the rest cannot run here
+                run = SectionRun(task.site, task.section, ok=False, notebook=task.executed, error="BrokenProcessPool")
+                notify(task, False)
+                yield run
         for future in as_completed(futures):
             task = futures[future]
             try:
