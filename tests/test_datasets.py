@@ -269,3 +269,15 @@ def test_margins_are_checked_against_the_survey(tmp_path, params):
     assert set(reasons.index) == {4, 5}
     assert "aucun répondant" in reasons[4] and "variable absente" in reasons[5]
     assert sorted(margins.frame["modalite"]) == ["accueil_general", "pan"]
+
+
+def test_a_file_saved_by_two_tools_keeps_its_accents(tmp_path, params):
+    """The first lines in UTF-8, the last ones in cp1252: each line is read in its own encoding."""
+    from qualepref_analysis import load_dataset
+
+    head = "site,annee,action,statut,echeance\nprefecture,2022,Créer un accueil téléphonique dédié,realisee,\n"
+    tail = "antony,2022,Réduire l'attente au guichet,realisee,\n"
+    path = tmp_path / "plan_actions.csv"
+    path.write_bytes(head.encode("utf-8") + tail.encode("cp1252"))
+    loaded = load_dataset(path, params)
+    assert list(loaded.frame["action"]) == ["Créer un accueil téléphonique dédié", "Réduire l'attente au guichet"]

@@ -89,3 +89,50 @@ def test_labels_are_scrubbed_when_loaded(tmp_path, params):
     loaded = load_dataset(path, params)
     actions = " ".join(loaded.frame["action"].astype(str))
     assert "Martin" not in actions and "06 12" not in actions and "Rappeler Mme [nom] au [téléphone]" in actions
+
+
+def _quotes_input():
+    texts = ["Mme Zoubida Kanarik attend depuis six mois, joignable au 07 98 76 54 32 ou zoe@exemple.fr, "
+             "et personne ne répond à ses courriels ni à ses appels répétés depuis le printemps dernier.",
+             "Impossible d'obtenir un rendez-vous en ligne, le site affiche toujours complet.",
+             "Aucun créneau disponible depuis trois semaines.", "Toujours aucun rendez-vous.",
+             "Mon titre n'est toujours pas prêt, appelez-moi au 0612345678."]
+    subjects = ["delai_instruction", "prise_rdv", "prise_rdv", "prise_rdv", "titre_delivre"]
+    import pandas as pd
+
+    items = pd.DataFrame({"texte": texts, "date_reception": pd.date_range("2022-01-01", periods=5)})
+    return items, pd.DataFrame({"sujet": subjects}, index=items.index)
+
+
+def test_quotes_are_off_by_default(params):
+    from qualepref_analysis.complaints import complaint_quotes
+
+    items, subjects = _quotes_input()
+    assert params.settings["citations"]["activees"] is False
+    assert complaint_quotes(items, subjects, params.settings, min_count=1) is None
+
+
+def test_quotes_when_enabled_are_scrubbed_then_cut():
+    from qualepref_analysis.complaints import complaint_quotes
+
+    items, subjects = _quotes_input()
+    settings = {"citations": {"activees": True, "par_sujet": 2, "longueur_max": 60}}
+    quotes = complaint_quotes(items, subjects, settings, min_count=1)
+    shown = " ".join(quotes["Extrait"])
+    for secret in ("Kanarik", "Zoubida", "07 98", "zoe@", "0612345678", "06123"):
+        assert secret not in shown
+    assert all(len(q) <= 60 for q in quotes["Extrait"]) and quotes["Extrait"].str.endswith("…").any()
+    assert (quotes["Sujet"] == "Prise de rendez-vous").sum() == 2  # two per subject, the latest first
+    assert "Toujours aucun rendez-vous." in shown
+    only_big = complaint_quotes(items, subjects, settings, min_count=3)  # small subjects: no quote at all
+    assert set(only_big["Sujet"]) == {"Prise de rendez-vous"}
+
+
+def test_quote_settings_are_checked():
+    from qualepref_analysis.complaints import quote_settings
+    from qualepref_analysis.errors import ParamsError
+
+    with pytest.raises(ParamsError, match="citations.activees"):
+        quote_settings({"citations": {"activees": "oui"}})
+    with pytest.raises(ParamsError, match="longueur_max"):
+        quote_settings({"citations": {"longueur_max": 5}})

@@ -79,13 +79,22 @@ def _decode(path: Path, data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise UnreadableFileError(
-            path, f"encodage non reconnu (octet {data[exc.start]:#04x} à la position {exc.start}) ; "
-                  "enregistrez le fichier en CSV UTF-8."
-        ) from None
+    # Not UTF-8 as a whole: cp1252 (Excel's "CSV" on Windows), or a file whose lines were saved by
+    # different tools. Each line is read as UTF-8 when it is valid UTF-8, as cp1252 otherwise, so
+    # that neither half of a mixed file turns into « Ã© ».
+    lines = data[3:].split(b"\n") if data.startswith(b"\xef\xbb\xbf") else data.split(b"\n")
+    decoded = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            decoded.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                decoded.append(line.decode("cp1252"))
+            except UnicodeDecodeError as exc:
+                raise UnreadableFileError(
+                    path, f"encodage non reconnu à la ligne {number} (octet {line[exc.start]:#04x}) ; "
+                          "enregistrez le fichier en CSV UTF-8.") from None
+    return "\n".join(decoded)
 
 
 def _detect_separator(text: str) -> str:
