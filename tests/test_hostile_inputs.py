@@ -58,9 +58,9 @@ def _hostile_data(folder: Path) -> Path:
     plant("chatbot", "theme", 3, lambda t: f"{t} {next(injected)} {EMAIL}")
     # Rows that will be quarantined, their bad cells holding personal data.
     register = _read("correspondances")
-    bad = register.iloc[[0, 1]].copy()
-    bad["id"] = [f"X-{AGDREF}", f"Y-{PHONE}"]
-    bad["date_reception"] = [f"Mme {NAME}", EMAIL]
+    bad = register.iloc[[0, 1, 2]].copy()
+    bad["id"] = [f"X-{AGDREF}", f"Y-{PHONE}", "Z-1"]
+    bad["date_reception"] = [f"Mme {NAME}", EMAIL, '=HYPERLINK("http://x","clic")']
     pd.concat([register, bad]).to_csv(data / "correspondances.csv", index=False)
     survey = _read("enquetes")
     survey.loc[0, "mode"] = EMAIL
@@ -76,6 +76,9 @@ def _hostile_params(folder: Path) -> Path:
     sites["sites"]["antony"]["libelle"] = "Sous-préfecture <img src=x onerror=alert(1)> d'Antony"
     sites["sites"]["boulogne"]["libelle"] = "Boulogne </table><b>gras</b>"
     (params / "sites.yaml").write_text(yaml.safe_dump(sites, allow_unicode=True), encoding="utf-8")
+    settings = yaml.safe_load((params / "default.yaml").read_text(encoding="utf-8"))
+    settings["citations"]["activees"] = True  # quotes of complaints full of canaries: scrubbed before shown
+    (params / "default.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
     return params
 
 
@@ -122,6 +125,14 @@ def test_no_canary_in_any_output_file(hostile_review):
     assert not leaks, leaks[:10]
     quarantine = pd.read_csv(out / "quarantine.csv", sep=";", dtype=str, encoding="utf-8-sig")
     assert {"date_reception", "mode"} <= set(quarantine["colonne"])  # the mis-typed cells were caught, scrubbed
+    assert quarantine["valeur"].str.startswith("'=").any()  # a formula is text for the spreadsheet
+    assert not quarantine["valeur"].fillna("").str.match(r"^[=+\-@]").any()
+    # every quarantined row is counted in the bilan's data-quality annex
+    bilan = (out / "bilan-2022.html").read_text(encoding="utf-8")
+    for name, rows in quarantine.groupby("fichier")["ligne"].nunique().items():
+        assert f"<tr><td>{name}</td>" in bilan and f"<td class='num'>{rows}</td>" in bilan, name
+    quotes = (out / "prefecture" / "02_reclamations.html").read_text(encoding="utf-8")
+    assert "Extraits de réclamations" in quotes and "[nom]" in quotes  # quotes on, canaries replaced
 
 
 def test_no_active_element_from_the_data(hostile_review):
