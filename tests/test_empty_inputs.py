@@ -41,11 +41,11 @@ def test_cross_validation_without_enough_labels(params):
     lexicon = complaints.load_lexicon(complaints.lexicon_path(params.directory))
     report = complaints.cross_validate([], [], lexicon)
     assert report.n == 0
-    assert "lexique" in complaints.evaluation_narrative(report)
+    assert "lexique" in complaints.evaluation_narrative(report, min_count=10)
     report = complaints.cross_validate(["a b", "c d", "rendez-vous"], ["autre", "autre", "prise_rdv"], lexicon)
     assert report.n == 3 and report.folds == 0
-    assert "trop peu" in complaints.evaluation_narrative(report)
-    per_class, confusion = complaints.evaluation_tables(report)
+    assert "trop peu" in complaints.evaluation_narrative(report, min_count=10)
+    per_class, confusion = complaints.evaluation_tables(report, min_count=10)
     assert per_class.empty
 
 

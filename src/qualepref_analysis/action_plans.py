@@ -38,8 +38,11 @@ def overdue_actions(plans: pd.DataFrame, *, site: str, reference: pd.Timestamp) 
                          "Échéance": [format_date(d, "short") for d in mine["echeance"]]})
 
 
-def plans_narrative(current: dict, following: dict, overdue: int, *, year: int) -> str:
-    """French sentences on the plan of the year and the next one."""
+def plans_narrative(current: dict, following: dict, overdue: int, *, year: int, min_count: int) -> str:
+    """French sentences on the plan of the year and the next one.
+
+    The completion rate is given as a percentage only for at least ``min_count`` actions.
+    """
     if current["n"] == 0:
         text = f"Aucun plan d'actions n'est enregistré pour {year}."
     else:
@@ -50,7 +53,13 @@ def plans_narrative(current: dict, following: dict, overdue: int, *, year: int) 
                 f"{format_number(current['statuts']['prevue'])} prévue(s) et "
                 f"{format_number(current['statuts']['abandonnee'])} abandonnée(s)")
         rate = current["taux_realisation"]
-        text += f", soit un taux de réalisation de {format_percent(rate, 0)}." if rate is not None else "."
+        kept = current["n"] - current["statuts"]["abandonnee"]
+        if rate is not None and kept >= min_count:
+            text += f", soit un taux de réalisation de {format_percent(rate, 0)}."
+        elif kept:
+            text += f", soit {format_number(done)} sur {format_number(kept)} action(s) maintenue(s)."
+        else:
+            text += "."
     if following["n"]:
         text += (f" Le plan {year + 1} prévoit {format_number(following['n'])} action"
                  f"{'s' if following['n'] >= 2 else ''}, dont {format_number(following['statuts']['en_cours'])} déjà "

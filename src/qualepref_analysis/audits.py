@@ -34,8 +34,17 @@ def audit_summaries(audits: pd.DataFrame, *, site: str, since: pd.Timestamp) -> 
     return pd.DataFrame(rows)
 
 
-def audits_table(summaries: pd.DataFrame) -> pd.DataFrame:
-    """The summaries with French headers."""
+def _conformant(row, min_count: int) -> object:
+    """The conformant share in %, or its counts when fewer than ``min_count`` commitments were assessed."""
+    if row.part_conforme is None or pd.isna(row.part_conforme):
+        return None
+    if row.engagements_evalues >= min_count:
+        return row.part_conforme
+    return f"{format_number(round(row.part_conforme * row.engagements_evalues / 100))} sur {format_number(row.engagements_evalues)}"
+
+
+def audits_table(summaries: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
+    """The summaries with French headers (a share on fewer than ``min_count`` commitments as counts)."""
     if summaries.empty:
         return pd.DataFrame(columns=["Date", "Type", "Modules", "Engagements évalués", "Conformes (%)",
                                      "Points forts", "Pistes de progrès", "Non-conformités"])
@@ -44,7 +53,7 @@ def audits_table(summaries: pd.DataFrame) -> pd.DataFrame:
         "Type": [AUDIT_TYPES.get(t, label("type", t)) for t in summaries["type"]],
         "Modules": summaries["modules"],
         "Engagements évalués": summaries["engagements_evalues"],
-        "Conformes (%)": summaries["part_conforme"],
+        "Conformes (%)": [_conformant(row, min_count) for row in summaries.itertuples(index=False)],
         "Points forts": summaries["points_forts"],
         "Pistes de progrès": summaries["pistes_progres"],
         "Non-conformités": [f"{n} ({e})" if n else "0" for n, e in zip(summaries["non_conformites"],
@@ -52,7 +61,7 @@ def audits_table(summaries: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def audits_narrative(summaries: pd.DataFrame, *, year: int) -> str:
+def audits_narrative(summaries: pd.DataFrame, *, year: int, min_count: int) -> str:
     if summaries.empty:
         return f"Aucun audit ni autoévaluation n'est enregistré pour ce site depuis le début de {year}."
     sentences = []
@@ -60,8 +69,11 @@ def audits_narrative(summaries: pd.DataFrame, *, year: int) -> str:
         kind = AUDIT_TYPES.get(row.type, row.type)
         text = (f"{kind} du {format_date(row.date)} (module{'s' if ',' in row.modules else ''} {row.modules}) : "
                 f"{format_number(row.engagements_evalues)} engagements évalués")
-        if row.part_conforme is not None:
-            text += f", {format_percent(row.part_conforme, 0)} conformes"
+        shown = _conformant(row, min_count)
+        if isinstance(shown, str):
+            text += f", {shown} conformes"
+        elif shown is not None:
+            text += f", {format_percent(shown, 0)} conformes"
         text += (f" ; {format_number(row.points_forts)} point(s) fort(s), {format_number(row.pistes_progres)} "
                  f"piste(s) de progrès et {format_number(row.non_conformites)} non-conformité(s).")
         sentences.append(text)

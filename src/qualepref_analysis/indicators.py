@@ -441,6 +441,10 @@ def _compute_catalogue(inputs: IndicatorInputs, params: Params, catalogue: tuple
     frame = frame.merge(previous, on=["code", "site", "annee", "detail"], how="left")
     frame["evolution"] = frame["valeur"] - frame["valeur_annee_precedente"]
     before = frame["valeur_annee_precedente"].where(frame["valeur_annee_precedente"] != 0)
+    # A percentage change of a count on a small base ("+600 %" from 2 to 14) is a percentage on a
+    # small cell: the change is then given in units only.
+    counted = frame["unite"].isin(["nombre", "visites_mois"])
+    before = before.where(~counted | (before >= params.small_cell_threshold))
     frame["evolution_relative"] = 100 * frame["evolution"] / before
     order = {ind.code: i for i, ind in enumerate(catalogue)}
     frame = frame.sort_values(["site", "annee"], kind="stable")

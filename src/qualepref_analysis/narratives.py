@@ -180,13 +180,13 @@ def group_paragraph(indicators: pd.DataFrame, *, group: str, site: str, year: in
             if comparison:
                 sentences.append(comparison)
     if group in ("reclamations", "information_courriel"):
-        sentences.append(_unanswered_sentence(mine, group=group, site=site))
+        sentences.append(_unanswered_sentence(mine, group=group, site=site, min_count=threshold))
     if not [s for s in sentences if s]:
         return f"Aucune donnée pour {site_subject(site_labels.get(site, site))} en {year}."
     return " ".join(s for s in sentences if s)
 
 
-def _unanswered_sentence(rows: pd.DataFrame, *, group: str, site: str) -> str:
+def _unanswered_sentence(rows: pd.DataFrame, *, group: str, site: str, min_count: int) -> str:
     """The mean delay is over answered items only: say how many were never answered."""
     count_code = "reclamations_nombre" if group == "reclamations" else "information_courriel_nombre"
     delay_code = "reclamations_delai_moyen" if group == "reclamations" else "information_courriel_delai_moyen"
@@ -198,9 +198,9 @@ def _unanswered_sentence(rows: pd.DataFrame, *, group: str, site: str) -> str:
     unanswered = int(round(total - answered))
     if unanswered <= 0 or total <= 0:
         return "Toutes ont reçu une réponse." if total > 0 else ""
-    share = 100 * unanswered / total
+    share = f" ({format_percent(100 * unanswered / total)})" if total >= min_count else ""
     return (f"Le délai moyen ne porte que sur les demandes ayant reçu une réponse : "
-            f"{format_number(unanswered)} sur {format_number(total)} ({format_percent(share)}) "
+            f"{format_number(unanswered)} sur {format_number(total)}{share} "
             f"n'en avaient reçu aucune à la date d'extraction.")
 
 

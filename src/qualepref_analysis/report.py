@@ -105,7 +105,8 @@ def french_table(frame: pd.DataFrame, *, formats: dict[str, str] | None = None, 
     caption : str, optional
         Table caption (read by screen readers).
 
-    Every cell is HTML-escaped.
+    Every cell is HTML-escaped. A text cell in a formatted column (``"3 sur 4"`` where a
+    small cell replaces a percentage) is shown as it is.
     """
     formats = formats or {}
     formatters = {"number": format_number, "percent": format_percent,
@@ -117,7 +118,10 @@ def french_table(frame: pd.DataFrame, *, formats: dict[str, str] | None = None, 
         for column in frame.columns:
             value = row[column]
             fmt = formats.get(column)
-            text = formatters[fmt](value) if fmt else ("–" if _missing(value) else str(value))
+            if fmt and not isinstance(value, str):
+                text = formatters[fmt](value)
+            else:  # text in a numeric column (counts given instead of a share on a small cell) is shown as is
+                text = "–" if _missing(value) else str(value)
             align = ' class="num"' if fmt else ""
             cells.append(f"<td{align}>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")

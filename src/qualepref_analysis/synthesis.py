@@ -14,9 +14,6 @@ from .report import join_french, site_complement, site_subject
 __all__ = ["indicator_rows", "synthesis_table", "synthesis_paragraphs"]
 
 _BY_CODE = {ind.code: ind for ind in CATALOGUE}
-#: Below this previous count, a change is given as the previous count, not as a percentage.
-SMALL_BASE = 10
-
 
 def indicator_rows(results: dict, *, sites: dict[str, str]) -> pd.DataFrame:
     """Every indicator recorded by section 01, one row per site × indicator (values as recorded)."""
@@ -61,8 +58,12 @@ def synthesis_table(rows: pd.DataFrame, *, sites: dict[str, str]) -> pd.DataFram
     return pd.DataFrame(out)
 
 
-def synthesis_paragraphs(rows: pd.DataFrame, *, year: int) -> list[tuple[str, str]]:
-    """Per theme, a French paragraph: which sites meet each target, with values and changes."""
+def synthesis_paragraphs(rows: pd.DataFrame, *, year: int, min_count: int) -> list[tuple[str, str]]:
+    """Per theme, a French paragraph: which sites meet each target, with values and changes.
+
+    A change of a count is given as a percentage only when last year's count reached
+    ``min_count`` (the small-cell threshold); otherwise last year's count is given.
+    """
     paragraphs = []
     for group, title in GROUP_TITLES.items():
         sentences = []
@@ -84,7 +85,7 @@ def synthesis_paragraphs(rows: pd.DataFrame, *, year: int) -> list[tuple[str, st
                     owner = "du " + owner[3:] if owner.startswith("le ") else "de " + owner
                     text = f"{format_value(row.valeur, row.unite)} au PAN {label('pan', row.detail)} {owner}"
                 before = row.valeur_annee_precedente
-                if row.unite in ("nombre", "visites_mois") and before is not None and not pd.isna(before) and before < SMALL_BASE:
+                if row.unite in ("nombre", "visites_mois") and before is not None and not pd.isna(before) and before < min_count:
                     text += f" ({format_value(before, row.unite)} en {year - 1})"
                 elif before is not None and not pd.isna(before):
                     change = format_change(row.valeur - before, 100 * (row.valeur - before) / before if before else None,

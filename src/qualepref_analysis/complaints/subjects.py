@@ -56,7 +56,7 @@ def subjects_narrative(subjects: pd.DataFrame, *, min_count: int) -> str:
     return text
 
 
-def evaluation_narrative(report: EvaluationReport) -> str:
+def evaluation_narrative(report: EvaluationReport, *, min_count: int) -> str:
     """How far to trust the automatic classification, in one French paragraph."""
     from ..report import format_number, format_percent
 
@@ -65,10 +65,14 @@ def evaluation_narrative(report: EvaluationReport) -> str:
     if report.folds == 0:
         return (f"Seules {format_number(report.n)} réclamations sont étiquetées à la main : trop peu pour mesurer "
                 "la fiabilité de la classification automatique, qui repose surtout sur le lexique.")
+    if report.n >= min_count:
+        agreed = (f"{format_percent(100 * report.accuracy)} sont classées comme l'agent l'avait fait "
+                  f"(F1 macro : {format_percent(100 * report.macro_f1)})")
+    else:  # too few to give percentages: the counts
+        agreed = f"{format_number(round(report.accuracy * report.n))} sur {format_number(report.n)} sont classées comme l'agent l'avait fait"
     return (f"Pour mesurer la fiabilité de la classification automatique, les {format_number(report.n)} réclamations "
             f"étiquetées à la main ont été classées sans leur étiquette (validation croisée en {report.folds} plis) : "
-            f"{format_percent(100 * report.accuracy)} sont classées comme l'agent l'avait fait "
-            f"(F1 macro : {format_percent(100 * report.macro_f1)}). Les catégories peu représentées sont les moins fiables.")
+            f"{agreed}. Les catégories peu représentées sont les moins fiables.")
 
 
 def categoriser_settings(settings: dict) -> dict:
@@ -159,14 +163,18 @@ def subject_figures(subjects: pd.DataFrame, *, min_count: int, evaluation: Evalu
     return figures
 
 
-def evaluation_tables(report: EvaluationReport) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-category precision/recall and the confusion matrix with French labels (percentages 0-100)."""
+def evaluation_tables(report: EvaluationReport, *, min_count: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-category precision/recall and the confusion matrix with French labels (percentages 0-100).
+
+    Precision, recall and F1 of a category with fewer than ``min_count`` labelled complaints are
+    left empty (its counts stay in the confusion matrix).
+    """
     per_class = report.per_class.copy()
     per_class.index = [label("categorie", c) for c in per_class.index]
     per_class = per_class.rename(columns={"precision": "Précision (%)", "rappel": "Rappel (%)", "f1": "F1 (%)",
                                           "effectif": "Réclamations étiquetées"})
     for column in ("Précision (%)", "Rappel (%)", "F1 (%)"):
-        per_class[column] = 100 * per_class[column]
+        per_class[column] = (100 * per_class[column]).where(per_class["Réclamations étiquetées"] >= min_count)
     per_class = per_class.rename_axis("Sujet").reset_index()
     present = [c for c in report.confusion.index if report.confusion.loc[c].sum() or report.confusion[c].sum()]
     confusion = report.confusion.loc[present, present].copy()

@@ -1,0 +1,67 @@
+"""Small cells: no percentage computed on fewer units than the threshold, anywhere in the review.
+
+With thresholds above every count of the demo, no page may show a percentage computed from the
+data — tables, narratives, synthesis, changes over a year, plan completion, audit conformity,
+classification reliability — nor may results.json hold a rate. Percentages that are not shares
+of counted units stay: targets (« ≥ 75 % »), the 95 % of a confidence interval, and the figures
+Services Publics+ itself publishes (section 04, not checked here).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+
+import pytest
+
+from qualepref_analysis.batch import run_review
+
+from conftest import PARAMS_DIR
+
+PERCENT = re.compile(r"(?P<before>.{0,40}?)(?P<value>\d[\d\u202f\u00a0 ,.]*)\s?%", re.S)
+ALLOWED_BEFORE = re.compile(r"(?:[≥≤]\s*|IC\s|confiance à\s|cible de\s|cible\s?:?\s?)$")
+
+
+def _visible_text(page: str) -> str:
+    page = re.sub(r"<style.*?</style>", " ", page, flags=re.S)
+    page = re.sub(r'src="data:[^"]+"', "", page)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+@pytest.fixture(scope="module")
+def review_with_huge_thresholds(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("petits")
+    params = folder / "params"
+    shutil.copytree(PARAMS_DIR, params)
+    settings = (params / "default.yaml").read_text(encoding="utf-8")
+    settings = re.sub(r"^seuil_petits_effectifs: \d+", "seuil_petits_effectifs: 1000000", settings, flags=re.M)
+    settings = re.sub(r"^seuil_petits_effectifs_enquete: \d+", "seuil_petits_effectifs_enquete: 1000000", settings,
+                      flags=re.M)
+    (params / "default.yaml").write_text(settings, encoding="utf-8")
+    out = folder / "revue"
+    result = run_review(params_dir=params, sites=["antony"], out_dir=out, jobs=2)
+    assert not result.failed
+    return out
+
+
+@pytest.mark.parametrize("page", ["antony/01_indicateurs.html", "antony/02_reclamations.html",
+                                  "antony/03_satisfaction.html", "antony/05_plan_actions.html",
+                                  "antony/06_audits.html", "synthese/00_synthese.html"])
+def test_no_percentage_on_a_small_cell(review_with_huge_thresholds, page):
+    text = _visible_text((review_with_huge_thresholds / page).read_text(encoding="utf-8"))
+    shown = [" ".join((m.group("before") + m.group("value") + "%").split()) for m in PERCENT.finditer(text)
+             if not ALLOWED_BEFORE.search(" ".join(m.group("before").split()) + " ")]
+    assert not shown, shown[:8]
+
+
+def test_results_hold_no_rate_on_a_small_cell(review_with_huge_thresholds):
+    results = json.loads((review_with_huge_thresholds / "results.json").read_text(encoding="utf-8"))
+    records = results["sites"]["antony"]
+    for section, figures in records.items():
+        for code, record in (figures.get("indicateurs") or {}).items():
+            if record.get("unite") == "pourcent":
+                assert record["valeur"] is None, (section, code)
+    for question, record in records["03_satisfaction"]["questions"].items():
+        assert record["pondere"] is None and record["brut"] is None, question
