@@ -136,3 +136,17 @@ def test_quote_settings_are_checked():
         quote_settings({"citations": {"activees": "oui"}})
     with pytest.raises(ParamsError, match="longueur_max"):
         quote_settings({"citations": {"longueur_max": 5}})
+
+
+def test_a_file_without_header_row_is_reported_without_its_personal_data(tmp_path, params):
+    """The first data row becomes the "headers" quoted by the error: they are scrubbed like any cell."""
+    from qualepref_analysis import load_dataset
+    from qualepref_analysis.errors import MissingColumnError
+
+    path = write_csv(tmp_path / "correspondances.csv",
+                     "R-1;antony;reclamation;courriel;Mme Zoubida Kanarik;zoe.kanarik@exemple.fr;06 12 34 56 78\n")
+    with pytest.raises(MissingColumnError) as caught:
+        load_dataset(path, params)
+    message = str(caught.value)
+    assert "colonne(s) obligatoire(s) absente(s)" in message and "antony" in message
+    assert not any(secret in message for secret in ("Kanarik", "kanarik@", "06 12 34"))

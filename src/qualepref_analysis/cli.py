@@ -165,13 +165,14 @@ def _read_texts(path: Path, *, required: tuple[str, ...]) -> "pd.DataFrame":
 
     from .errors import MissingColumnError
     from .normalise import fold_accents, normalise_header
+    from .privacy import mask_cell
     from .tabular import read_table
 
     raw = read_table(path)
     names = [fold_accents(normalise_header(h)).replace(" ", "_") or f"colonne_{i + 1}" for i, h in enumerate(raw.headers)]
     missing = [c for c in required if c not in names]
     if missing:
-        found = ", ".join(h.strip() or "(vide)" for h in raw.headers) or "(aucune)"
+        found = ", ".join(mask_cell(h.strip(), personal=False) or "(vide)" for h in raw.headers) or "(aucune)"
         raise MissingColumnError(path, f"colonne(s) absente(s) : {', '.join(missing)}. Colonnes trouvées : {found}.")
     frame = raw.rows.copy()
     frame.columns = [names[i] if names.count(names[i]) == 1 else raw.headers[i] for i in range(len(names))]

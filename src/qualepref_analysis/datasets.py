@@ -179,13 +179,14 @@ def _match_columns(raw: RawTable, spec: DatasetSpec, mapping: dict[str, str], pa
             target = f"colonne_sans_nom_{position + 1}"
         if target in seen:
             raise DataFileError(
-                path, f"la colonne « {target} » apparaît deux fois (colonnes {seen[target] + 1} et "
+                path, f"la colonne « {mask_cell(header, personal=False)} » apparaît deux fois (colonnes {seen[target] + 1} et "
                       f"{position + 1}) ; supprimez ou renommez l'une d'elles.")
         seen[target] = position
         names[position] = target
     missing = [col.name for col in spec.columns if col.present and col.name not in seen]
     if missing:
-        found = ", ".join(h.strip() or "(vide)" for h in raw.headers) or "(aucune)"
+        # A file without a header row shows its first data row here: scrubbed like any cell.
+        found = ", ".join(mask_cell(h.strip(), personal=False) or "(vide)" for h in raw.headers) or "(aucune)"
         mapped = " (après application de params/sites.yaml: colonnes)" if mapping else ""
         raise MissingColumnError(
             path,
