@@ -391,10 +391,18 @@ class SectionRunner:
             notify(task, run.ok)
             yield run
 
-    def close(self) -> None:
-        """Stop the workers, their zygotes and their spare kernels."""
+    def close(self, *, abort: bool = False) -> None:
+        """Stop the workers, their zygotes and their spare kernels.
+
+        With ``abort`` (an error or an interruption), running notebooks are not waited for: the
+        workers are terminated, their zygotes see their input close and exit, and the kernels
+        stop when they see their parent gone.
+        """
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            if abort:
+                for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                    process.terminate()
+            self._pool.shutdown(wait=not abort, cancel_futures=True)
             self._pool = None
         if self._kernels is not None:
             self._kernels.close()
@@ -475,7 +483,7 @@ def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | N
         _publish(staging, out_dir)
         return _relocated(result, staging, out_dir)
     except BaseException:  # an error or an interruption: the previous complete review stays as it was
-        runner.close()
+        runner.close(abort=True)
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
