@@ -76,12 +76,13 @@ def test_sigterm_during_a_review_keeps_the_previous_review(tmp_path):
     before = _snapshot(out)
     process = subprocess.Popen([*command, "--force", "--sections", "01,02,03"], stderr=subprocess.PIPE, text=True)
     staging = tmp_path / ".revue.en-cours"
-    deadline = time.monotonic() + 120
-    while not staging.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(1.0)  # well inside the run
+    first = process.stderr.readline()  # "… Lecture et validation des données": the run has started
+    assert "Lecture" in first, first
+    time.sleep(0.5)  # well inside the run (the three sections take several seconds)
+    assert staging.exists() and process.poll() is None
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=120)
+    stderr = first + stderr
     assert process.returncode == 130, stderr
     assert "Interrompu" in stderr and "Traceback" not in stderr
     assert _snapshot(out) == before

@@ -480,6 +480,7 @@ def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | N
                             chosen_sites=chosen_sites, chosen_sections=chosen_sections, force=force,
                             notify=notify, runner=runner, private=private)
         runner.close()
+        notify("Mise en place du bilan")
         _publish(staging, out_dir)
         return _relocated(result, staging, out_dir)
     except BaseException:  # an error or an interruption: the previous complete review stays as it was

@@ -134,6 +134,8 @@ def review(data_dir: Path | None, params_dir: Path | None, year: int | None, sit
     bar = tqdm(desc="Bilan", unit=" étape", leave=False, file=sys.stderr, disable=not sys.stderr.isatty())
 
     def progress(message: str) -> None:
+        if _interrupted:
+            raise KeyboardInterrupt
         bar.set_postfix_str(message)
         bar.update(1)
         if bar.disable:
@@ -230,7 +232,12 @@ def categorise(in_file: Path, out_file: Path, train_file: Path | None, params_di
     click.echo(f"{len(output)} texte(s) classé(s), {review} à vérifier → {out_file}")
 
 
+_interrupted = False
+
+
 def _interrupt(signum: int, frame: object) -> None:
+    global _interrupted
+    _interrupted = True  # also checked at every step, should the exception be swallowed somewhere
     raise KeyboardInterrupt
 
 
