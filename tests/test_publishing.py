@@ -87,3 +87,17 @@ def test_sigterm_during_a_review_keeps_the_previous_review(tmp_path):
     assert "Interrompu" in stderr and "Traceback" not in stderr
     assert _snapshot(out) == before
     assert not staging.exists()
+
+
+def test_a_second_run_with_nothing_changed_keeps_the_review_as_it_is(tmp_path):
+    out = tmp_path / "revue"
+    first = run_review(out_dir=out, sites=["boulogne"], sections=["05"], jobs=1)
+    assert not first.failed and first.bilan.exists()
+    before = _snapshot(out)
+    messages = []
+    again = run_review(out_dir=out, sites=["boulogne"], sections=["05"], jobs=1, progress=messages.append)
+    assert not again.failed and again.bilan == out / "bilan-2022.html"
+    assert any("Rien n'a changé" in m for m in messages) and not any("Lecture" in m for m in messages)
+    assert _snapshot(out) == before  # not even re-validated: the same files, byte for byte
+    changed = run_review(out_dir=out, sites=["boulogne"], sections=["05", "06"], jobs=1, progress=messages.append)
+    assert not changed.failed and "06_audits" in {r.section for r in changed.runs}

@@ -523,6 +523,17 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
                                      title=f"{SECTIONS[section]} – {params.sites[site].libelle}",
                                      kernel_env=kernel_env))
     todo = [t for t in tasks if force or not t.up_to_date(previous_state)]
+    for task in tasks:
+        if task not in todo:
+            notify(f"inchangé : {params.sites[task.site].libelle} – {SECTIONS[task.section]}")
+    synthesis_notebook = notebooks_dir() / f"{SYNTHESIS}.ipynb"
+    review_key = hashlib.sha256("|".join(
+        [common, *sorted(t.fingerprint for t in tasks),
+         file_sha256(synthesis_notebook) if synthesis_notebook.exists() else ""]).encode()).hexdigest()
+    if not todo and not force and previous_state.get("bilan") == review_key \
+            and (out_dir / f"bilan-{params.year}.html").exists():
+        notify("Rien n'a changé depuis le dernier bilan : il est conservé tel quel")
+        return _unchanged_review(params, tasks, out_dir)
     if todo:
         runner.start(len(todo) + 1)  # the workers import what they need while the data are validated
 
@@ -538,9 +549,6 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
     result = ReviewResult(out_dir=out_dir, year=params.year, bundle=bundle)
 
     state = dict(previous_state)
-    for task in tasks:
-        if task not in todo:
-            notify(f"inchangé : {params.sites[task.site].libelle} – {SECTIONS[task.section]}")
     for done, run in enumerate(runner.run(todo, lambda t, ok: None), start=1):
         task = next(t for t in todo if (t.site, t.section) == (run.site, run.section))
         notify(f"[{done}/{len(todo)}] {'terminé' if run.ok else 'ÉCHEC'} : "
@@ -568,7 +576,6 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
     results_path = out_dir / "results.json"
     write_text_replacing(results_path, json.dumps(to_json_safe(payload), ensure_ascii=False, indent=2))
 
-    synthesis_notebook = notebooks_dir() / f"{SYNTHESIS}.ipynb"
     synthesis_run = None
     if synthesis_notebook.exists() and results:
         notify("Synthèse")
@@ -593,4 +600,19 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
                                   synthesis=synthesis_run.notebook if synthesis_run and synthesis_run.ok else None,
                                   bundle=bundle, sections=SECTIONS, generated=generated)
     write_text_replacing(out_dir / "index.html", _index_html(params, result, generated))
+    if not result.failed and (synthesis_run is None or synthesis_run.ok):
+        state["bilan"] = review_key  # a second run with nothing changed keeps this review as it is
+        _write_state(state_path, state)
+    return result
+
+
+def _unchanged_review(params: Params, tasks: list[SectionTask], out_dir: Path) -> ReviewResult:
+    """The previous review, untouched: same notebooks, parameters, data, library and selection."""
+    result = ReviewResult(out_dir=out_dir, year=params.year)
+    result.runs = [SectionRun(t.site, t.section, ok=True, html=t.page, notebook=t.executed) for t in tasks]
+    synthesis_dir = out_dir / "synthese"
+    if (synthesis_dir / f"{SYNTHESIS}.html").exists():
+        result.synthesis = SectionRun("synthese", SYNTHESIS, ok=True, html=synthesis_dir / f"{SYNTHESIS}.html",
+                                      notebook=synthesis_dir / f"{SYNTHESIS}.ipynb")
+    result.bilan = out_dir / f"bilan-{params.year}.html"
     return result
