@@ -57,7 +57,8 @@ def plans_narrative(current: dict, following: dict, overdue: int, *, year: int, 
         if rate is not None and kept >= min_count:
             text += f", soit un taux de réalisation de {format_percent(rate, 0)}."
         elif kept:
-            text += f", soit {format_number(done)} sur {format_number(kept)} action(s) maintenue(s)."
+            kept_text = f"les {format_number(kept)} maintenues" if kept >= 2 else "la seule action maintenue"
+            text += f", soit {format_number(done)} réalisée{'s' if done >= 2 else ''} sur {kept_text}."
         else:
             text += "."
     if following["n"]:
