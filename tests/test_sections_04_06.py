@@ -77,6 +77,6 @@ def test_plan_completion_is_a_percentage_only_above_the_small_cell_threshold():
     done = {"n": 4, "statuts": {"realisee": 4, "en_cours": 0, "prevue": 0, "abandonnee": 0}, "taux_realisation": 100.0}
     nothing = {"n": 0, "statuts": {}}
     assert plans_narrative(done, nothing, 0, year=2022, min_count=10).endswith("soit 4 réalisées sur les 4 maintenues.")
-    assert "taux de réalisation de 100 %" in plans_narrative(done, nothing, 0, year=2022, min_count=4)
+    assert "taux de réalisation de 100\u00a0%" in plans_narrative(done, nothing, 0, year=2022, min_count=4)
     one = {"n": 2, "statuts": {"realisee": 1, "en_cours": 0, "prevue": 0, "abandonnee": 1}, "taux_realisation": 100.0}
     assert plans_narrative(one, nothing, 0, year=2022, min_count=10).endswith("sur la seule action maintenue.")
