@@ -15,7 +15,8 @@ import nbformat
 import pytest
 
 from qualepref_analysis import load_data_dir, load_params, memo
-from qualepref_analysis.batch import SectionTask, _execute, run_review
+from qualepref_analysis.batch import run_review
+from qualepref_analysis.runner import SectionTask, _execute
 from qualepref_analysis.context import VALIDATED_DATA_ENV, share_validated_data
 from qualepref_analysis.kernel import KernelPool, execute_notebook
 

@@ -1,10 +1,11 @@
-"""The batch runner: every section notebook for every site, exported to HTML, assembled.
+"""The review: every section notebook for every site, exported to HTML, assembled.
 
-For each site × section, papermill executes the notebook in this
-interpreter's kernel (:mod:`~qualepref_analysis.kernel`), the outputs are exported
-to HTML without code, prompts or stderr, and the figures each notebook
-recorded are merged into ``results.json``. The validated inputs' quarantine
-is written to ``quarantine.csv`` and an ``index.html`` links everything.
+:func:`run_review` plans the site × section tasks (skipping those unchanged since the last
+run), validates the data once and hands them to the notebooks' kernels, runs the tasks on a
+:class:`~qualepref_analysis.runner.SectionRunner`, merges the figures each notebook recorded
+into ``results.json``, runs the synthesis, writes ``quarantine.csv``, the single bilan and
+``index.html`` — all in a staging folder published whole at the end
+(:mod:`~qualepref_analysis.publishing`).
 """
 
 from __future__ import annotations
@@ -14,36 +15,30 @@ import hashlib
 import html
 import json
 import logging
-import multiprocessing
 import os
-import multiprocessing.util
 import shutil
 import tempfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import nbformat
 import pandas as pd
 
 from . import __version__
-from .bilan import assemble_bilan, section_page
-from .context import VALIDATED_DATA_ENV, VALIDATED_DATA_FILE, default_data_dir, default_params_dir, project_root, share_validated_data
+from .bilan import assemble_bilan
+from .context import (VALIDATED_DATA_ENV, VALIDATED_DATA_FILE, default_data_dir, default_params_dir, project_root,
+                      share_validated_data)
 from .datasets import DataBundle, load_data_dir
 from .errors import DataFileError, ParamsError, QualeprefError
-from .kernel import KernelPool, execute_notebook
 from .memo import MEMO_DIR_ENV
 from .params import Params, load_params
-from .publishing import MARKER_FILE, inside as _inside, prepare_staging as _prepare_staging, publish as _publish
-from .publishing import write_text_replacing
-from .privacy import scrub_text
+from .publishing import MARKER_FILE, inside, prepare_staging, publish, write_text_replacing
 from .report import format_date, format_number
-from .results import SECTION_RESULTS_SUFFIX, read_section_results, to_json_safe
+from .results import read_section_results, to_json_safe
+from .runner import SectionRun, SectionRunner, SectionTask, export_html
 from .tabular import file_sha256
 
-__all__ = ["SECTIONS", "SectionRun", "ReviewResult", "run_review", "export_html", "write_csv_safely",
+__all__ = ["SECTIONS", "SYNTHESIS", "SectionRun", "ReviewResult", "run_review", "export_html", "write_csv_safely",
            "notebooks_dir"]
 
 log = logging.getLogger(__name__)
@@ -65,18 +60,6 @@ SECTIONS: dict[str, str] = {
 def notebooks_dir() -> Path:
     """The folder holding the section notebooks."""
     return project_root() / "notebooks"
-
-
-@dataclass
-class SectionRun:
-    """Outcome of one site × section."""
-
-    site: str
-    section: str
-    ok: bool
-    html: Path | None = None
-    notebook: Path | None = None
-    error: str = ""
 
 
 @dataclass
@@ -115,14 +98,6 @@ def write_csv_safely(frame: pd.DataFrame, path: Path) -> None:
         os.replace(temporary, path)  # whole or not at all
     finally:
         temporary.unlink(missing_ok=True)
-
-
-def export_html(notebook: nbformat.NotebookNode, *, title: str) -> str:
-    """HTML page of an executed notebook: outputs and narrative only (no code, prompt, stderr or error).
-
-    The page carries the bilan's small stylesheet and nothing else: no script, no fetch.
-    """
-    return section_page(notebook, title=title)
 
 
 def _section_name(value: str) -> str:
@@ -182,43 +157,6 @@ h1 {{ color: #000091; }} table {{ border-collapse: collapse; }} td, th {{ border
 STATE_FILE = MARKER_FILE
 
 
-@dataclass(frozen=True)
-class SectionTask:
-    """One site × section to run: the notebook, its parameters, where it writes, its fingerprint."""
-
-    site: str
-    section: str
-    notebook: Path
-    site_dir: Path
-    parameters: dict
-    timeout: int
-    fingerprint: str
-    title: str
-    kernel_env: tuple[tuple[str, str], ...] = ()
-
-    def __hash__(self) -> int:
-        return hash((self.site, self.section))
-
-    @property
-    def key(self) -> str:
-        return f"{self.site}/{self.section}"
-
-    @property
-    def executed(self) -> Path:
-        return self.site_dir / f"{self.section}.ipynb"
-
-    @property
-    def page(self) -> Path:
-        return self.site_dir / f"{self.section}.html"
-
-    @property
-    def results(self) -> Path:
-        return self.site_dir / f"{self.section}{SECTION_RESULTS_SUFFIX}"
-
-    def up_to_date(self, state: dict) -> bool:
-        return state.get(self.key) == self.fingerprint and self.page.exists() and self.results.exists()
-
-
 def _hash_files(paths: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in sorted(paths):
@@ -255,169 +193,6 @@ def _read_state(path: Path) -> dict:
 
 def _write_state(path: Path, state: dict) -> None:
     write_text_replacing(path, json.dumps(state, indent=1, sort_keys=True))
-
-
-_worker_kernels: KernelPool | None = None
-
-
-def _kernel_pool(env: dict[str, str]) -> KernelPool:
-    """This process's pool of pre-warmed kernels (closed when the process exits)."""
-    global _worker_kernels
-    if _worker_kernels is None or _worker_kernels.env != env:
-        if _worker_kernels is not None:
-            _worker_kernels.close()
-        _worker_kernels = KernelPool(env)
-        multiprocessing.util.Finalize(_worker_kernels, _worker_kernels.close, exitpriority=10)
-    return _worker_kernels
-
-
-def _scrub_kept_notebook(path: Path) -> None:
-    """Personal data removed from the console output and error messages the executed notebook keeps.
-
-    Displayed outputs are already built from scrubbed data; a traceback or a warning, though,
-    may quote a value. The kept notebook is what an analyst opens to understand a failure.
-    """
-    if not path.exists():
-        return
-    notebook = nbformat.read(path, as_version=4)
-    changed = False
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream":
-                output["text"], changed = scrub_text(output.get("text", "")), True
-            elif output.get("output_type") == "error":
-                output["evalue"] = scrub_text(output.get("evalue", ""))
-                output["traceback"] = [scrub_text(line) for line in output.get("traceback", [])]
-                changed = True
-    if changed:
-        write_text_replacing(path, nbformat.writes(notebook))
-
-
-def run_task(task: SectionTask, *, prepare_next: bool = False, kernels: KernelPool | None = None) -> SectionRun:
-    """Execute one section notebook and export it; never raises (a failure is reported in the run).
-
-    Parameters
-    ----------
-    task : SectionTask
-    prepare_next : bool
-        Start (and warm up) the kernel for the next notebook while this one runs.
-    kernels : KernelPool, optional
-        Where the kernel comes from (default: this process's pool).
-    """
-    for previous in (task.results, task.page, task.executed):  # new files, never rewritten in place
-        previous.unlink(missing_ok=True)
-    run = SectionRun(task.site, task.section, ok=False, notebook=task.executed)
-    try:
-        pool = kernels if kernels is not None else _kernel_pool(dict(task.kernel_env))
-        kernel = pool.take(prepare_next=prepare_next)
-        try:
-            execute_notebook(task.notebook, task.executed, task.parameters, timeout=task.timeout, kernel=kernel)
-        finally:
-            _scrub_kept_notebook(task.executed)
-        notebook = nbformat.read(task.executed, as_version=4)
-        write_text_replacing(task.page, export_html(notebook, title=task.title))
-        run.ok, run.html = True, task.page
-    except Exception as exc:  # a failing section must not stop the others
-        run.error = type(exc).__name__
-        log.debug("section %s failed", task.key, exc_info=True)
-    return run
-
-
-def _noop() -> None:
-    """Handed to each new worker so that it starts (and starts its zygote) right away."""
-
-
-def _init_worker(env: dict[str, str]) -> None:
-    _kernel_pool(env)
-
-
-class SectionRunner:
-    """Runs section notebooks on worker processes, each with its zygote and pre-warmed kernels.
-
-    Started early (:meth:`start`), its workers import what the sections need while the main
-    process validates the data; the same workers run the site sections, then the synthesis.
-
-    Parameters
-    ----------
-    jobs : int, optional
-        Notebooks run at once (default: the CPU count).
-    env : dict
-        Environment of the kernels (shared validated data, shared results).
-    """
-
-    def __init__(self, jobs: int | None, env: dict[str, str]) -> None:
-        self.jobs = max(1, jobs or os.cpu_count() or 1)
-        self.env = env
-        self._pool: ProcessPoolExecutor | None = None
-        self._kernels: KernelPool | None = None
-        self.workers = 1
-
-    def start(self, expected: int) -> None:
-        """Start the workers for about ``expected`` notebooks."""
-        self.workers = max(1, min(self.jobs, expected))
-        if self.workers > 1:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_init_worker, initargs=(self.env,))
-            for _ in range(self.workers):
-                self._pool.submit(_noop)
-        else:
-            self._kernels = KernelPool(self.env, fork=expected > 1 and hasattr(os, "fork"))
-
-    def run(self, tasks: list[SectionTask], notify: Callable[[SectionTask, bool], None]):
-        """Run ``tasks``, yielding each :class:`SectionRun` as it finishes."""
-        if self._pool is None and self._kernels is None:
-            self.start(len(tasks))
-        if self._pool is None:
-            for index, task in enumerate(tasks):
-                run = run_task(task, prepare_next=index < len(tasks) - 1, kernels=self._kernels)
-                notify(task, run.ok)
-                yield run
-            return
-        # A worker warms its next kernel up only while other notebooks remain to be handed out.
-        futures = {}
-        for index, task in enumerate(tasks):
-            try:
-                futures[self._pool.submit(run_task, task, prepare_next=index < len(tasks) - self.workers)] = task
-            except BrokenProcessPool:  # a worker died (killed, out of memory): the rest cannot run here
-                run = SectionRun(task.site, task.section, ok=False, notebook=task.executed, error="BrokenProcessPool")
-                notify(task, False)
-                yield run
-        for future in as_completed(futures):
-            task = futures[future]
-            try:
-                run = future.result()
-            except Exception as exc:  # the worker itself died
-                run = SectionRun(task.site, task.section, ok=False, notebook=task.executed, error=type(exc).__name__)
-            notify(task, run.ok)
-            yield run
-
-    def close(self, *, abort: bool = False) -> None:
-        """Stop the workers, their zygotes and their spare kernels.
-
-        With ``abort`` (an error or an interruption), running notebooks are not waited for: the
-        workers are terminated, their zygotes see their input close and exit, and the kernels
-        stop when they see their parent gone.
-        """
-        if self._pool is not None:
-            if abort:
-                for process in list((getattr(self._pool, "_processes", None) or {}).values()):
-                    process.terminate()
-            self._pool.shutdown(wait=not abort, cancel_futures=True)
-            self._pool = None
-        if self._kernels is not None:
-            self._kernels.close()
-            self._kernels = None
-
-
-def _execute(tasks: list[SectionTask], *, jobs: int | None, notify: Callable[[SectionTask, bool], None]):
-    """Run ``tasks`` on a :class:`SectionRunner` of their own."""
-    if not tasks:
-        return
-    runner = SectionRunner(jobs, dict(tasks[0].kernel_env))
-    try:
-        yield from runner.run(tasks, notify)
-    finally:
-        runner.close()
 
 
 def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | None = None,
@@ -471,7 +246,7 @@ def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | N
         raise QualeprefError(f"section(s) inconnue(s) : {', '.join(bad_sections)} ; sections : {', '.join(SECTIONS)}.")
 
     out_dir = Path(out_dir)
-    staging = _prepare_staging(out_dir)
+    staging = prepare_staging(out_dir)
     private = Path(tempfile.mkdtemp(prefix="qualepref-review-"))  # mode 0700: validated personal data
     kernel_env = {VALIDATED_DATA_ENV: str(private / VALIDATED_DATA_FILE), MEMO_DIR_ENV: str(private)}
     runner = SectionRunner(jobs, kernel_env)
@@ -481,7 +256,7 @@ def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | N
                             notify=notify, runner=runner, private=private)
         runner.close()
         notify("Mise en place du bilan")
-        _publish(staging, out_dir)
+        publish(staging, out_dir)
         return _relocated(result, staging, out_dir)
     except BaseException:  # an error or an interruption: the previous complete review stays as it was
         runner.close(abort=True)
@@ -512,7 +287,7 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
     kernel_env = tuple(sorted(runner.env.items()))
     tasks: list[SectionTask] = []
     for site in chosen_sites:
-        site_dir = _inside(out_dir, site)
+        site_dir = inside(out_dir, site)
         site_dir.mkdir(parents=True, exist_ok=True)
         for section in chosen_sections:
             notebook = notebooks_dir() / f"{section}.ipynb"
