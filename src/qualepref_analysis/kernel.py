@@ -13,6 +13,7 @@ random state) carries over from one section to the next.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -212,7 +213,9 @@ def _shutdown(manager: AsyncKernelManager) -> None:
         run_sync(manager.cleanup_resources)()
 
 
+@functools.lru_cache(maxsize=1)
 def _register_engine() -> None:
+    """Register, once per process, the papermill engine that runs on a kernel already started."""
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
@@ -241,8 +244,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, *, timeout:
 
     options: dict[str, object] = {}
     if kernel is not None:
-        if ENGINE_NAME not in pm.engines.papermill_engines._engines:
-            _register_engine()
+        _register_engine()
         options = {"engine_name": ENGINE_NAME, "km": kernel}
     else:
         options = {"kernel_manager_class": ReviewKernelManager}
