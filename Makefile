@@ -20,8 +20,9 @@ $(STAMP): pyproject.toml
 review: $(STAMP)
 	$(BIN)/qualepref review --out $(OUT)
 
-## make test: the test suite
+## make test: the layers contract (import-linter), then the test suite
 test: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 ## make validate: check the demo data files against the data contract

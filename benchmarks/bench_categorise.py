@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qualepref_analysis.complaints import ComplaintCategoriser, load_lexicon
-from qualepref_analysis.demo_texts import complaint_text
-from qualepref_analysis.schemas import TAXONOMY
+from qualepref_analysis.analysis.complaints import ComplaintCategoriser, load_lexicon
+from qualepref_analysis.demo.texts import complaint_text
+from qualepref_analysis.io.schemas import TAXONOMY
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,7 +4,7 @@ Synthetic registers: 300 sites (one in ten on the Alsace-Moselle calendar),
 three years, 1 000 000 correspondences, monthly calls, website requests,
 PAN visits, a chatbot and a satisfaction survey with margins.
 
-- ours: :func:`qualepref_analysis.indicators.compute_indicators` on the
+- ours: :func:`qualepref_analysis.analysis.indicators.compute_indicators` on the
   validated frames (delays, deadlines, statuses, the whole catalogue, previous year);
 - baseline, in the same run: the delay and status of each correspondence by a
   row-wise ``DataFrame.apply`` walking day by day with a ``holidays`` lookup per
@@ -32,8 +32,8 @@ import holidays
 import numpy as np
 import pandas as pd
 
-from qualepref_analysis.indicators import compute_indicators
-from qualepref_analysis.params import Params, Site, load_params
+from qualepref_analysis.analysis.indicators import compute_indicators
+from qualepref_analysis.io.params import Params, Site, load_params
 
 ROOT = Path(__file__).resolve().parents[1]
 CHANNELS = np.array(["courriel", "courrier", "services_publics_plus", "urne", "formulaire_web"])

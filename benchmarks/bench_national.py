@@ -34,11 +34,11 @@ import nbformat
 import pandas as pd
 import yaml
 
-from qualepref_analysis.batch import SECTIONS, run_review
-from qualepref_analysis.context import default_params_dir
-from qualepref_analysis.datasets import load_data_dir
-from qualepref_analysis.demo import build_demo_frames
-from qualepref_analysis.params import load_params
+from qualepref_analysis.batch.review import SECTIONS, run_review
+from qualepref_analysis.io.locations import default_params_dir
+from qualepref_analysis.io.datasets import load_data_dir
+from qualepref_analysis.demo.generator import build_demo_frames
+from qualepref_analysis.io.params import load_params
 
 PREFECTURES, EXTRA_SITES = 100, 30
 

@@ -16,7 +16,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from qualepref_analysis.survey import rake
+from qualepref_analysis.analysis.survey import rake
 
 SERVICES = ["sejour_etrangers", "naturalisations", "accueil_general", "pan", "autres", "cert"]
 

@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from qualepref_analysis.batch import SECTIONS, notebooks_dir, run_review
-from qualepref_analysis.context import default_data_dir, default_params_dir
-from qualepref_analysis.params import load_params
+from qualepref_analysis.batch.review import SECTIONS, notebooks_dir, run_review
+from qualepref_analysis.io.locations import default_data_dir, default_params_dir
+from qualepref_analysis.io.params import load_params
 
 BIN = Path(sys.executable).parent
 

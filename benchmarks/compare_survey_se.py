@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qualepref_analysis.survey import poststratify, proportion
+from qualepref_analysis.analysis.survey import poststratify, proportion
 
 REFERENCE = Path(__file__).resolve().parents[1] / "tests" / "reference"
 

@@ -14,11 +14,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from qualepref_analysis import load_data_dir, load_params, memo
-from qualepref_analysis.batch import run_review
-from qualepref_analysis.runner import SectionTask, _execute
+from qualepref_analysis import load_data_dir, load_params
+
+from qualepref_analysis.io import cache as memo
+from qualepref_analysis.batch.review import run_review
+from qualepref_analysis.batch.runner import SectionTask, _execute
 from qualepref_analysis.context import VALIDATED_DATA_ENV, share_validated_data
-from qualepref_analysis.kernel import KernelPool, execute_notebook
+from qualepref_analysis.batch.kernel import KernelPool, execute_notebook
 
 from conftest import DEMO_DIR, PARAMS_DIR
 

@@ -46,7 +46,7 @@ def test_bilan_in_a_browser(bilan, tmp_path):
     assert "CONSOLE" not in dom.stderr, [line for line in dom.stderr.splitlines() if "CONSOLE" in line][:5]
     page = dom.stdout
     params = load_params(PARAMS_DIR)
-    from qualepref_analysis.batch import SECTIONS
+    from qualepref_analysis.batch.review import SECTIONS
 
     for site in params.sites.values():
         for title in SECTIONS.values():

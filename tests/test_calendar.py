@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qualepref_analysis.calendar import add_working_days, holiday_dates, working_days_between
+from qualepref_analysis.analysis.calendar import add_working_days, holiday_dates, working_days_between
 
 
 @pytest.mark.parametrize("receipt, answer, expected, why", [

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qualepref_analysis.complaints import (ComplaintCategoriser, cross_validate, load_lexicon, normalise_text)
-from qualepref_analysis.complaints.lexicon import Lexicon, parse_term
+from qualepref_analysis.analysis.complaints import (ComplaintCategoriser, cross_validate, load_lexicon, normalise_text)
+from qualepref_analysis.analysis.complaints.lexicon import Lexicon, parse_term
 from qualepref_analysis.errors import ParamsError
-from qualepref_analysis.schemas import TAXONOMY
+from qualepref_analysis.io.schemas import TAXONOMY
 
 from conftest import DEMO_DIR, PARAMS_DIR, ROOT
 
@@ -108,7 +108,7 @@ def test_zero_few_and_many_labelled_rows(lexicon, demo_labelled):
 
 
 def _scores(model, path):
-    from qualepref_analysis.complaints.evaluation import evaluate_predictions
+    from qualepref_analysis.analysis.complaints.evaluation import evaluate_predictions
 
     data = pd.read_csv(path, sep=";")
     predicted = model.predict(data["texte"].tolist()).frame["categorie_predite"]

@@ -12,8 +12,8 @@ import pytest
 
 from qualepref_analysis import load_data_dir, load_dataset
 from qualepref_analysis.errors import DataFileError, MissingColumnError, QualeprefError, UnknownDatasetError, UnreadableFileError
-from qualepref_analysis.params import Params
-from qualepref_analysis.schemas import DATASETS
+from qualepref_analysis.io.params import Params
+from qualepref_analysis.io.schemas import DATASETS
 
 from conftest import DEMO_DIR, write_csv
 

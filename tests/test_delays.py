@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qualepref_analysis.delays import correspondence_delays, delay_ecdf, item_delays, kaplan_meier, time_to_answer
-from qualepref_analysis.params import Params
+from qualepref_analysis.analysis.delays import correspondence_delays, delay_ecdf, item_delays, kaplan_meier, time_to_answer
+from qualepref_analysis.io.params import Params
 
 from conftest import make_register
 
@@ -44,7 +44,7 @@ def test_default_extraction_date_is_the_latest_date_in_the_register(params):
 
 
 def test_alsace_moselle_site_uses_its_calendar(params):
-    from qualepref_analysis.params import Site
+    from qualepref_analysis.io.params import Site
 
     sites = dict(params.sites)
     sites["metz"] = Site("metz", "Préfecture de la Moselle", "prefecture", "alsace_moselle")

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qualepref_analysis.demo import generate_demo_data
+from qualepref_analysis.demo.generator import generate_demo_data
 
 from conftest import DEMO_DIR
 

@@ -8,8 +8,14 @@ matplotlib.use("Agg")
 
 import pandas as pd  # noqa: E402
 
-from qualepref_analysis import charts, complaints, delays, load_data_dir, volumes  # noqa: E402
-from qualepref_analysis.indicators import prepare_inputs  # noqa: E402
+from qualepref_analysis import load_data_dir
+
+from qualepref_analysis.analysis import complaints, delays
+
+from qualepref_analysis.report import charts
+
+from qualepref_analysis.sections import complaint_subjects, volumes  # noqa: E402
+from qualepref_analysis.analysis.indicators import prepare_inputs  # noqa: E402
 
 from conftest import DEMO_DIR  # noqa: E402
 
@@ -28,12 +34,12 @@ def test_section_02_functions_on_a_year_without_complaints(params):
     lexicon = complaints.load_lexicon(complaints.lexicon_path(params.directory))
     model = complaints.train_categoriser(register, lexicon)
     subjects = complaints.assign_subjects(empty, model)
-    complaints.subject_table(subjects, min_count=10)
-    complaints.subjects_narrative(subjects, min_count=10)
-    complaints.subject_figures(subjects, min_count=10)
+    complaint_subjects.subject_table(subjects, min_count=10)
+    complaint_subjects.subjects_narrative(subjects, min_count=10)
+    complaint_subjects.subject_figures(subjects, min_count=10)
     charts.plot_delay_boxes(empty, title="x")
     charts.plot_survival(empty, title="x", deadlines=[])
-    charts.plot_subjects(complaints.subject_table(subjects, min_count=10), title="x")
+    charts.plot_subjects(complaint_subjects.subject_table(subjects, min_count=10), title="x")
     charts.plot_stacked_months(volumes.monthly_by_channel(empty, year=2019), title="x", ylabel="y", legend="z")
 
 
@@ -41,11 +47,11 @@ def test_cross_validation_without_enough_labels(params):
     lexicon = complaints.load_lexicon(complaints.lexicon_path(params.directory))
     report = complaints.cross_validate([], [], lexicon)
     assert report.n == 0
-    assert "lexique" in complaints.evaluation_narrative(report, min_count=10)
+    assert "lexique" in complaint_subjects.evaluation_narrative(report, min_count=10)
     report = complaints.cross_validate(["a b", "c d", "rendez-vous"], ["autre", "autre", "prise_rdv"], lexicon)
     assert report.n == 3 and report.folds == 0
-    assert "trop peu" in complaints.evaluation_narrative(report, min_count=10)
-    per_class, confusion = complaints.evaluation_tables(report, min_count=10)
+    assert "trop peu" in complaint_subjects.evaluation_narrative(report, min_count=10)
+    per_class, confusion = complaint_subjects.evaluation_tables(report, min_count=10)
     assert per_class.empty
 
 
@@ -57,11 +63,11 @@ def test_complaints_without_text_have_an_unknown_subject(params):
                           "categorie": [None, None, None, "prise_rdv"] + [None] * 8})
     subjects = complaints.assign_subjects(items, complaints.ComplaintCategoriser(lexicon))
     assert subjects["source"].tolist()[:4] == ["predit", "sans_texte", "sans_texte", "manuel"]
-    table = complaints.subject_table(subjects, min_count=1)
+    table = complaint_subjects.subject_table(subjects, min_count=1)
     assert table.iloc[-1]["Sujet"].startswith("Sans texte") and table.iloc[-1]["Total"] == 10
     assert np.isnan(table.iloc[-1]["Part (%)"])
     known = table[~table["Sujet"].str.startswith("Sans texte")]
     assert known["Part (%)"].sum() == 100  # shares over the 2 complaints whose subject is known
-    figures = complaints.subject_figures(subjects, min_count=1)
+    figures = complaint_subjects.subject_figures(subjects, min_count=1)
     assert figures["sans_texte"] == 10 and figures["part"] == {"prise_rdv": 100.0}
-    assert "sujet est inconnu" in complaints.subjects_narrative(subjects, min_count=1)
+    assert "sujet est inconnu" in complaint_subjects.subjects_narrative(subjects, min_count=1)

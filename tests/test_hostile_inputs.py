@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from qualepref_analysis.batch import run_review
+from qualepref_analysis.batch.review import run_review
 
 from conftest import DEMO_DIR, PARAMS_DIR
 

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qualepref_analysis.indicators import CATALOGUE, compute_indicators, indicator_records
-from qualepref_analysis.params import Params
-from qualepref_analysis.survey import WeightingError, poststratify, weighted_share
+from qualepref_analysis.analysis.indicators import CATALOGUE, compute_indicators, indicator_records
+from qualepref_analysis.io.params import Params
+from qualepref_analysis.analysis.survey import WeightingError, poststratify, weighted_share
 
 from conftest import make_register
 
@@ -130,7 +130,7 @@ def test_poststratification_by_hand():
 
 def test_vectorised_shares_equal_per_campaign_weighting(params):
     from qualepref_analysis import load_data_dir
-    from qualepref_analysis.survey import campaign_weights, proportion, weighted_shares
+    from qualepref_analysis.analysis.survey import campaign_weights, proportion, weighted_shares
 
     from conftest import DEMO_DIR
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qualepref_analysis import load_data_dir
-from qualepref_analysis.indicators import compute_indicators
+from qualepref_analysis.analysis.indicators import compute_indicators
 
 from conftest import DEMO_DIR
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from qualepref_analysis import load_dataset
 from qualepref_analysis.errors import QualeprefError
-from qualepref_analysis.schemas import DATASETS
+from qualepref_analysis.io.schemas import DATASETS
 
 CELL = st.one_of(
     st.sampled_from(["", "2022-03-14", "14/03/2022", "31/02/2022", "antony", "ANTONY", "prefecture", "courriel",

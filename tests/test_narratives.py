@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qualepref_analysis.indicators import compute_indicators
-from qualepref_analysis.narratives import format_change, format_value, group_paragraph, indicator_table
-from qualepref_analysis.params import Params
+from qualepref_analysis.analysis.indicators import compute_indicators
+from qualepref_analysis.report.values import format_change, format_value
+from qualepref_analysis.sections.narratives import group_paragraph, indicator_table
+from qualepref_analysis.io.params import Params
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 

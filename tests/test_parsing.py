@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from qualepref_analysis.parsing import parse_codes, parse_dates, parse_integers, parse_months, parse_numbers, parse_periods
+from qualepref_analysis.io.parsing import parse_codes, parse_dates, parse_integers, parse_months, parse_numbers, parse_periods
 
 
 def _s(*values: str) -> pd.Series:

@@ -12,7 +12,7 @@ import csv
 
 import pytest
 
-from qualepref_analysis.privacy import mask_cell, ner_available, scrub_names, scrub_text, scrub_values
+from qualepref_analysis.io.privacy import mask_cell, ner_available, scrub_names, scrub_text, scrub_values
 
 from conftest import DEMO_DIR, ROOT, write_csv
 
@@ -105,7 +105,7 @@ def _quotes_input():
 
 
 def test_quotes_are_off_by_default(params):
-    from qualepref_analysis.complaints import complaint_quotes
+    from qualepref_analysis.sections.quotes import complaint_quotes
 
     items, subjects = _quotes_input()
     assert params.settings["citations"]["activees"] is False
@@ -113,7 +113,7 @@ def test_quotes_are_off_by_default(params):
 
 
 def test_quotes_when_enabled_are_scrubbed_then_cut():
-    from qualepref_analysis.complaints import complaint_quotes
+    from qualepref_analysis.sections.quotes import complaint_quotes
 
     items, subjects = _quotes_input()
     settings = {"citations": {"activees": True, "par_sujet": 2, "longueur_max": 60}}
@@ -129,7 +129,7 @@ def test_quotes_when_enabled_are_scrubbed_then_cut():
 
 
 def test_quote_settings_are_checked():
-    from qualepref_analysis.complaints import quote_settings
+    from qualepref_analysis.sections.quotes import quote_settings
     from qualepref_analysis.errors import ParamsError
 
     with pytest.raises(ParamsError, match="citations.activees"):

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from qualepref_analysis.batch import run_review
+from qualepref_analysis.batch.review import run_review
 from qualepref_analysis.errors import QualeprefError
-from qualepref_analysis.publishing import inside, prepare_staging, publish, write_text_replacing
+from qualepref_analysis.batch.publishing import inside, prepare_staging, publish, write_text_replacing
 
 
 def _snapshot(folder: Path) -> dict[str, str]:

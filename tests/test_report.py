@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qualepref_analysis.privacy import mask_cell, scrub_text
+from qualepref_analysis.io.privacy import mask_cell, scrub_text
 from qualepref_analysis.report import format_date, format_number, format_percent, french_table, plural
 
 import pandas as pd
@@ -47,7 +47,7 @@ def test_site_label_as_sentence_subject():
 
 
 def test_volumes_narrative_reads_like_the_minutes():
-    from qualepref_analysis.volumes import volumes_narrative
+    from qualepref_analysis.sections.volumes import volumes_narrative
 
     def volumes(complaints, info):
         return pd.DataFrame({"type": ["reclamation", "information"], "canal": ["courriel", "courriel"],

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from qualepref_analysis import load_data_dir
-from qualepref_analysis.satisfaction import (campaigns_for_year, dimension_by_service, prepare_site_survey,
+from qualepref_analysis.sections.satisfaction import (campaigns_for_year, dimension_by_service, prepare_site_survey,
                                              question_estimates, question_records, satisfaction_narrative)
 
 from conftest import DEMO_DIR

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from qualepref_analysis import action_plans, audits, load_data_dir, services_publics
+from qualepref_analysis import load_data_dir
+
+from qualepref_analysis.sections import action_plans, audits, services_publics
 
 from conftest import DEMO_DIR
 
@@ -72,7 +74,7 @@ def test_audits(bundle):
 
 
 def test_plan_completion_is_a_percentage_only_above_the_small_cell_threshold():
-    from qualepref_analysis.action_plans import plans_narrative
+    from qualepref_analysis.sections.action_plans import plans_narrative
 
     done = {"n": 4, "statuts": {"realisee": 4, "en_cours": 0, "prevue": 0, "abandonnee": 0}, "taux_realisation": 100.0}
     nothing = {"n": 0, "statuts": {}}

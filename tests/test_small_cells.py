@@ -16,7 +16,7 @@ import shutil
 
 import pytest
 
-from qualepref_analysis.batch import run_review
+from qualepref_analysis.batch.review import run_review
 
 from conftest import PARAMS_DIR
 

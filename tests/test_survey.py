@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualepref_analysis.survey import WeightingError, poststratify, proportion, rake
+from qualepref_analysis.analysis.survey import WeightingError, poststratify, proportion, rake
 
 from conftest import ROOT
 

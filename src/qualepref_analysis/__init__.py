@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import action_plans, activity, audits, charts, complaints, delays, indicators, narratives, report, satisfaction, services_publics, survey, synthesis, volumes
-from .context import SectionContext, open_section
-from .datasets import DataBundle, LoadedDataset, load_data_dir, load_dataset
-from .errors import QualeprefError
-from .params import Params, load_params
-from .results import record_results
+from qualepref_analysis.context import SectionContext, open_section
+from qualepref_analysis.io.datasets import DataBundle, LoadedDataset, load_data_dir, load_dataset
+from qualepref_analysis.errors import QualeprefError
+from qualepref_analysis.io.params import Params, load_params
+from qualepref_analysis.io.results import record_results
 
 try:
     __version__ = version("qualepref-analysis")
@@ -28,18 +27,4 @@ __all__ = [
     "SectionContext",
     "open_section",
     "record_results",
-    "action_plans",
-    "activity",
-    "audits",
-    "charts",
-    "complaints",
-    "delays",
-    "indicators",
-    "narratives",
-    "report",
-    "satisfaction",
-    "services_publics",
-    "survey",
-    "synthesis",
-    "volumes",
 ]

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import QualeprefError
+from qualepref_analysis import __version__
+from qualepref_analysis.errors import QualeprefError
 
 __all__ = ["main", "cli"]
 
@@ -53,11 +53,11 @@ def validate(data_dir: Path, params_dir: Path | None, quarantine_path: Path) -> 
     premières erreurs. Code de sortie : 0 si tout est propre, 1 si des lignes
     ont été écartées, 2 si un fichier n'a pas pu être chargé.
     """
-    from .batch import write_csv_safely
-    from .context import default_params_dir
-    from .datasets import load_data_dir
-    from .params import load_params
-    from .report import format_number
+    from qualepref_analysis.io.csv_writer import write_csv_safely
+    from qualepref_analysis.io.locations import default_params_dir
+    from qualepref_analysis.io.datasets import load_data_dir
+    from qualepref_analysis.io.params import load_params
+    from qualepref_analysis.report.formatting import format_number
 
     params = load_params(params_dir or default_params_dir())
     bundle = load_data_dir(data_dir, params)
@@ -93,7 +93,7 @@ def validate(data_dir: Path, params_dir: Path | None, quarantine_path: Path) -> 
 @click.argument("out_dir", type=click.Path(path_type=Path))
 def demo_data(out_dir: Path) -> None:
     """Écrit dans OUT_DIR le jeu de démonstration (trois sites, 2021 et 2022)."""
-    from .demo import generate_demo_data
+    from qualepref_analysis.demo.generator import generate_demo_data
 
     written = generate_demo_data(out_dir)
     for name, path in written.items():
@@ -128,7 +128,7 @@ def review(data_dir: Path | None, params_dir: Path | None, year: int | None, sit
     """
     from tqdm import tqdm
 
-    from .batch import run_review
+    from qualepref_analysis.batch.review import run_review
 
     site_list = [s.strip() for s in sites.split(",") if s.strip()] if sites else None
     bar = tqdm(desc="Bilan", unit=" étape", leave=False, file=sys.stderr, disable=not sys.stderr.isatty())
@@ -165,10 +165,10 @@ def _read_texts(path: Path, *, required: tuple[str, ...]) -> "pd.DataFrame":
     """A CSV/XLSX file as strings with its headers normalised; the required columns must exist."""
     import pandas as pd
 
-    from .errors import MissingColumnError
-    from .normalise import fold_accents, normalise_header
-    from .privacy import mask_cell
-    from .tabular import read_table
+    from qualepref_analysis.errors import MissingColumnError
+    from qualepref_analysis.io.normalise import fold_accents, normalise_header
+    from qualepref_analysis.io.privacy import mask_cell
+    from qualepref_analysis.io.tabular import read_table
 
     raw = read_table(path)
     names = [fold_accents(normalise_header(h)).replace(" ", "_") or f"colonne_{i + 1}" for i, h in enumerate(raw.headers)]
@@ -198,12 +198,12 @@ def categorise(in_file: Path, out_file: Path, train_file: Path | None, params_di
     termes (termes du lexique qui expliquent la décision) ; les autres colonnes
     sont conservées. Sans --train, seul le lexique décide.
     """
-    from .batch import write_csv_safely
-    from .complaints import ComplaintCategoriser, categoriser_settings, lexicon_path, load_lexicon
-    from .context import default_params_dir
-    from .normalise import normalise_code
-    from .params import load_params
-    from .schemas import TAXONOMY
+    from qualepref_analysis.io.csv_writer import write_csv_safely
+    from qualepref_analysis.analysis.complaints import ComplaintCategoriser, categoriser_settings, lexicon_path, load_lexicon
+    from qualepref_analysis.io.locations import default_params_dir
+    from qualepref_analysis.io.normalise import normalise_code
+    from qualepref_analysis.io.params import load_params
+    from qualepref_analysis.io.schemas import TAXONOMY
 
     params_dir = params_dir or default_params_dir()
     params = load_params(params_dir)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .datasets import DataBundle, load_data_dir
-from .errors import DatasetNotFoundError, ParamsError, QualeprefError
-from .params import Params, Site, load_params
+from qualepref_analysis.io.datasets import DataBundle, load_data_dir
+from qualepref_analysis.errors import DatasetNotFoundError, ParamsError, QualeprefError
+from qualepref_analysis.io.params import Params, Site, load_params
 
 __all__ = ["SectionContext", "open_section", "default_params_dir", "default_data_dir", "project_root",
            "VALIDATED_DATA_ENV", "VALIDATED_DATA_FILE", "share_validated_data", "preload_validated_data"]
@@ -24,26 +24,10 @@ VALIDATED_DATA_FILE = "donnees-validees.pickle"
 _preloaded: tuple[tuple[str, str, int], DataBundle] | None = None
 
 
-def project_root() -> Path:
-    """The source checkout the package runs from (holds ``params/`` and ``data/demo/``)."""
-    return Path(__file__).resolve().parents[2]
 
 
-def default_params_dir() -> Path:
-    """The repository's ``params/`` folder."""
-    path = project_root() / "params"
-    if not path.is_dir():
-        raise ParamsError("dossier params/ du projet introuvable : indiquez votre dossier de paramètres (--params).")
-    return path
 
 
-def default_data_dir() -> Path:
-    """The shipped demo data set (``data/demo/``)."""
-    path = project_root() / "data" / "demo"
-    if not path.is_dir():
-        raise QualeprefError("données de démonstration introuvables : indiquez votre dossier de données (--data) "
-                             "ou créez-les avec `qualepref demo-data DOSSIER`.")
-    return path
 
 
 def _bundle_key(data_dir: str | Path, params_dir: str | Path, year: int) -> tuple[str, str, int]:

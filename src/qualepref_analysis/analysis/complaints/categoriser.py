@@ -1,0 +1,257 @@
+"""Complaint categoriser: the lexicon, plus a model trained on the labelled rows.
+
+The model (scikit-learn) sees Snowball stems (single words by default, pairs with ``ngrammes_mots: 2``),
+optionally character n-grams (``ngrammes_caracteres``: off by default, they
+cost three times the time for no measured gain), and the lexicon's scores, and is a linear support-vector
+classifier with balanced class weights whose scores are calibrated into
+probabilities (sigmoid, cross-validated) when each class has enough examples. Its probabilities are
+blended with the lexicon's: with no labelled row the lexicon decides alone,
+and the model's weight grows with the number of labelled rows (up to
+``poids_modele_max``). A text is flagged ``a_verifier`` when the confidence is
+below the threshold, when the model and the lexicon disagree, or when no term
+of the lexicon matched (rather than a silent ``autre``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from qualepref_analysis.errors import QualeprefError
+from qualepref_analysis.io.schemas import TAXONOMY
+from qualepref_analysis.analysis.complaints.lexicon import Lexicon, LexiconScores, load_lexicon
+from qualepref_analysis.analysis.complaints.text import normalise_text, stem_tokens
+
+__all__ = ["ComplaintCategoriser", "CategoriserResult", "categorise", "DEFAULTS"]
+
+#: Defaults of the ``categorisation`` block of ``params/default.yaml``.
+DEFAULTS = {
+    "seuil_confiance": 0.55,
+    "poids_modele_max": 0.3,
+    "lignes_pour_poids_max": 300,
+    "temperature_lexique": 1.5,
+    "exemples_min_par_categorie": 3,
+    "ngrammes_caracteres": False,
+    "ngrammes_mots": 1,
+}
+
+
+@dataclass
+class CategoriserResult:
+    """Predictions for a list of texts.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        ``categorie_predite``, ``confiance`` (0-1), ``a_verifier`` (bool), ``termes``
+        (matched lexicon terms of the predicted category, ``; ``-separated), ``source``.
+    probabilities : DataFrame
+        Blended probability of every category.
+    """
+
+    frame: pd.DataFrame
+    probabilities: pd.DataFrame
+
+
+def _stem_text(normalised: str) -> str:
+    return " ".join(stem_tokens(normalised))
+
+
+#: Above this many distinct texts, text preparation is spread over the machine's cores.
+PARALLEL_FROM = 20_000
+_WORKER: dict = {}
+
+
+def _init_worker(lexicon: Lexicon, vectorisers: list | None) -> None:
+    _WORKER["lexicon"], _WORKER["vectorisers"] = lexicon, vectorisers
+
+
+def _prepare_chunk(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[dict], sp.csr_matrix | None]:
+    """Normalise, score against the lexicon and vectorise a chunk of texts (in a worker process)."""
+    return _prepare_here(_WORKER["lexicon"], _WORKER["vectorisers"], texts)
+
+
+def _prepare_here(lexicon: Lexicon, vectorisers: list | None, texts: list[str]):
+    normalised = [normalise_text(t) for t in texts]
+    scored = lexicon.score(texts, normalised=normalised)
+    empty = np.array([not n.strip(" .") for n in normalised], dtype=bool)
+    features = None
+    if vectorisers:
+        stems = [_stem_text(n) for n in normalised]
+        features = sp.hstack([*(v.transform(stems) for v in vectorisers),
+                              3.0 * sp.csr_matrix(np.log1p(scored.scores))]).tocsr()
+    return empty, scored.scores, scored.terms, features
+
+
+@dataclass
+class _Prepared:
+    empty: np.ndarray
+    scores: LexiconScores
+    features: sp.csr_matrix | None
+
+
+def _prepare(lexicon: Lexicon, vectorisers: list | None, texts: list[str], *, jobs: int) -> _Prepared:
+    """Each distinct text prepared once (normalised, scored, vectorised), in parallel for large inputs."""
+    distinct = list(dict.fromkeys(texts))
+    if jobs > 1 and len(distinct) >= PARALLEL_FROM:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = -(-len(distinct) // (jobs * 4))
+        chunks = [distinct[i:i + size] for i in range(0, len(distinct), size)]
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
+                                 initargs=(lexicon, vectorisers)) as pool:
+            parts = list(pool.map(_prepare_chunk, chunks))
+    else:
+        parts = [_prepare_here(lexicon, vectorisers, distinct)]
+    empty = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=bool)
+    matrix = np.vstack([p[1] for p in parts]) if parts else np.zeros((0, len(lexicon.categories)))
+    terms = [t for p in parts for t in p[2]]
+    features = sp.vstack([p[3] for p in parts]).tocsr() if vectorisers and parts else None
+    index = {text: i for i, text in enumerate(distinct)}
+    rows = np.fromiter((index[t] for t in texts), dtype=np.int64, count=len(texts))
+    return _Prepared(
+        empty=empty[rows],
+        scores=LexiconScores(matrix[rows], [terms[i] for i in rows], lexicon.categories),
+        features=None if features is None else features[rows],
+    )
+
+
+class ComplaintCategoriser:
+    """Categorise complaint texts (scikit-learn style: ``fit`` then ``predict``).
+
+    Parameters
+    ----------
+    lexicon : Lexicon
+        The editable lexicon (``params/categories.yaml``).
+    settings : dict, optional
+        Overrides of :data:`DEFAULTS`.
+    """
+
+    def __init__(self, lexicon: Lexicon, settings: dict | None = None) -> None:
+        self.lexicon = lexicon
+        self.settings = {**DEFAULTS, **(settings or {})}
+        self.model_ = None
+        self.model_classes_: list[str] = []
+        self.n_labelled_ = 0
+        self._vectorisers: list = []
+
+    # -- features -----------------------------------------------------------------------------
+    def _lexicon_features(self, scores: LexiconScores) -> sp.csr_matrix:
+        return sp.csr_matrix(np.log1p(scores.scores))
+
+    def _fit_features(self, normalised: Sequence[str], scores: LexiconScores):
+        stems = [_stem_text(t) for t in normalised]
+        blocks = [vectoriser.fit_transform(stems) for vectoriser in self._vectorisers]
+        return sp.hstack([*blocks, 3.0 * self._lexicon_features(scores)]).tocsr()
+
+    # -- fitting ------------------------------------------------------------------------------
+    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> "ComplaintCategoriser":
+        """Train the model on labelled texts (rows with an empty label or text are ignored)."""
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.svm import LinearSVC
+
+        data = pd.DataFrame({"texte": list(texts), "categorie": list(labels)}, dtype=object)
+        filled = data["texte"].map(lambda t: isinstance(t, str) and bool(t.strip()))
+        data = data[filled.astype(bool) & data["categorie"].isin(TAXONOMY)]
+        counts = data["categorie"].value_counts()
+        minimum = int(self.settings["exemples_min_par_categorie"])
+        kept = counts[counts >= minimum].index
+        data = data[data["categorie"].isin(kept)]
+        self.n_labelled_ = len(data)
+        self.model_ = None
+        self.model_classes_ = []
+        if len(kept) < 2:
+            return self  # the lexicon decides alone
+        words = int(self.settings["ngrammes_mots"])
+        self._vectorisers = [TfidfVectorizer(ngram_range=(1, words), min_df=1, sublinear_tf=True, token_pattern=r"\S+")]
+        if self.settings.get("ngrammes_caracteres"):
+            self._vectorisers.append(TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2,
+                                                     sublinear_tf=True, max_features=20000))
+        texts_ = data["texte"].tolist()
+        normalised = [normalise_text(t) for t in texts_]
+        scores = self.lexicon.score(texts_, normalised=normalised)
+        features = self._fit_features(normalised, scores)
+        base = LinearSVC(C=0.5, class_weight="balanced", max_iter=10000)
+        folds = int(min(3, counts[kept].min()))
+        if folds < 2:
+            return self  # too few examples per class to calibrate: the lexicon decides alone
+        model = CalibratedClassifierCV(base, method="sigmoid", cv=folds)
+        model.fit(features, data["categorie"].to_numpy())
+        self.model_ = model
+        self.model_classes_ = list(model.classes_)
+        return self
+
+    @property
+    def model_weight(self) -> float:
+        """Weight of the model in the blend: grows with the labelled rows, capped."""
+        if self.model_ is None:
+            return 0.0
+        full = float(self.settings["lignes_pour_poids_max"])
+        return float(self.settings["poids_modele_max"]) * min(1.0, self.n_labelled_ / full)
+
+    # -- prediction ---------------------------------------------------------------------------
+    def predict(self, texts: Sequence[object], *, jobs: int | None = None) -> CategoriserResult:
+        """Category, confidence, review flag and explaining terms of each text.
+
+        ``jobs``: processes preparing the texts when there are many (default: the CPU count).
+        """
+        import os
+
+        raw = ["" if t is None or (isinstance(t, float) and np.isnan(t)) else str(t) for t in texts]
+        weight = self.model_weight
+        prepared = _prepare(self.lexicon, self._vectorisers if weight > 0 else None, raw,
+                            jobs=jobs or os.cpu_count() or 1)
+        scores = prepared.scores
+        categories = list(self.lexicon.categories)
+        p_lex = scores.probabilities(float(self.settings["temperature_lexique"]))
+        blended = p_lex.copy()
+        model_top = np.array([""] * len(raw), dtype=object)
+        if weight > 0 and len(raw):
+            p_model_part = self.model_.predict_proba(prepared.features)
+            p_model = np.zeros_like(p_lex)
+            for j, cls in enumerate(self.model_classes_):
+                p_model[:, categories.index(cls)] = p_model_part[:, j]
+            blended = (1 - weight) * p_lex + weight * p_model
+            model_top = np.array(categories, dtype=object)[p_model.argmax(axis=1)]
+        top = blended.argmax(axis=1)
+        predicted = np.array(categories, dtype=object)[top]
+        confidence = blended[np.arange(len(raw)), top] if len(raw) else np.array([])
+        matched = scores.matched
+        lexicon_top = np.array(categories, dtype=object)[scores.scores.argmax(axis=1)] if len(raw) else np.array([])
+        empty = prepared.empty
+        # Nothing matched and no model opinion: say "autre", flagged, rather than guess.
+        no_signal = ~matched & (weight == 0)
+        predicted = np.where(empty | no_signal, "autre", predicted)
+        confidence = np.where(empty, 0.0, confidence)
+        disagree = (weight > 0) & matched & (model_top != lexicon_top)
+        review = empty | ~matched | disagree | (confidence < float(self.settings["seuil_confiance"]))
+        explained = ["; ".join(terms.get(cat, [])) for terms, cat in zip(scores.terms, predicted)]
+        frame = pd.DataFrame({
+            "categorie_predite": predicted,
+            "confiance": np.round(confidence.astype(float), 3),
+            "a_verifier": review,
+            "termes": explained,
+        })
+        return CategoriserResult(frame=frame, probabilities=pd.DataFrame(blended, columns=categories))
+
+
+def categorise(texts: Sequence[object], *, lexicon: Lexicon | str | Path,
+               train_texts: Sequence[str] | None = None, train_labels: Sequence[str] | None = None,
+               settings: dict | None = None) -> pd.DataFrame:
+    """One-call categorisation: fit on the labelled rows given (if any), predict ``texts``."""
+    if not isinstance(lexicon, Lexicon):
+        lexicon = load_lexicon(lexicon)
+    model = ComplaintCategoriser(lexicon, settings)
+    if train_texts is not None:
+        if train_labels is None or len(train_labels) != len(train_texts):
+            raise QualeprefError("textes et catégories d'apprentissage de longueurs différentes.")
+        model.fit(train_texts, train_labels)
+    return model.predict(texts).frame

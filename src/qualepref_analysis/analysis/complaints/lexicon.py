@@ -1,0 +1,264 @@
+"""The editable lexicon of complaint subjects (``params/categories.yaml``) and its scorer.
+
+A term is written the way an analyst thinks of it, on accent-free lower-case
+words: ``creneau*`` (any word starting with *creneau*), ``prendre ~ rendez vous``
+(``~`` lets up to three words in between), ``# mois`` (``#`` is any number).
+Each category has weighted terms and *negative cues* that subtract (``j avais
+rendez vous`` is not a complaint about getting an appointment). A term counts
+once per text, weighted by the sentence it is found in: the first sentence that
+speaks of a subject weighs most, and a sentence opened by *de plus*, *par
+ailleurs*… (a secondary grievance) weighs less, so that the category is what the
+writer asks to be solved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import yaml
+
+from qualepref_analysis.errors import ParamsError
+from qualepref_analysis.io.schemas import TAXONOMY
+from qualepref_analysis.analysis.complaints.text import normalise_text
+
+__all__ = ["Term", "Lexicon", "LexiconScores", "load_lexicon", "parse_term"]
+
+GAP_WORDS = 3
+SECONDARY_MARKERS = ("de plus", "en plus", "par ailleurs", "en outre", "d autre part", "aussi", "egalement",
+                     "autre chose", "sans compter")
+FIRST_WEIGHT, LATER_WEIGHT, SECONDARY_WEIGHT = 1.0, 0.75, 0.4
+
+
+@dataclass(frozen=True)
+class Term:
+    """A compiled lexicon term: a sequence of ``(kind, value)`` elements."""
+
+    text: str
+    category: str
+    weight: float
+    elements: tuple[tuple[str, str], ...]  # kind in word | prefix | number | gap
+
+
+def parse_term(text: str, category: str, weight: float) -> Term:
+    """Compile a term written as ``prendre ~ rendez vous`` / ``creneau*`` / ``# mois``."""
+    cleaned = normalise_text(text.replace("*", " STAR ").replace("~", " GAP ").replace("#", " NUM "))
+    words = cleaned.replace(" .", "").upper().split() if cleaned else []
+    elements: list[tuple[str, str]] = []
+    for word in words:
+        if word == "STAR" and elements and elements[-1][0] == "word":
+            elements[-1] = ("prefix", elements[-1][1])
+        elif word == "GAP":
+            elements.append(("gap", ""))
+        elif word == "NUM":
+            elements.append(("number", "#"))
+        elif word != "STAR":
+            elements.append(("word", word.lower()))
+    if not elements or elements[0][0] == "gap" or elements[-1][0] == "gap":
+        raise ParamsError(f"categories.yaml : terme « {text} » invalide (il doit commencer et finir par un mot).")
+    return Term(text=text, category=category, weight=float(weight), elements=tuple(elements))
+
+
+def _element_matches(kind: str, value: str, token: str) -> bool:
+    if kind == "word":
+        return token == value
+    if kind == "prefix":
+        return token.startswith(value)
+    return token == "#"
+
+
+def _match_from(elements: tuple[tuple[str, str], ...], words: list[str], start: int, gap: bool = True) -> bool:
+    """Does the term match the tokens starting at ``start`` (first element already checked)?"""
+    if len(elements) == 1:
+        return True
+    if not gap:
+        end = start + len(elements)
+        if end > len(words):
+            return False
+        for (kind, value), token in zip(elements[1:], words[start + 1:end]):
+            if not _element_matches(kind, value, token):
+                return False
+        return True
+
+    def rec(e: int, i: int) -> bool:
+        if e == len(elements):
+            return True
+        kind, value = elements[e]
+        if kind == "gap":
+            return any(rec(e + 1, j) for j in range(i, min(i + GAP_WORDS, len(words)) + 1))
+        return i < len(words) and _element_matches(kind, value, words[i]) and rec(e + 1, i + 1)
+
+    return rec(1, start + 1)
+
+
+@dataclass
+class LexiconScores:
+    """Scores of texts against the lexicon.
+
+    Attributes
+    ----------
+    scores : ndarray, shape (n_texts, n_categories)
+        Positive terms minus negative cues, floored at 0.
+    terms : list of dict
+        Per text, category → matched terms (positive ones), for explanations.
+    categories : tuple of str
+    """
+
+    scores: np.ndarray
+    terms: list[dict[str, list[str]]]
+    categories: tuple[str, ...]
+
+    def probabilities(self, temperature: float = 1.0) -> np.ndarray:
+        """Soft-max of the scores (uniform where nothing matched)."""
+        z = self.scores / temperature
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    @property
+    def matched(self) -> np.ndarray:
+        """True where at least one term matched."""
+        return self.scores.max(axis=1) > 0
+
+
+@dataclass
+class Lexicon:
+    """Weighted terms and negative cues per category."""
+
+    categories: tuple[str, ...]
+    labels: dict[str, str]
+    terms: list[Term]
+    negatives: list[Term]
+    _index_word: dict[str, list[Term]] = field(default_factory=dict, repr=False)
+    _index_prefix: dict[str, list[Term]] = field(default_factory=dict, repr=False)
+    _index_number: list[Term] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self._all_terms = [*self.terms, *self.negatives]
+        # Compiled form used by the hot loop: (term id, elements, has a gap).
+        compiled = [(i, t.elements, any(k == "gap" for k, _ in t.elements)) for i, t in enumerate(self._all_terms)]
+        for entry, term in zip(compiled, self._all_terms):
+            kind, value = term.elements[0]
+            if kind == "word":
+                self._index_word.setdefault(value, []).append(entry)
+            elif kind == "prefix":
+                self._index_prefix.setdefault(value, []).append(entry)
+            else:
+                self._index_number.append(entry)
+        self._prefix_lengths = sorted({len(p) for p in self._index_prefix})
+        self._position = {c: i for i, c in enumerate(self.categories)}
+        self._candidate_cache: dict[str, list] = {}
+
+    def _candidates(self, token: str) -> list:
+        cached = self._candidate_cache.get(token)
+        if cached is not None:
+            return cached
+        found = list(self._index_word.get(token, ()))
+        for length in self._prefix_lengths:
+            if length > len(token):
+                break
+            found.extend(self._index_prefix.get(token[:length], ()))
+        if token == "#":
+            found.extend(self._index_number)
+        if len(self._candidate_cache) < 500_000:
+            self._candidate_cache[token] = found
+        return found
+
+    def score_one(self, text: str, *, normalised: str | None = None) -> tuple[np.ndarray, dict[str, list[str]]]:
+        """Score one raw text: per category, the weighted terms found minus the negative cues."""
+        normalised = normalise_text(text) if normalised is None else normalised
+        best: dict[int, float] = {}
+        seen_subject = False
+        terms = self._all_terms
+        cache = self._candidate_cache
+        for sentence in normalised.split(" . "):
+            words = [("#" if t.isdigit() else t) for t in sentence.split() if t != "."]
+            found: set[int] = set()
+            for i, token in enumerate(words):
+                candidates = cache.get(token)
+                if candidates is None:
+                    candidates = self._candidates(token)
+                for term_id, elements, gap in candidates:
+                    if term_id not in found and (len(elements) == 1 or _match_from(elements, words, i, gap)):
+                        found.add(term_id)
+            if not found:
+                continue
+            if sentence.startswith(SECONDARY_MARKERS):
+                weight = SECONDARY_WEIGHT
+            else:
+                weight = LATER_WEIGHT if seen_subject else FIRST_WEIGHT
+            if not seen_subject and any(terms[t].weight > 0 for t in found):
+                seen_subject = True
+            for term_id in found:
+                if best.get(term_id, 0.0) < weight:
+                    best[term_id] = weight
+        scores = [0.0] * len(self.categories)
+        explained: dict[str, list[str]] = {}
+        position = self._position
+        for term_id, weight in best.items():
+            term = terms[term_id]
+            scores[position[term.category]] += term.weight * weight
+            if term.weight > 0:
+                explained.setdefault(term.category, []).append(term.text)
+        return np.maximum(np.array(scores), 0.0), explained
+
+    def score(self, texts: Sequence[object], *, normalised: Sequence[str] | None = None) -> LexiconScores:
+        """Score many texts (each distinct text once); ``normalised`` spares normalising again."""
+        cache: dict[str, tuple[np.ndarray, dict[str, list[str]]]] = {}
+        rows, terms = [], []
+        for position, text in enumerate(texts):
+            key = "" if text is None else str(text)
+            if key not in cache:
+                cache[key] = self.score_one(key, normalised=None if normalised is None else normalised[position])
+            scores, explained = cache[key]
+            rows.append(scores)
+            terms.append(explained)
+        matrix = np.vstack(rows) if rows else np.zeros((0, len(self.categories)))
+        return LexiconScores(matrix, terms, self.categories)
+
+
+def load_lexicon(path: str | Path) -> Lexicon:
+    """Read ``categories.yaml``.
+
+    Expected layout::
+
+        categories:
+          prise_rdv:
+            libelle: Prise de rendez-vous
+            termes: {"creneau*": 3, "prendre ~ rendez vous": 3}
+            indices_contraires: {"j avais ~ rendez vous": 3}
+
+    Raises
+    ------
+    ParamsError
+        Missing file, bad YAML, unknown category, bad weight or term.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ParamsError(f"{path}: lexique des catégories introuvable ; copiez params/categories.yaml du projet.")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"{path}: YAML invalide ({exc.__class__.__name__}) ; corrigez la syntaxe.") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("categories"), dict):
+        raise ParamsError(f"{path}: une clé `categories` est attendue.")
+    unknown = sorted(set(raw["categories"]) - set(TAXONOMY))
+    if unknown:
+        raise ParamsError(f"{path}: catégorie(s) inconnue(s) : {', '.join(unknown)} ; catégories : {', '.join(TAXONOMY)}.")
+    terms: list[Term] = []
+    negatives: list[Term] = []
+    labels: dict[str, str] = {}
+    for category, spec in raw["categories"].items():
+        spec = spec or {}
+        labels[category] = str(spec.get("libelle", category))
+        for key, target, sign in (("termes", terms, 1.0), ("indices_contraires", negatives, -1.0)):
+            entries = spec.get(key) or {}
+            if not isinstance(entries, dict):
+                raise ParamsError(f"{path}: categories.{category}.{key} doit associer chaque terme à un poids.")
+            for text, weight in entries.items():
+                if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight <= 0:
+                    raise ParamsError(f"{path}: categories.{category}.{key}.« {text} » : poids positif attendu.")
+                target.append(parse_term(str(text), category, sign * float(weight)))
+    return Lexicon(categories=tuple(TAXONOMY), labels=labels, terms=terms, negatives=negatives)

@@ -1,0 +1,76 @@
+"""Subject of each complaint: the manual label where an agent gave one, the categoriser's prediction elsewhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from qualepref_analysis.io.schemas import TAXONOMY
+from qualepref_analysis.io.cache import content_key, memoised
+from qualepref_analysis.analysis.complaints.categoriser import DEFAULTS, ComplaintCategoriser
+from qualepref_analysis.analysis.complaints.evaluation import EvaluationReport
+from qualepref_analysis.analysis.complaints.lexicon import Lexicon
+
+__all__ = ["lexicon_path", "categoriser_settings", "train_categoriser", "assign_subjects"]
+
+
+def lexicon_path(params_dir: Path) -> Path:
+    """``categories.yaml`` of the parameter folder, else the project's default lexicon."""
+    own = Path(params_dir) / "categories.yaml"
+    if own.is_file():
+        return own
+    from qualepref_analysis.io.locations import default_params_dir
+
+    return default_params_dir() / "categories.yaml"
+
+
+
+
+
+
+def categoriser_settings(settings: dict) -> dict:
+    """The ``categorisation`` block of ``default.yaml`` over the defaults."""
+    return {**DEFAULTS, **(settings.get("categorisation") or {})}
+
+
+def train_categoriser(register: pd.DataFrame, lexicon: Lexicon, settings: dict | None = None) -> ComplaintCategoriser:
+    """A categoriser trained on every complaint of the register whose ``categorie`` was filled by hand."""
+    labelled = register[register["categorie"].notna() & register["texte"].notna()] if "texte" in register else register.iloc[:0]
+    if not len(labelled):
+        return ComplaintCategoriser(lexicon, settings)
+    texts, labels = labelled["texte"].astype(str), labelled["categorie"].astype(str)
+    return memoised("categoriseur", lambda: content_key(texts, labels, lexicon, settings),
+                    lambda: ComplaintCategoriser(lexicon, settings).fit(texts.tolist(), labels.tolist()))
+
+
+def assign_subjects(items: pd.DataFrame, model: ComplaintCategoriser) -> pd.DataFrame:
+    """Subject of each complaint: the manual label, else the model's prediction.
+
+    Returns
+    -------
+    DataFrame
+        Same index as ``items``; ``sujet``, ``source`` (``manuel`` / ``predit``),
+        ``confiance`` (1 for manual labels), ``a_verifier`` (False for manual labels).
+        No text is returned.
+    """
+    manual = items["categorie"].notna() if "categorie" in items.columns else pd.Series(False, index=items.index)
+    out = pd.DataFrame({"sujet": items.get("categorie"), "source": np.where(manual, "manuel", "predit"),
+                        "confiance": 1.0, "a_verifier": False}, index=items.index)
+    texts = (items["texte"] if "texte" in items.columns else pd.Series(None, index=items.index, dtype=object))
+    has_text = texts.map(lambda t: isinstance(t, str) and bool(t.strip()))
+    blind = items.index[~manual & ~has_text.astype(bool)]
+    out.loc[blind, ["sujet", "source", "confiance", "a_verifier"]] = [None, "sans_texte", 0.0, True]
+    todo = items.index[~manual & has_text.astype(bool)]
+    if len(todo):
+        predicted = model.predict(texts.loc[todo].tolist()).frame
+        out.loc[todo, "sujet"] = predicted["categorie_predite"].to_numpy()
+        out.loc[todo, "confiance"] = predicted["confiance"].to_numpy()
+        out.loc[todo, "a_verifier"] = predicted["a_verifier"].to_numpy()
+    return out
+
+
+
+
+

@@ -1,0 +1,490 @@
+"""The Qual-e-Pref indicator catalogue: definitions as data, values per site and year.
+
+Each :class:`Indicator` carries its code (the key in ``results.json``), its
+French label, unit, direction, group, and a formula function computing it
+for every site and year at once (vectorised group-bys, no loop over sites).
+:func:`compute_indicators` returns one tidy frame with the value, numerator,
+denominator, pending items, target, whether the target is met, and the
+previous year. Definitions follow ``INDICATORS.md``; targets and deadlines
+come from ``params/default.yaml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from qualepref_analysis.io.cache import content_key, memoised
+from qualepref_analysis.io.datasets import DataBundle
+from qualepref_analysis.analysis.delays import correspondence_delays, extraction_date_of, item_delays
+from qualepref_analysis.io.params import Params
+from qualepref_analysis.analysis.survey import weighted_shares
+
+__all__ = [
+    "Indicator",
+    "IndicatorInputs",
+    "CATALOGUE",
+    "prepare_inputs",
+    "compute_indicators",
+    "indicator_records",
+    "result_key",
+    "EVALUATIONS",
+    "survey_options",
+]
+
+KEYS = ["site", "annee", "detail"]
+VALUE_COLUMNS = ["valeur", "numerateur", "denominateur", "en_attente"]
+
+#: Evaluation of an indicator against its target.
+EVALUATIONS = {
+    "atteint": "Cible atteinte",
+    "non_atteint": "Cible non atteinte",
+    "non_evaluable": "Non évaluable (effectif trop faible)",
+    "sans_cible": "Sans cible",
+    "sans_donnees": "Pas de données",
+}
+
+
+@dataclass
+class IndicatorInputs:
+    """The validated frames an indicator may use, prepared once (delays computed)."""
+
+    params: Params
+    correspondances: pd.DataFrame | None = None
+    appels: pd.DataFrame | None = None
+    site_internet: pd.DataFrame | None = None
+    frequentation_pan: pd.DataFrame | None = None
+    chatbot: pd.DataFrame | None = None
+    enquetes: pd.DataFrame | None = None
+    marges: pd.DataFrame | None = None
+    #: Digest of the validated files and parameters these frames come from (None when unknown).
+    source: str | None = None
+    _subsets: dict = field(default_factory=dict, repr=False)
+
+    def subset(self, name: str, select: Callable[[pd.DataFrame], pd.Series]) -> pd.DataFrame | None:
+        """Rows of ``correspondances`` selected once and reused by every indicator of a group."""
+        if self.correspondances is None:
+            return None
+        if name not in self._subsets:
+            self._subsets[name] = self.correspondances[select(self.correspondances)]
+        return self._subsets[name]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of the catalogue.
+
+    ``compute`` returns a frame with columns ``site``, ``annee``, ``detail``
+    (e.g. the PAN; empty string otherwise), ``valeur``, ``numerateur``,
+    ``denominateur``, ``en_attente``. ``small_cell`` names the threshold that
+    applies to ``denominateur`` (``"general"``, ``"enquete"`` or ``None``).
+    """
+
+    code: str
+    label: str
+    unit: str  # nombre | pourcent | jours_ouvres | visites_mois
+    direction: str  # hausse (higher is better) | baisse | neutre
+    group: str
+    subject: str  # the indicator as the subject of a French sentence
+    feminine: bool
+    compute: Callable[[IndicatorInputs], pd.DataFrame]
+    small_cell: str | None = "general"
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=KEYS + VALUE_COLUMNS)
+
+
+def _finish(frame: pd.DataFrame) -> pd.DataFrame:
+    if "detail" not in frame.columns:
+        frame = frame.assign(detail="")
+    for column in VALUE_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = np.nan
+    frame["annee"] = frame["annee"].astype(int)
+    return frame[KEYS + VALUE_COLUMNS].reset_index(drop=True)
+
+
+def _complaints(inputs: IndicatorInputs) -> pd.DataFrame | None:
+    return inputs.subset("complaints", lambda items: items["type"].isin(["reclamation", "suggestion"]))
+
+
+def _email_information(inputs: IndicatorInputs) -> pd.DataFrame | None:
+    return inputs.subset("email_information",
+                         lambda items: (items["type"] == "information") & (items["canal"] == "courriel"))
+
+
+def _count(items: pd.DataFrame | None, year_column: str = "annee") -> pd.DataFrame:
+    if items is None or items.empty:
+        return _empty()
+    counts = items.groupby(["site", year_column], observed=True).size().rename("valeur").reset_index()
+    counts = counts.rename(columns={year_column: "annee"})
+    counts["numerateur"] = counts["valeur"]
+    return _finish(counts)
+
+
+def _rate(items: pd.DataFrame | None, status_column: str = "statut") -> pd.DataFrame:
+    """Answered within the deadline / (items − pending), in percent."""
+    if items is None or items.empty:
+        return _empty()
+    flags = pd.DataFrame({
+        "site": items["site"], "annee": items["annee"],
+        "ok": items[status_column] == "dans_les_delais",
+        "pending": items[status_column] == "en_attente",
+    })
+    grouped = flags.groupby(["site", "annee"], observed=True).agg(
+        numerateur=("ok", "sum"), n=("ok", "size"), en_attente=("pending", "sum")).reset_index()
+    grouped["denominateur"] = grouped["n"] - grouped["en_attente"]
+    grouped["valeur"] = np.where(grouped["denominateur"] > 0,
+                                 100 * grouped["numerateur"] / grouped["denominateur"].where(grouped["denominateur"] > 0),
+                                 np.nan)
+    return _finish(grouped)
+
+
+def _mean_delay(items: pd.DataFrame | None) -> pd.DataFrame:
+    """Mean delay over answered items: numerator = total working days, denominator = answered items."""
+    if items is None or items.empty:
+        return _empty()
+    answered = items[items["delai"].notna()]
+    grouped = answered.groupby(["site", "annee"], observed=True)["delai"].agg(["sum", "size"]).reset_index()
+    grouped = grouped.rename(columns={"sum": "numerateur", "size": "denominateur"})
+    grouped["valeur"] = grouped["numerateur"] / grouped["denominateur"]
+    pending = (items["statut"] == "en_attente").groupby([items["site"], items["annee"]], observed=True).sum()
+    grouped = grouped.merge(pending.rename("en_attente").reset_index(), on=["site", "annee"], how="left")
+    return _finish(grouped)
+
+
+def _within_days(items: pd.DataFrame | None, days: int, inputs: IndicatorInputs) -> pd.DataFrame | None:
+    """Items re-assessed against a fixed deadline of ``days`` working days."""
+    if items is None or items.empty:
+        return items
+    calendars = items["site"].map({code: s.calendar for code, s in inputs.params.sites.items()})
+    extraction = inputs.correspondances.attrs.get("date_extraction") if inputs.correspondances is not None else None
+    status = item_delays(items, start="date_reception", end="date_reponse", deadline_days=days,
+                         calendars=calendars, extraction=extraction)
+    return items.assign(statut_fixe=status["statut"])
+
+
+def _reclamations_nombre(inputs: IndicatorInputs) -> pd.DataFrame:
+    return _count(_complaints(inputs))
+
+
+def _reclamations_taux(inputs: IndicatorInputs) -> pd.DataFrame:
+    return _rate(_complaints(inputs))
+
+
+def _reclamations_delai(inputs: IndicatorInputs) -> pd.DataFrame:
+    return _mean_delay(_complaints(inputs))
+
+
+def _information_nombre(inputs: IndicatorInputs) -> pd.DataFrame:
+    return _count(_email_information(inputs))
+
+
+def _information_taux(inputs: IndicatorInputs) -> pd.DataFrame:
+    days = int(inputs.params.settings["delai_information_courriel_jours_ouvres"])
+    return _rate(_within_days(_email_information(inputs), days, inputs), status_column="statut_fixe")
+
+
+def _information_delai(inputs: IndicatorInputs) -> pd.DataFrame:
+    return _mean_delay(_email_information(inputs))
+
+
+def _appels_taux(inputs: IndicatorInputs) -> pd.DataFrame:
+    calls = inputs.appels
+    if calls is None or calls.empty:
+        return _empty()
+    grouped = (calls.assign(annee=calls["mois"].dt.year)
+               .groupby(["site", "annee"], observed=True)[["appels_decroches", "appels_recus"]].sum().reset_index())
+    grouped = grouped.rename(columns={"appels_decroches": "numerateur", "appels_recus": "denominateur"})
+    grouped["valeur"] = 100 * grouped["numerateur"] / grouped["denominateur"].where(grouped["denominateur"] > 0)
+    grouped["en_attente"] = 0
+    return _finish(grouped.astype({"numerateur": float, "denominateur": float, "valeur": float}))
+
+
+def _site_internet_items(inputs: IndicatorInputs) -> pd.DataFrame | None:
+    web = inputs.site_internet
+    if web is None or web.empty:
+        return None
+    return web
+
+
+def _site_internet_taux(inputs: IndicatorInputs) -> pd.DataFrame:
+    web = _site_internet_items(inputs)
+    return _rate(web)
+
+
+def _site_internet_nombre(inputs: IndicatorInputs) -> pd.DataFrame:
+    web = _site_internet_items(inputs)
+    if web is None:
+        return _empty()
+    published = web[web["date_publication"].notna()].assign(annee_publication=lambda d: d["date_publication"].dt.year)
+    return _count(published, year_column="annee_publication")
+
+
+def _pan_visites(inputs: IndicatorInputs) -> pd.DataFrame:
+    pan = inputs.frequentation_pan
+    if pan is None or pan.empty:
+        return _empty()
+    monthly = pan.groupby(["site", "pan", "mois"], observed=True)["visites"].sum().reset_index()
+    monthly["annee"] = monthly["mois"].dt.year
+    grouped = monthly.groupby(["site", "annee", "pan"], observed=True)["visites"].agg(["sum", "size"]).reset_index()
+    grouped = grouped.rename(columns={"pan": "detail", "sum": "numerateur", "size": "denominateur"})
+    grouped["valeur"] = grouped["numerateur"] / grouped["denominateur"]
+    return _finish(grouped)
+
+
+def _chatbot_sites(inputs: IndicatorInputs) -> list[str]:
+    """Sites the department-wide chatbot is reported under: the prefecture(s), else the first site."""
+    prefectures = [code for code, site in inputs.params.sites.items() if site.kind == "prefecture"]
+    return prefectures or list(inputs.params.sites)[:1]
+
+
+def _chatbot(inputs: IndicatorInputs) -> pd.DataFrame:
+    bot = inputs.chatbot
+    if bot is None or bot.empty:
+        return _empty()
+    totals = bot.assign(annee=bot["mois"].dt.year).groupby("annee")["conversations"].sum().reset_index()
+    frames = [totals.assign(site=site) for site in _chatbot_sites(inputs)]
+    out = pd.concat(frames, ignore_index=True).rename(columns={"conversations": "valeur"})
+    out["numerateur"] = out["valeur"]
+    return _finish(out)
+
+
+def campaign_year(responses: pd.DataFrame) -> pd.Series:
+    """Year of each campaign (site × campagne): the year of its median response date."""
+    return responses.groupby(["site", "campagne"], observed=True)["date"].median().dt.year
+
+
+def survey_options(settings: dict) -> dict:
+    """The ``enquetes`` block of ``default.yaml``: calibration variables, weight cap, merged categories, interval."""
+    block = settings.get("enquetes") or {}
+    return {
+        "variables": tuple(block.get("variables_calage") or ("service", "demi_journee")),
+        "cap": None if block.get("plafond_poids") in (None, "") else float(block["plafond_poids"]),
+        "collapse": dict(block.get("regroupements") or {}),
+        "ci": str(block.get("intervalle") or "logit"),
+    }
+
+
+def _shares_per_campaign(survey: pd.DataFrame, margins: pd.DataFrame | None, options: dict,
+                         satisfied: tuple[int, ...]) -> pd.DataFrame:
+    from qualepref_analysis.analysis.survey import WeightingError, campaign_weights, proportion
+
+    rows = []
+    for (site, campaign), responses in survey.groupby(["site", "campagne"], observed=True):
+        mine = margins[(margins["site"] == site) & (margins["campagne"] == campaign)] if margins is not None else None
+        try:
+            weights = campaign_weights(responses, mine, variables=options["variables"], cap=options["cap"],
+                                       collapse=options["collapse"]) if mine is not None else None
+        except WeightingError:
+            weights = None
+        estimate = proportion(responses, "q_global", weights, satisfied=satisfied)
+        answers = pd.to_numeric(responses["q_global"], errors="coerce")
+        rows.append({"site": site, "campagne": campaign, "part": 100 * estimate.estimate, "repondants": estimate.n,
+                     "satisfaits": int(answers.isin(satisfied).sum()), "pondere": weights is not None})
+    return pd.DataFrame(rows)
+
+
+def _satisfaction(inputs: IndicatorInputs) -> pd.DataFrame:
+    survey = inputs.enquetes
+    if survey is None or survey.empty or "q_global" not in survey.columns:
+        return _empty()
+    satisfied = tuple(int(v) for v in inputs.params.settings["reponses_satisfaites"])
+    options = survey_options(inputs.params.settings)
+    if options["cap"] is None and not options["collapse"]:
+        shares = weighted_shares(survey, inputs.marges, "q_global", variables=options["variables"],
+                                 satisfied=satisfied)
+    else:  # capping or merged categories: the per-campaign weighting of section 03, exactly
+        shares = _shares_per_campaign(survey, inputs.marges, options, satisfied)
+    years = campaign_year(survey).rename("annee").reset_index()
+    out = shares.merge(years, on=["site", "campagne"], how="left").dropna(subset=["annee"])
+    out = out.rename(columns={"part": "valeur", "satisfaits": "numerateur", "repondants": "denominateur"})
+    out["detail"] = np.where(out["pondere"], "", "non_pondere")
+    out["en_attente"] = 0
+    # One campaign per site and year is expected; keep the latest if several.
+    return _finish(out.drop_duplicates(subset=["site", "annee"], keep="last"))
+
+
+CATALOGUE: tuple[Indicator, ...] = (
+    Indicator("reclamations_nombre", "Réclamations et suggestions reçues", "nombre", "neutre", "reclamations",
+              "le nombre de réclamations et suggestions reçues", False, _reclamations_nombre, None),
+    Indicator("reclamations_taux_delai", "Taux de réponse aux réclamations et suggestions dans les délais",
+              "pourcent", "hausse", "reclamations",
+              "le taux de réponse aux réclamations et suggestions dans les délais", False, _reclamations_taux),
+    Indicator("reclamations_delai_moyen", "Délai moyen de réponse aux réclamations et suggestions", "jours_ouvres",
+              "baisse", "reclamations", "le délai moyen de réponse aux réclamations et suggestions", False,
+              _reclamations_delai),
+    Indicator("information_courriel_nombre", "Demandes d'information reçues par courriel", "nombre", "neutre",
+              "information_courriel", "le nombre de demandes d'information reçues par courriel", False,
+              _information_nombre, None),
+    Indicator("information_courriel_taux_5j",
+              "Taux de réponse aux demandes d'information par courriel en 5 jours ouvrés", "pourcent", "hausse",
+              "information_courriel", "le taux de réponse aux demandes d'information par courriel en 5 jours ouvrés",
+              False, _information_taux),
+    Indicator("information_courriel_delai_moyen", "Délai moyen de réponse aux demandes d'information par courriel",
+              "jours_ouvres", "baisse", "information_courriel",
+              "le délai moyen de réponse aux demandes d'information par courriel", False, _information_delai),
+    Indicator("appels_taux_decroches", "Taux d'appels décrochés", "pourcent", "hausse", "appels",
+              "le taux d'appels décrochés", False, _appels_taux),
+    Indicator("site_internet_taux_3j", "Taux de mise à jour du site internet en 3 jours ouvrés", "pourcent",
+              "hausse", "site_internet", "le taux de mise à jour du site internet en 3 jours ouvrés", False,
+              _site_internet_taux),
+    Indicator("site_internet_nombre", "Mises à jour du site internet", "nombre", "neutre", "site_internet",
+              "le nombre de mises à jour du site internet", False, _site_internet_nombre, None),
+    Indicator("pan_visites_mois", "Fréquentation mensuelle moyenne du PAN", "visites_mois", "neutre", "pan",
+              "la fréquentation mensuelle moyenne du PAN", True, _pan_visites, None),
+    Indicator("chatbot_conversations", "Conversations du chatbot", "nombre", "neutre", "chatbot",
+              "le nombre de conversations du chatbot", False, _chatbot, None),
+    Indicator("satisfaction_globale", "Usagers satisfaits", "pourcent", "hausse", "satisfaction",
+              "la part d'usagers satisfaits", True, _satisfaction, "enquete"),
+)
+
+
+def _frames(data: DataBundle | Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame | None]:
+    if isinstance(data, DataBundle):
+        return {name: data.frame(name) for name in data.datasets}
+    return dict(data)
+
+
+def prepare_inputs(data: DataBundle | Mapping[str, pd.DataFrame], params: Params) -> IndicatorInputs:
+    """Validated frames with delays and statuses computed once."""
+    frames = _frames(data)
+    inputs = IndicatorInputs(params=params, **{k: v for k, v in frames.items()
+                                               if k in IndicatorInputs.__dataclass_fields__
+                                               and not k.startswith("_") and k not in ("params", "source")})
+    if isinstance(data, DataBundle) and data.input_hashes:
+        inputs.source = content_key(data.input_hashes, params)
+    if inputs.correspondances is not None:
+        inputs.correspondances = correspondence_delays(inputs.correspondances, params)
+    if inputs.site_internet is not None and not inputs.site_internet.empty:
+        web = inputs.site_internet
+        extraction = extraction_date_of(web, params, columns=("date_demande", "date_publication"))
+        calendars = web["site"].map({code: s.calendar for code, s in params.sites.items()})
+        status = item_delays(web, start="date_demande", end="date_publication",
+                             deadline_days=int(params.settings["delai_site_internet_jours_ouvres"]),
+                             calendars=calendars, extraction=extraction)
+        inputs.site_internet = pd.concat([web, status], axis=1).assign(annee=web["date_demande"].dt.year)
+    return inputs
+
+
+def _evaluate(frame: pd.DataFrame, params: Params) -> pd.DataFrame:
+    thresholds = {"general": params.small_cell_threshold, "enquete": params.survey_small_cell_threshold}
+    threshold = frame["small_cell"].map(thresholds)
+    small = threshold.notna() & (frame["denominateur"].fillna(0) < threshold.fillna(0))
+    frame["petit_effectif"] = small.astype(bool)
+    has_target = frame["cible"].notna() & frame["valeur"].notna()
+    met = np.where(frame["sens"] == "baisse", frame["valeur"] <= frame["cible"], frame["valeur"] >= frame["cible"])
+    frame["evaluation"] = np.select(
+        [frame["valeur"].isna(), small & has_target, ~has_target, met],
+        ["sans_donnees", "non_evaluable", "sans_cible", "atteint"], default="non_atteint")
+    frame["atteint"] = pd.Series(np.where(frame["evaluation"] == "atteint", True,
+                                          np.where(frame["evaluation"] == "non_atteint", False, None)),
+                                 index=frame.index, dtype="boolean")
+    return frame
+
+
+def compute_indicators(data: DataBundle | Mapping[str, pd.DataFrame] | IndicatorInputs, params: Params, *,
+                       catalogue: tuple[Indicator, ...] = CATALOGUE) -> pd.DataFrame:
+    """Every indicator of the catalogue for every site and year present in the data.
+
+    Parameters
+    ----------
+    data : DataBundle, mapping of frames, or IndicatorInputs
+        The validated data sets (``correspondances``, ``appels``...). Absent data sets give no rows.
+    params : Params
+        Targets (``cibles``), deadlines, small-cell thresholds.
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator × site × year (× PAN): ``code``, ``libelle``, ``groupe``, ``unite``,
+        ``sens``, ``site``, ``annee``, ``detail``, ``valeur``, ``numerateur``, ``denominateur``,
+        ``en_attente``, ``cible``, ``petit_effectif``, ``evaluation`` (see :data:`EVALUATIONS`),
+        ``atteint`` (True/False/NA), ``valeur_annee_precedente``, ``n_annee_precedente``,
+        ``petit_effectif_annee_precedente``, ``evolution`` (value − previous, in the unit: points
+        for rates) and ``evolution_relative`` (% change).
+    """
+    inputs = data if isinstance(data, IndicatorInputs) else prepare_inputs(data, params)
+    if inputs.source is not None and catalogue is CATALOGUE:  # the same for every site: computed once per batch
+        return memoised("catalogue", lambda: content_key(inputs.source, params),
+                        lambda: _compute_catalogue(inputs, params, catalogue))
+    return _compute_catalogue(inputs, params, catalogue)
+
+
+def _compute_catalogue(inputs: IndicatorInputs, params: Params, catalogue: tuple[Indicator, ...]) -> pd.DataFrame:
+    targets = params.targets
+    parts = []
+    for indicator in catalogue:
+        values = indicator.compute(inputs)
+        if values.empty:
+            continue
+        values = values.assign(code=indicator.code, libelle=indicator.label, groupe=indicator.group,
+                               unite=indicator.unit, sens=indicator.direction, small_cell=indicator.small_cell,
+                               cible=targets.get(indicator.code, np.nan))
+        parts.append(values)
+    columns = ["code", "libelle", "groupe", "unite", "sens", "site", "annee", "detail", *VALUE_COLUMNS, "cible"]
+    if not parts:
+        return pd.DataFrame(columns=columns + ["petit_effectif", "evaluation", "atteint"])
+    frame = pd.concat(parts, ignore_index=True)
+    frame["cible"] = frame["cible"].astype(float)
+    for column in VALUE_COLUMNS:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    frame = _evaluate(frame, params)
+    previous = frame[["code", "site", "annee", "detail", "valeur", "denominateur", "petit_effectif"]].copy()
+    previous["annee"] = previous["annee"] + 1
+    previous = previous.rename(columns={"valeur": "valeur_annee_precedente", "denominateur": "n_annee_precedente",
+                                        "petit_effectif": "petit_effectif_annee_precedente"})
+    frame = frame.merge(previous, on=["code", "site", "annee", "detail"], how="left")
+    frame["evolution"] = frame["valeur"] - frame["valeur_annee_precedente"]
+    before = frame["valeur_annee_precedente"].where(frame["valeur_annee_precedente"] != 0)
+    # A percentage change of a count on a small base ("+600 %" from 2 to 14) is a percentage on a
+    # small cell: the change is then given in units only.
+    counted = frame["unite"].isin(["nombre", "visites_mois"])
+    before = before.where(~counted | (before >= params.small_cell_threshold))
+    frame["evolution_relative"] = 100 * frame["evolution"] / before
+    order = {ind.code: i for i, ind in enumerate(catalogue)}
+    frame = frame.sort_values(["site", "annee"], kind="stable")
+    frame = frame.sort_values("code", key=lambda c: c.map(order), kind="stable").reset_index(drop=True)
+    return frame.drop(columns=["small_cell"])
+
+
+def result_key(code: str, detail: str) -> str:
+    """Key of an indicator in ``results.json`` (``pan_visites_mois_ants`` for a per-PAN value)."""
+    return f"{code}_{detail}" if detail and detail != "non_pondere" else code
+
+
+def indicator_records(indicators: pd.DataFrame, *, site: str, year: int,
+                      codes: list[str] | None = None) -> dict[str, dict]:
+    """The ``results.json`` records of one site and year.
+
+    ``{code: {"valeur", "unite", "cible", "atteint", "numerateur", "denominateur", "en_attente",
+    "n_annee_precedente", "valeur_annee_precedente", "evaluation"}}``. A value on a small cell is
+    recorded as ``null`` (its counts are kept) so that no percentage on too few items is published.
+    """
+    mine = indicators[(indicators["site"] == site) & (indicators["annee"] == year)]
+    if codes is not None:
+        mine = mine[mine["code"].isin(codes)]
+    records: dict[str, dict] = {}
+    for row in mine.itertuples(index=False):
+        small = bool(row.petit_effectif)
+        small_before = bool(row.petit_effectif_annee_precedente) if pd.notna(row.petit_effectif_annee_precedente) else False
+        records[result_key(row.code, row.detail)] = {
+            "valeur": None if small or pd.isna(row.valeur) else float(row.valeur),
+            "unite": row.unite,
+            "cible": None if pd.isna(row.cible) else float(row.cible),
+            "atteint": None if pd.isna(row.atteint) else bool(row.atteint),
+            "evaluation": row.evaluation,
+            "numerateur": None if pd.isna(row.numerateur) else float(row.numerateur),
+            "denominateur": None if pd.isna(row.denominateur) else float(row.denominateur),
+            "en_attente": None if pd.isna(row.en_attente) else int(row.en_attente),
+            "n_annee_precedente": None if pd.isna(row.n_annee_precedente) else float(row.n_annee_precedente),
+            "valeur_annee_precedente": (None if small_before or pd.isna(row.valeur_annee_precedente)
+                                        else float(row.valeur_annee_precedente)),
+        }
+        if row.code == "satisfaction_globale":
+            records[result_key(row.code, row.detail)]["pondere"] = row.detail != "non_pondere"
+    return records

@@ -1,0 +1,253 @@
+"""Running section notebooks: one fresh kernel per notebook, on a pool of worker processes.
+
+Each worker starts a zygote (:mod:`qualepref_analysis.batch.kernel`) that forks pre-warmed kernels;
+:func:`run_task` executes one notebook with papermill, scrubs what the kept notebook printed,
+and exports its page; :class:`SectionRunner` hands the tasks to the workers and reports each
+outcome as it comes. A failing notebook, a dying kernel or a dying worker fails its own section
+only.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import multiprocessing.util
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+
+from qualepref_analysis.batch.bilan import section_page
+from qualepref_analysis.batch.kernel import KernelPool, execute_notebook
+from qualepref_analysis.io.privacy import scrub_text
+from qualepref_analysis.batch.publishing import write_text_replacing
+from qualepref_analysis.io.results import SECTION_RESULTS_SUFFIX
+
+__all__ = ["SectionRun", "SectionTask", "SectionRunner", "run_task", "export_html"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SectionRun:
+    """Outcome of one site × section."""
+
+    site: str
+    section: str
+    ok: bool
+    html: Path | None = None
+    notebook: Path | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class SectionTask:
+    """One site × section to run: the notebook, its parameters, where it writes, its fingerprint."""
+
+    site: str
+    section: str
+    notebook: Path
+    site_dir: Path
+    parameters: dict
+    timeout: int
+    fingerprint: str
+    title: str
+    kernel_env: tuple[tuple[str, str], ...] = ()
+
+    def __hash__(self) -> int:
+        return hash((self.site, self.section))
+
+    @property
+    def key(self) -> str:
+        return f"{self.site}/{self.section}"
+
+    @property
+    def executed(self) -> Path:
+        return self.site_dir / f"{self.section}.ipynb"
+
+    @property
+    def page(self) -> Path:
+        return self.site_dir / f"{self.section}.html"
+
+    @property
+    def results(self) -> Path:
+        return self.site_dir / f"{self.section}{SECTION_RESULTS_SUFFIX}"
+
+    def up_to_date(self, state: dict) -> bool:
+        return state.get(self.key) == self.fingerprint and self.page.exists() and self.results.exists()
+
+
+
+def export_html(notebook: nbformat.NotebookNode, *, title: str) -> str:
+    """HTML page of an executed notebook: outputs and narrative only (no code, prompt, stderr or error).
+
+    The page carries the bilan's small stylesheet and nothing else: no script, no fetch.
+    """
+    return section_page(notebook, title=title)
+
+
+_worker_kernels: KernelPool | None = None
+
+
+def _kernel_pool(env: dict[str, str]) -> KernelPool:
+    """This process's pool of pre-warmed kernels (closed when the process exits)."""
+    global _worker_kernels
+    if _worker_kernels is None or _worker_kernels.env != env:
+        if _worker_kernels is not None:
+            _worker_kernels.close()
+        _worker_kernels = KernelPool(env)
+        multiprocessing.util.Finalize(_worker_kernels, _worker_kernels.close, exitpriority=10)
+    return _worker_kernels
+
+
+def _scrub_kept_notebook(path: Path) -> None:
+    """Personal data removed from the console output and error messages the executed notebook keeps.
+
+    Displayed outputs are already built from scrubbed data; a traceback or a warning, though,
+    may quote a value. The kept notebook is what an analyst opens to understand a failure.
+    """
+    if not path.exists():
+        return
+    notebook = nbformat.read(path, as_version=4)
+    changed = False
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                output["text"], changed = scrub_text(output.get("text", "")), True
+            elif output.get("output_type") == "error":
+                output["evalue"] = scrub_text(output.get("evalue", ""))
+                output["traceback"] = [scrub_text(line) for line in output.get("traceback", [])]
+                changed = True
+    if changed:
+        write_text_replacing(path, nbformat.writes(notebook))
+
+
+def run_task(task: SectionTask, *, prepare_next: bool = False, kernels: KernelPool | None = None) -> SectionRun:
+    """Execute one section notebook and export it; never raises (a failure is reported in the run).
+
+    Parameters
+    ----------
+    task : SectionTask
+    prepare_next : bool
+        Start (and warm up) the kernel for the next notebook while this one runs.
+    kernels : KernelPool, optional
+        Where the kernel comes from (default: this process's pool).
+    """
+    for previous in (task.results, task.page, task.executed):  # new files, never rewritten in place
+        previous.unlink(missing_ok=True)
+    run = SectionRun(task.site, task.section, ok=False, notebook=task.executed)
+    try:
+        pool = kernels if kernels is not None else _kernel_pool(dict(task.kernel_env))
+        kernel = pool.take(prepare_next=prepare_next)
+        try:
+            execute_notebook(task.notebook, task.executed, task.parameters, timeout=task.timeout, kernel=kernel)
+        finally:
+            _scrub_kept_notebook(task.executed)
+        notebook = nbformat.read(task.executed, as_version=4)
+        write_text_replacing(task.page, export_html(notebook, title=task.title))
+        run.ok, run.html = True, task.page
+    except Exception as exc:  # a failing section must not stop the others
+        run.error = type(exc).__name__
+        log.debug("section %s failed", task.key, exc_info=True)
+    return run
+
+
+def _noop() -> None:
+    """Handed to each new worker so that it starts (and starts its zygote) right away."""
+
+
+def _init_worker(env: dict[str, str]) -> None:
+    _kernel_pool(env)
+
+
+class SectionRunner:
+    """Runs section notebooks on worker processes, each with its zygote and pre-warmed kernels.
+
+    Started early (:meth:`start`), its workers import what the sections need while the main
+    process validates the data; the same workers run the site sections, then the synthesis.
+
+    Parameters
+    ----------
+    jobs : int, optional
+        Notebooks run at once (default: the CPU count).
+    env : dict
+        Environment of the kernels (shared validated data, shared results).
+    """
+
+    def __init__(self, jobs: int | None, env: dict[str, str]) -> None:
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.env = env
+        self._pool: ProcessPoolExecutor | None = None
+        self._kernels: KernelPool | None = None
+        self.workers = 1
+
+    def start(self, expected: int) -> None:
+        """Start the workers for about ``expected`` notebooks."""
+        self.workers = max(1, min(self.jobs, expected))
+        if self.workers > 1:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_init_worker, initargs=(self.env,))
+            for _ in range(self.workers):
+                self._pool.submit(_noop)
+        else:
+            self._kernels = KernelPool(self.env, fork=expected > 1 and hasattr(os, "fork"))
+
+    def run(self, tasks: list[SectionTask], notify: Callable[[SectionTask, bool], None]):
+        """Run ``tasks``, yielding each :class:`SectionRun` as it finishes."""
+        if self._pool is None and self._kernels is None:
+            self.start(len(tasks))
+        if self._pool is None:
+            for index, task in enumerate(tasks):
+                run = run_task(task, prepare_next=index < len(tasks) - 1, kernels=self._kernels)
+                notify(task, run.ok)
+                yield run
+            return
+        # A worker warms its next kernel up only while other notebooks remain to be handed out.
+        futures = {}
+        for index, task in enumerate(tasks):
+            try:
+                futures[self._pool.submit(run_task, task, prepare_next=index < len(tasks) - self.workers)] = task
+            except BrokenProcessPool:  # a worker died (killed, out of memory): the rest cannot run here
+                run = SectionRun(task.site, task.section, ok=False, notebook=task.executed, error="BrokenProcessPool")
+                notify(task, False)
+                yield run
+        for future in as_completed(futures):
+            task = futures[future]
+            try:
+                run = future.result()
+            except Exception as exc:  # the worker itself died
+                run = SectionRun(task.site, task.section, ok=False, notebook=task.executed, error=type(exc).__name__)
+            notify(task, run.ok)
+            yield run
+
+    def close(self, *, abort: bool = False) -> None:
+        """Stop the workers, their zygotes and their spare kernels.
+
+        With ``abort`` (an error or an interruption), running notebooks are not waited for: the
+        workers are terminated, their zygotes see their input close and exit, and the kernels
+        stop when they see their parent gone.
+        """
+        if self._pool is not None:
+            if abort:
+                for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                    process.terminate()
+            self._pool.shutdown(wait=not abort, cancel_futures=True)
+            self._pool = None
+        if self._kernels is not None:
+            self._kernels.close()
+            self._kernels = None
+
+
+def _execute(tasks: list[SectionTask], *, jobs: int | None, notify: Callable[[SectionTask, bool], None]):
+    """Run ``tasks`` on a :class:`SectionRunner` of their own."""
+    if not tasks:
+        return
+    runner = SectionRunner(jobs, dict(tasks[0].kernel_env))
+    try:
+        yield from runner.run(tasks, notify)
+    finally:
+        runner.close()

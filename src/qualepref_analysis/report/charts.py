@@ -1,0 +1,244 @@
+"""Figures of the review: French titles and axis labels, a target line where there is one.
+
+Every function returns a matplotlib Figure; the notebooks show it next to the
+table holding the same numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from qualepref_analysis.report.formatting import month_labels
+from qualepref_analysis.analysis.delays import kaplan_meier
+from qualepref_analysis.report.labels import label
+
+__all__ = ["apply_figure_theme", "show_figure", "plot_monthly_rate", "plot_monthly_counts", "plot_stacked_months", "plot_delay_boxes", "plot_estimates", "plot_heatmap",
+           "plot_survival", "plot_subjects", "plot_commitments"]
+
+
+def apply_figure_theme() -> None:
+    """The figure theme of the review: readable, sober, colour-blind safe palette."""
+    import matplotlib as mpl
+    import seaborn as sns
+
+    sns.set_theme(context="notebook", style="whitegrid", palette="colorblind")
+    mpl.rcParams.update({
+        "figure.figsize": (8, 4.2),
+        "figure.dpi": 96,
+        "axes.titleweight": "bold",
+        "axes.formatter.use_locale": False,
+        "savefig.bbox": "tight",
+    })
+
+
+def show_figure(fig, alt: str | None = None) -> None:
+    """Display a figure as an embedded PNG with its alternative text (its title by default).
+
+    Independent of the matplotlib backend (``MPLBACKEND=Agg`` would otherwise show nothing).
+    """
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
+    text = alt or next((ax.get_title() for ax in fig.axes if ax.get_title()), "Graphique")
+    plt.close(fig)
+    display({"image/png": base64.b64encode(buffer.getvalue()).decode("ascii")}, raw=True,
+            metadata={"image/png": {"alt": text}})
+
+
+def _figure(title: str):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.set_title(title)
+    return fig, ax
+
+
+def _integer_axis(axis) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _percent_axis(ax) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f} %"))
+
+
+def plot_monthly_rate(months: pd.Series, rate: pd.Series, *, title: str, ylabel: str, target: float | None = None):
+    """A monthly rate (%) as a line with markers, and the target as a dashed line."""
+    fig, ax = _figure(title)
+    x = np.arange(len(months))
+    ax.plot(x, rate.to_numpy(dtype=float), marker="o", label="Taux mensuel")
+    if target is not None and not pd.isna(target):
+        ax.axhline(target, linestyle="--", color="black", linewidth=1, label=f"Cible ({target:.0f} %)")
+    ax.set_xticks(x, month_labels(months), rotation=45, ha="right")
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel("Mois")
+    _percent_axis(ax)
+    ax.set_ylim(max(0, np.nanmin([*rate.to_numpy(dtype=float), target or 100]) - 10), 101)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_monthly_counts(months: pd.Series, counts: pd.Series, *, title: str, ylabel: str):
+    """Monthly counts as bars."""
+    fig, ax = _figure(title)
+    x = np.arange(len(months))
+    ax.bar(x, counts.to_numpy(dtype=float))
+    _integer_axis(ax.yaxis)
+    ax.set_xticks(x, month_labels(months), rotation=45, ha="right")
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel("Mois")
+    fig.tight_layout()
+    return fig
+
+
+def plot_stacked_months(table: pd.DataFrame, *, title: str, ylabel: str, legend: str):
+    """Monthly counts stacked by the columns of ``table`` (first column = ``mois``)."""
+    fig, ax = _figure(title)
+    months = table["mois"]
+    series = table.drop(columns="mois").fillna(0)
+    x = np.arange(len(months))
+    bottom = np.zeros(len(months))
+    for column in series.columns:
+        ax.bar(x, series[column].to_numpy(dtype=float), bottom=bottom, label=column)
+        bottom += series[column].to_numpy(dtype=float)
+    _integer_axis(ax.yaxis)
+    ax.set_xticks(x, month_labels(months), rotation=45, ha="right")
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel("Mois")
+    if len(series.columns):
+        ax.legend(title=legend, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
+    fig.tight_layout()
+    return fig
+
+
+def plot_delay_boxes(items: pd.DataFrame, *, title: str):
+    """Delay of answered items per channel (box plot), with each channel's deadline marked."""
+    answered = items[items["delai"].notna()]
+    channels = [c for c in answered["canal"].drop_duplicates().sort_values()]
+    fig, ax = _figure(title)
+    data = [answered.loc[answered["canal"] == c, "delai"].to_numpy() for c in channels]
+    if data:
+        ax.boxplot(data, vert=False, tick_labels=[label("canal", c) for c in channels], showfliers=True)
+        for i, channel in enumerate(channels, start=1):
+            deadline = answered.loc[answered["canal"] == channel, "delai_max"].iloc[0]
+            ax.plot([deadline, deadline], [i - 0.4, i + 0.4], color="black", linestyle="--", linewidth=1.2,
+                    label="Délai attendu" if i == 1 else None)
+        ax.legend(loc="lower right")
+    ax.set_xlabel("Délai de réponse (jours ouvrés)")
+    ax.set_ylabel("Canal de réception")
+    fig.tight_layout()
+    return fig
+
+
+def plot_survival(items: pd.DataFrame, *, title: str, deadlines: list[int] | None = None, by: str | None = None):
+    """Kaplan–Meier curve of the share of items still unanswered after t working days.
+
+    Unanswered items are censored at the extraction date. Each deadline is a dashed vertical line.
+    """
+    fig, ax = _figure(title)
+    groups = items.groupby(by) if by else [("Toutes les demandes", items)]
+    for key, group in groups:
+        km = kaplan_meier(group["duree_observee"], group["repondu"])
+        if km.table.empty:
+            continue
+        t = np.concatenate([[0], km.table["t"].to_numpy()])
+        s = np.concatenate([[1.0], km.table["survie"].to_numpy()])
+        name = label("canal", key) if by == "canal" else str(key)
+        ax.step(t, 100 * s, where="post", label=f"{name} (n = {km.n})")
+    deadlines = sorted({int(d) for d in (deadlines or [])})
+    for style, deadline in zip(("--", ":", "-."), deadlines):
+        ax.axvline(deadline, linestyle=style, color="black", linewidth=1,
+                   label=f"Délai attendu : {deadline} jours ouvrés")
+    ax.set_xlabel("Jours ouvrés depuis la réception")
+    ax.set_ylabel("Demandes encore sans réponse")
+    _percent_axis(ax)
+    ax.set_ylim(0, 101)
+    ax.set_xlim(0, max([30, *[3 * d for d in deadlines]]))
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="upper right", fontsize="small")
+    else:
+        ax.text(0.5, 0.5, "Aucune demande sur la période", ha="center", va="center", transform=ax.transAxes)
+    fig.tight_layout()
+    return fig
+
+
+def plot_subjects(table: pd.DataFrame, *, title: str):
+    """Complaints per subject, labelled by hand and predicted (stacked horizontal bars)."""
+    fig, ax = _figure(title)
+    shown = table[(table["Étiquetées à la main"] + table["Prédites"]) > 0].iloc[::-1]
+    ax.barh(shown["Sujet"], shown["Étiquetées à la main"], label="Étiquetées à la main")
+    ax.barh(shown["Sujet"], shown["Prédites"], left=shown["Étiquetées à la main"], label="Classées automatiquement",
+            hatch="//", alpha=0.8)
+    _integer_axis(ax.xaxis)
+    ax.set_xlabel("Nombre de réclamations")
+    ax.set_ylabel("Sujet")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_estimates(display: pd.DataFrame, *, title: str, target: float | None = None):
+    """Dot-and-interval figure: weighted share satisfied per question with its 95 % interval."""
+    shown = display.dropna(subset=["Satisfaits, pondéré (%)"]).iloc[::-1]
+    fig, ax = _figure(title)
+    y = np.arange(len(shown))
+    est = shown["Satisfaits, pondéré (%)"].to_numpy(dtype=float)
+    low = est - shown["IC 95 % bas"].to_numpy(dtype=float)
+    high = shown["IC 95 % haut"].to_numpy(dtype=float) - est
+    ax.errorbar(est, y, xerr=[low, high], fmt="o", capsize=3, label="Pondéré (IC à 95 %)")
+    ax.plot(shown["Satisfaits, non pondéré (%)"].to_numpy(dtype=float), y, "x", color="grey", label="Non pondéré")
+    if target is not None and not pd.isna(target):
+        ax.axvline(target, linestyle="--", color="black", linewidth=1, label=f"Cible ({target:.0f} %)")
+    ax.set_yticks(y, shown["Question"])
+    ax.set_xlabel("Usagers satisfaits")
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f} %"))
+    ax.set_xlim(max(0, np.nanmin([*(est - low), 100]) - 5), 100.5)
+    ax.legend(loc="lower left", fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def plot_heatmap(table: pd.DataFrame, *, title: str):
+    """Share satisfied per dimension (rows) and service (columns); blank cells are small cells."""
+    import seaborn as sns
+
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(table.columns) + 4), 0.45 * len(table.index) + 2))
+    ax.set_title(title)
+    sns.heatmap(table.astype(float), annot=True, fmt=".0f", vmin=0, vmax=100, cmap="RdYlGn", ax=ax,
+                cbar_kws={"label": "Satisfaits (%)"}, linewidths=0.5, linecolor="white")
+    ax.set_xlabel("Service")
+    ax.set_ylabel("Dimension")
+    fig.tight_layout()
+    return fig
+
+
+def plot_commitments(table: pd.DataFrame, *, title: str):
+    """Attainment of the target per commitment (horizontal bars), the mean as a dashed line."""
+    fig, ax = _figure(title)
+    shown = table.iloc[::-1]
+    ax.barh(shown["Engagement"], shown["Atteinte de la cible (%)"])
+    mean = table["Atteinte de la cible (%)"].mean()
+    ax.axvline(mean, linestyle="--", color="black", linewidth=1, label=f"Moyenne ({mean:.1f} %)".replace(".", ","))
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Atteinte de la cible")
+    ax.set_ylabel("Engagement")
+    from matplotlib.ticker import FuncFormatter
+
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f} %"))
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig

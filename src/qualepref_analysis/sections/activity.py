@@ -1,0 +1,49 @@
+"""Monthly activity series shown beside the indicators: calls, website, PAN, chatbot."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from qualepref_analysis.report.labels import label
+
+__all__ = ["monthly_calls", "monthly_website_updates", "monthly_pan_visits", "monthly_chatbot"]
+
+
+
+
+
+def _year_months(year: int) -> pd.PeriodIndex:
+    return pd.period_range(f"{year}-01", f"{year}-12", freq="M", name="mois")
+
+
+def monthly_calls(appels: pd.DataFrame, *, site: str, year: int) -> pd.DataFrame:
+    """Calls received and answered per month of one site and year, with the monthly rate (%)."""
+    mine = appels[(appels["site"] == site) & (appels["mois"].dt.year == year)]
+    monthly = mine.groupby("mois")[["appels_recus", "appels_decroches"]].sum().reindex(_year_months(year))
+    monthly["taux_decroches"] = 100 * monthly["appels_decroches"] / monthly["appels_recus"].where(monthly["appels_recus"] > 0)
+    return monthly.reset_index()
+
+
+def monthly_website_updates(site_internet: pd.DataFrame, *, site: str, year: int) -> pd.DataFrame:
+    """Website update requests per month of request: count and published within the deadline."""
+    mine = site_internet[(site_internet["site"] == site) & (site_internet["date_demande"].dt.year == year)]
+    mine = mine.assign(mois=mine["date_demande"].dt.to_period("M"), ok=mine["statut"] == "dans_les_delais")
+    monthly = mine.groupby("mois").agg(demandes=("ok", "size"), dans_les_delais=("ok", "sum"))
+    return monthly.reindex(_year_months(year), fill_value=0).reset_index()
+
+
+def monthly_pan_visits(frequentation: pd.DataFrame, *, site: str, year: int) -> pd.DataFrame:
+    """PAN visits per month, one column per PAN × procedure (French labels)."""
+    mine = frequentation[(frequentation["site"] == site) & (frequentation["mois"].dt.year == year)]
+    if mine.empty:
+        return pd.DataFrame({"mois": _year_months(year)})
+    demarche = mine["demarche"].fillna("non_precisee")
+    key = [f"{label('pan', p)} – {label('demarche', d)}" for p, d in zip(mine["pan"], demarche)]
+    table = mine.assign(serie=key).pivot_table(index="mois", columns="serie", values="visites", aggfunc="sum")
+    return table.reindex(_year_months(year)).reset_index()
+
+
+def monthly_chatbot(chatbot: pd.DataFrame, *, years: list[int]) -> pd.DataFrame:
+    """Chatbot conversations per month over the given years."""
+    mine = chatbot[chatbot["mois"].dt.year.isin(years)]
+    return mine.groupby("mois")["conversations"].sum().reset_index()

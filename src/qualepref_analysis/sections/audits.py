@@ -1,0 +1,85 @@
+"""Audits and self-assessments: one summary per audit, no comment text."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from qualepref_analysis.report.labels import label
+from qualepref_analysis.report.formatting import format_date, format_number, format_percent
+
+__all__ = ["AUDIT_TYPES", "audit_summaries", "audits_table", "audits_narrative", "audit_figures"]
+
+AUDIT_TYPES = {"autoevaluation": "Autoévaluation", "labellisation": "Audit de labellisation",
+               "renouvellement": "Audit de renouvellement", "suivi": "Audit de suivi"}
+
+
+def audit_summaries(audits: pd.DataFrame, *, site: str, since: pd.Timestamp) -> pd.DataFrame:
+    """One row per audit of the site dated on or after ``since``: modules, commitments assessed,
+    conformant share, strengths, areas for progress, non-conformities (engagement numbers only)."""
+    mine = audits[(audits["site"] == site) & (audits["date_audit"] >= since)]
+    rows = []
+    for (date, kind), group in mine.groupby(["date_audit", "type"], sort=True):
+        assessed = group[group["resultat"].isin(["conforme", "non_conforme"])]
+        non = group[group["resultat"] == "non_conforme"]
+        rows.append({
+            "date": date, "type": kind,
+            "modules": ", ".join(sorted(group["module"].astype(str).unique(), key=lambda m: (len(m), m))),
+            "engagements_evalues": int(len(assessed)),
+            "part_conforme": (100 * (assessed["resultat"] == "conforme").mean()) if len(assessed) else None,
+            "points_forts": int((group["resultat"] == "point_fort").sum()),
+            "pistes_progres": int((group["resultat"] == "piste_progres").sum()),
+            "non_conformites": int(len(non)),
+            "engagements_non_conformes": ", ".join(f"{m}.{e}" for m, e in zip(non["module"], non["engagement"])),
+        })
+    return pd.DataFrame(rows)
+
+
+def _conformant(row, min_count: int) -> object:
+    """The conformant share in %, or its counts when fewer than ``min_count`` commitments were assessed."""
+    if row.part_conforme is None or pd.isna(row.part_conforme):
+        return None
+    if row.engagements_evalues >= min_count:
+        return row.part_conforme
+    return f"{format_number(round(row.part_conforme * row.engagements_evalues / 100))} sur {format_number(row.engagements_evalues)}"
+
+
+def audits_table(summaries: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
+    """The summaries with French headers (a share on fewer than ``min_count`` commitments as counts)."""
+    if summaries.empty:
+        return pd.DataFrame(columns=["Date", "Type", "Modules", "Engagements évalués", "Conformes (%)",
+                                     "Points forts", "Pistes de progrès", "Non-conformités"])
+    return pd.DataFrame({
+        "Date": [format_date(d) for d in summaries["date"]],
+        "Type": [AUDIT_TYPES.get(t, label("type", t)) for t in summaries["type"]],
+        "Modules": summaries["modules"],
+        "Engagements évalués": summaries["engagements_evalues"],
+        "Conformes (%)": [_conformant(row, min_count) for row in summaries.itertuples(index=False)],
+        "Points forts": summaries["points_forts"],
+        "Pistes de progrès": summaries["pistes_progres"],
+        "Non-conformités": [f"{n} ({e})" if n else "0" for n, e in zip(summaries["non_conformites"],
+                                                                        summaries["engagements_non_conformes"])],
+    })
+
+
+def audits_narrative(summaries: pd.DataFrame, *, year: int, min_count: int) -> str:
+    if summaries.empty:
+        return f"Aucun audit ni autoévaluation n'est enregistré pour ce site depuis le début de {year}."
+    sentences = []
+    for row in summaries.itertuples(index=False):
+        kind = AUDIT_TYPES.get(row.type, row.type)
+        text = (f"{kind} du {format_date(row.date)} (module{'s' if ',' in row.modules else ''} {row.modules}) : "
+                f"{format_number(row.engagements_evalues)} engagements évalués")
+        shown = _conformant(row, min_count)
+        if isinstance(shown, str):
+            text += f", {shown} conformes"
+        elif shown is not None:
+            text += f", {format_percent(shown, 0)} conformes"
+        text += (f" ; {format_number(row.points_forts)} point(s) fort(s), {format_number(row.pistes_progres)} "
+                 f"piste(s) de progrès et {format_number(row.non_conformites)} non-conformité(s).")
+        sentences.append(text)
+    return " ".join(sentences)
+
+
+def audit_figures(summaries: pd.DataFrame) -> list[dict]:
+    """What section 06 records in ``results.json``: one record per audit."""
+    return [{**row, "date": str(pd.Timestamp(row["date"]).date())} for row in summaries.to_dict(orient="records")]

@@ -1,0 +1,127 @@
+"""Section 02's view of the complaint subjects: the table per subject, the sentences, the reliability tables.
+
+Built from :func:`~qualepref_analysis.analysis.complaints.assign_subjects` (no text is ever shown) and
+from the categoriser's cross-validation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from qualepref_analysis.analysis.complaints.evaluation import EvaluationReport
+from qualepref_analysis.io.schemas import TAXONOMY
+from qualepref_analysis.report.labels import label
+
+__all__ = ["subject_table", "subjects_narrative", "subject_figures", "evaluation_narrative", "evaluation_tables"]
+
+
+def subjects_narrative(subjects: pd.DataFrame, *, min_count: int) -> str:
+    """French sentences on how the subjects were obtained and the two main subjects."""
+    from qualepref_analysis.report.formatting import format_number, format_percent, plural
+
+    n = len(subjects)
+    if n == 0:
+        return "Aucune réclamation ni suggestion sur la période."
+    manual = int((subjects["source"] == "manuel").sum())
+    predicted = n - manual
+    review = int(subjects["a_verifier"].sum())
+    blind = int((subjects["source"] == "sans_texte").sum())
+    predicted = n - manual - blind
+    review = int(subjects.loc[subjects["source"] == "predit", "a_verifier"].sum())
+    text = (f"Sur {plural(n, 'réclamation ou suggestion', 'réclamations et suggestions')}, "
+            f"{format_number(manual)} {'a' if manual < 2 else 'ont'} été étiquetée{'s' if manual >= 2 else ''} "
+            f"à la main et {format_number(predicted)} classée{'s' if predicted >= 2 else ''} automatiquement, "
+            f"dont {format_number(review)} à vérifier par un agent.")
+    if blind:
+        text += (f" {format_number(blind)} n'ont ni étiquette ni texte dans le registre : leur sujet est inconnu et "
+                 "elles sont exclues des parts.")
+    known = subjects["sujet"].dropna()
+    if len(known) >= min_count:
+        top = known.value_counts().head(2)
+        parts = [f"« {label('categorie', k)} » ({format_percent(100 * v / len(known))})" for k, v in top.items()]
+        text += " Les principaux sujets sont " + " et ".join(parts) + "."
+    return text
+
+def evaluation_narrative(report: EvaluationReport, *, min_count: int) -> str:
+    """How far to trust the automatic classification, in one French paragraph."""
+    from qualepref_analysis.report.formatting import format_number, format_percent
+
+    if report.n == 0:
+        return "Aucune réclamation n'est étiquetée à la main : la classification repose sur le seul lexique."
+    if report.folds == 0:
+        return (f"Seules {format_number(report.n)} réclamations sont étiquetées à la main : trop peu pour mesurer "
+                "la fiabilité de la classification automatique, qui repose surtout sur le lexique.")
+    if report.n >= min_count:
+        agreed = (f"{format_percent(100 * report.accuracy)} sont classées comme l'agent l'avait fait "
+                  f"(F1 macro : {format_percent(100 * report.macro_f1)})")
+    else:  # too few to give percentages: the counts
+        agreed = f"{format_number(round(report.accuracy * report.n))} sur {format_number(report.n)} sont classées comme l'agent l'avait fait"
+    return (f"Pour mesurer la fiabilité de la classification automatique, les {format_number(report.n)} réclamations "
+            f"étiquetées à la main ont été classées sans leur étiquette (validation croisée en {report.folds} plis) : "
+            f"{agreed}. Les catégories peu représentées sont les moins fiables.")
+
+def subject_table(subjects: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
+    """Per subject: labelled by hand, predicted (of which to review), total and share.
+
+    Shares are over all complaints, manual and predicted; they are left empty
+    when there are fewer than ``min_count`` complaints.
+    """
+    counts = pd.crosstab(subjects["sujet"], subjects["source"]).reindex(index=list(TAXONOMY), columns=["manuel", "predit"],
+                                                                       fill_value=0)
+    review = subjects[subjects["a_verifier"]].groupby("sujet").size().reindex(list(TAXONOMY), fill_value=0)
+    total = counts.sum(axis=1)  # shares are over the complaints whose subject is known
+    out = pd.DataFrame({
+        "Sujet": [label("categorie", c) for c in counts.index],
+        "Étiquetées à la main": counts["manuel"].to_numpy(),
+        "Prédites": counts["predit"].to_numpy(),
+        "dont à vérifier": review.to_numpy(),
+        "Total": total.to_numpy(),
+    })
+    n = int(total.sum())
+    out["Part (%)"] = 100 * out["Total"] / n if n >= min_count else np.nan
+    out = out[out["Total"] > 0].sort_values("Total", ascending=False)
+    blind = int((subjects["source"] == "sans_texte").sum())
+    if blind:
+        out = pd.concat([out, pd.DataFrame({"Sujet": ["Sans texte ni étiquette (sujet inconnu)"],
+                                            "Étiquetées à la main": [0], "Prédites": [0], "dont à vérifier": [blind],
+                                            "Total": [blind], "Part (%)": [np.nan]})], ignore_index=True)
+    return out.reset_index(drop=True)
+
+def subject_figures(subjects: pd.DataFrame, *, min_count: int, evaluation: EvaluationReport | None = None) -> dict:
+    """The subjects recorded in ``results.json`` (no text)."""
+    counts = subjects["sujet"].dropna().value_counts()
+    known = int(counts.sum())
+    figures = {
+        "n": int(len(subjects)),
+        "etiquetees": int((subjects["source"] == "manuel").sum()),
+        "predites": int((subjects["source"] == "predit").sum()),
+        "sans_texte": int((subjects["source"] == "sans_texte").sum()),
+        "a_verifier": int(subjects.loc[subjects["source"] == "predit", "a_verifier"].sum()),
+        "nombre": {str(k): int(v) for k, v in counts.items()},
+        "part": ({str(k): 100 * v / known for k, v in counts.items()} if known >= min_count else None),
+    }
+    if evaluation is not None:
+        figures["evaluation"] = {"n": evaluation.n, "plis": evaluation.folds, "exactitude": evaluation.accuracy,
+                                 "f1_macro": evaluation.macro_f1}
+    return figures
+
+def evaluation_tables(report: EvaluationReport, *, min_count: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-category precision/recall and the confusion matrix with French labels (percentages 0-100).
+
+    Precision, recall and F1 of a category with fewer than ``min_count`` labelled complaints are
+    left empty (its counts stay in the confusion matrix).
+    """
+    per_class = report.per_class.copy()
+    per_class.index = [label("categorie", c) for c in per_class.index]
+    per_class = per_class.rename(columns={"precision": "Précision (%)", "rappel": "Rappel (%)", "f1": "F1 (%)",
+                                          "effectif": "Réclamations étiquetées"})
+    for column in ("Précision (%)", "Rappel (%)", "F1 (%)"):
+        per_class[column] = (100 * per_class[column]).where(per_class["Réclamations étiquetées"] >= min_count)
+    per_class = per_class.rename_axis("Sujet").reset_index()
+    present = [c for c in report.confusion.index if report.confusion.loc[c].sum() or report.confusion[c].sum()]
+    confusion = report.confusion.loc[present, present].copy()
+    confusion.index = [f"Vrai : {label('categorie', c)}" for c in confusion.index]
+    confusion.columns = [label("categorie", c) for c in confusion.columns]
+    return per_class, confusion.rename_axis("Étiquette \\ prédiction").reset_index()
+

@@ -1,0 +1,215 @@
+"""French narrative of the indicators, in the style of the committee's minutes.
+
+Short factual sentences, one figure per sentence: the value, then where it
+stands against its target, then the change over a year, then the other
+sites. Percentages on too few items are never written: their counts are.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from qualepref_analysis.analysis.indicators import CATALOGUE, Indicator
+from qualepref_analysis.report.labels import label
+from qualepref_analysis.report.values import format_change, format_target, format_value
+from qualepref_analysis.report.formatting import format_number, format_percent, join_french, site_complement, site_subject
+
+__all__ = ["indicator_paragraph", "group_paragraph", "GROUP_TITLES",
+           "indicator_table", "narrative_html"]
+
+GROUP_TITLES = {
+    "reclamations": "Réclamations et suggestions",
+    "information_courriel": "Demandes d'information par courriel",
+    "appels": "Accueil téléphonique",
+    "site_internet": "Site internet",
+    "pan": "Points d'accueil numérique",
+    "chatbot": "Chatbot",
+    "satisfaction": "Satisfaction des usagers",
+}
+_BY_CODE = {ind.code: ind for ind in CATALOGUE}
+
+
+
+
+
+
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _subject(indicator: Indicator, detail: str) -> str:
+    subject = indicator.subject
+    if indicator.code == "pan_visites_mois" and detail:
+        subject = f"{subject} {label('pan', detail)}"
+    return subject
+
+
+
+
+def _target_phrase(row: pd.Series) -> str:
+    if pd.isna(row["cible"]) or row["evaluation"] not in ("atteint", "non_atteint"):
+        return ""
+    target = format_target(row["cible"], row["unite"])
+    if row["sens"] == "baisse":
+        return (f", conforme à la cible ({target} au plus)" if row["evaluation"] == "atteint"
+                else f", au-delà de la cible de {target}")
+    if row["valeur"] == row["cible"]:
+        return f", au niveau de la cible de {target}"
+    return (f", au-dessus de la cible de {target}" if row["evaluation"] == "atteint"
+            else f", en deçà de la cible de {target}")
+
+
+def _counts(row: pd.Series) -> str:
+    if row["unite"] == "pourcent" and pd.notna(row["denominateur"]):
+        return f" ({format_number(row['numerateur'])} sur {format_number(row['denominateur'])})"
+    return ""
+
+
+def indicator_paragraph(row: pd.Series, *, site_label: str, threshold: int) -> str:
+    """Sentences on one indicator of one site and year (value, target, change over a year)."""
+    indicator = _BY_CODE[row["code"]]
+    subject = _capitalise(_subject(indicator, row["detail"]))
+    pronoun = "Elle" if indicator.feminine else "Il"
+    year = int(row["annee"])
+    if pd.isna(row["valeur"]):
+        return f"{subject} ne peut pas être calculé{'e' if indicator.feminine else ''} pour {year} : aucune donnée."
+    if row["petit_effectif"]:
+        if row["unite"] == "pourcent":
+            counts = f"{format_number(row['numerateur'])} sur {format_number(row['denominateur'])} seulement"
+        else:
+            answers = int(row["denominateur"])
+            counts = f"{format_number(answers)} réponse{'s' if answers >= 2 else ''} seulement"
+        return (f"{subject} n'est pas publié{'e' if indicator.feminine else ''} pour {year} : {counts}, "
+                f"en dessous du seuil de {format_number(threshold)}.")
+    sentences = [f"{subject} s'établit à {format_value(row['valeur'], row['unite'])} en {year}"
+                 f"{_counts(row)}{_target_phrase(row)}."]
+    if row.get("en_attente", 0) and not pd.isna(row["en_attente"]) and row["en_attente"] > 0:
+        pending = int(row["en_attente"])
+        sentences.append(f"{format_number(pending)} demande{'s' if pending >= 2 else ''} encore dans "
+                         f"{'leur' if pending >= 2 else 'son'} délai à la date d'extraction "
+                         f"{'ne sont pas comptées' if pending >= 2 else 'n’est pas comptée'}.")
+    previous = row.get("valeur_annee_precedente")
+    if previous is not None and not pd.isna(previous):
+        if bool(row.get("petit_effectif_annee_precedente", False)):
+            sentences.append(f"L'effectif de {year - 1} était trop faible pour une comparaison.")
+        else:
+            change = format_change(row["evolution"], row["evolution_relative"], row["unite"])
+            before = format_value(previous, row["unite"])
+            if change == "stable":
+                sentences.append(f"{pronoun} est stable par rapport à {year - 1} ({before}).")
+            else:
+                sentences.append(f"{pronoun} est {change} par rapport à {year - 1} ({before}).")
+    return " ".join(sentences)
+
+
+def _comparison(rows: pd.DataFrame, indicator: Indicator, *, site: str, site_labels: dict[str, str]) -> str:
+    others = rows[rows["site"] != site]
+    if others.empty:
+        return ""
+    parts = []
+    for row in others.itertuples(index=False):
+        where = site_complement(site_labels.get(row.site, row.site))
+        if row.petit_effectif:
+            parts.append(f"{format_number(row.numerateur)} sur {format_number(row.denominateur)} {where}")
+        elif not pd.isna(row.valeur):
+            parts.append(f"{format_value(row.valeur, row.unite)} {where}")
+    if not parts:
+        return ""
+    return f"À titre de comparaison : {join_french(parts)}."
+
+
+def group_paragraph(indicators: pd.DataFrame, *, group: str, site: str, year: int,
+                    site_labels: dict[str, str], threshold: int, survey_threshold: int | None = None) -> str:
+    """The paragraph of one indicator group for one site and year, with the other sites for comparison."""
+    mine = indicators[(indicators["groupe"] == group) & (indicators["annee"] == year)]
+    sentences = []
+    for indicator in [ind for ind in CATALOGUE if ind.group == group]:
+        rows = mine[mine["code"] == indicator.code]
+        own = rows[rows["site"] == site]
+        limit = survey_threshold if (indicator.small_cell == "enquete" and survey_threshold) else threshold
+        for _, row in own.iterrows():
+            sentences.append(indicator_paragraph(row, site_label=site_labels.get(site, site), threshold=limit))
+        if indicator.unit == "pourcent" and not own.empty:
+            comparison = _comparison(rows[rows["detail"] == own["detail"].iloc[0]], indicator, site=site,
+                                     site_labels=site_labels)
+            if comparison:
+                sentences.append(comparison)
+    if group in ("reclamations", "information_courriel"):
+        sentences.append(_unanswered_sentence(mine, group=group, site=site, min_count=threshold))
+    if not [s for s in sentences if s]:
+        return f"Aucune donnée pour {site_subject(site_labels.get(site, site))} en {year}."
+    return " ".join(s for s in sentences if s)
+
+
+def _unanswered_sentence(rows: pd.DataFrame, *, group: str, site: str, min_count: int) -> str:
+    """The mean delay is over answered items only: say how many were never answered."""
+    count_code = "reclamations_nombre" if group == "reclamations" else "information_courriel_nombre"
+    delay_code = "reclamations_delai_moyen" if group == "reclamations" else "information_courriel_delai_moyen"
+    count = rows[(rows["code"] == count_code) & (rows["site"] == site)]
+    delay = rows[(rows["code"] == delay_code) & (rows["site"] == site)]
+    if count.empty or delay.empty:
+        return ""
+    total, answered = float(count["valeur"].iloc[0]), float(delay["denominateur"].iloc[0])
+    unanswered = int(round(total - answered))
+    if unanswered <= 0 or total <= 0:
+        return "Toutes ont reçu une réponse." if total > 0 else ""
+    share = f" ({format_percent(100 * unanswered / total)})" if total >= min_count else ""
+    return (f"Le délai moyen ne porte que sur les demandes ayant reçu une réponse : "
+            f"{format_number(unanswered)} sur {format_number(total)}{share} "
+            f"n'en avaient reçu aucune à la date d'extraction.")
+
+
+def indicator_table(indicators: pd.DataFrame, *, site: str, year: int) -> pd.DataFrame:
+    """The indicator table of one site and year, every cell already written the French way.
+
+    Columns: Indicateur, value of ``year``, Cible, Évaluation (a word and a symbol:
+    colour is never the only cue), value of ``year − 1``, Évolution. A value on a
+    small cell is replaced by its counts.
+    """
+    mine = indicators[(indicators["site"] == site) & (indicators["annee"] == year)]
+    rows = []
+    for _, row in mine.iterrows():
+        name = row["libelle"] + (f" – {label('pan', row['detail'])}" if row["code"] == "pan_visites_mois" else "")
+        if row["code"] == "satisfaction_globale" and row["detail"] == "non_pondere":
+            name += " (non pondéré)"
+        if row["petit_effectif"]:
+            value = (f"{format_number(row['numerateur'])} sur {format_number(row['denominateur'])}"
+                     if row["unite"] == "pourcent" else f"{format_number(row['denominateur'])} réponse(s)")
+        else:
+            value = format_value(row["valeur"], row["unite"])
+        previous = row["valeur_annee_precedente"]
+        small_before = bool(row["petit_effectif_annee_precedente"]) if pd.notna(row["petit_effectif_annee_precedente"]) else False
+        if pd.isna(previous):
+            before, change = "–", "–"
+        elif small_before:
+            before, change = "effectif trop faible", "–"
+        else:
+            before = format_value(previous, row["unite"])
+            change = "–" if row["petit_effectif"] else (format_change(row["evolution"], row["evolution_relative"], row["unite"]) or "–")
+        rows.append({
+            "Indicateur": name,
+            f"{year}": value,
+            "Cible": "–" if pd.isna(row["cible"]) else ("≤ " if row["sens"] == "baisse" else "≥ ") + format_target(row["cible"], row["unite"]),
+            "Évaluation": label("evaluation", row["evaluation"]),
+            f"{year - 1}": before,
+            "Évolution": change,
+        })
+    return pd.DataFrame(rows, columns=["Indicateur", f"{year}", "Cible", "Évaluation", f"{year - 1}", "Évolution"])
+
+
+def narrative_html(indicators: pd.DataFrame, *, site: str, year: int, params, groups: list[str] | None = None) -> str:
+    """HTML (escaped) of the paragraphs of several indicator groups, each under its French title."""
+    import html
+
+    labels = {code: s.libelle for code, s in params.sites.items()}
+    parts = []
+    for group in groups or list(GROUP_TITLES):
+        text = group_paragraph(indicators, group=group, site=site, year=year, site_labels=labels,
+                               threshold=params.small_cell_threshold,
+                               survey_threshold=params.survey_small_cell_threshold)
+        parts.append(f"<h3>{html.escape(GROUP_TITLES[group])}</h3><p class=\"qp-narrative\">{html.escape(text)}</p>")
+    return "".join(parts)

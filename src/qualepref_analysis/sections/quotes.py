@@ -1,0 +1,82 @@
+"""Verbatim extracts of complaints — off unless the committee's parameters turn them on.
+
+A quote puts a user's own words in a document that leaves the building, so it is opt-in
+(``citations.activees`` in ``default.yaml``), only for subjects with enough complaints not to
+point at anyone (the small-cell threshold), scrubbed of personal data by
+:func:`~qualepref_analysis.io.privacy.scrub_values` (e-mails, phones, identifiers, addresses,
+names) BEFORE it is cut, so that a cut can never leave half a phone number visible.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from qualepref_analysis.errors import ParamsError
+from qualepref_analysis.report.labels import label
+from qualepref_analysis.io.privacy import scrub_values
+from qualepref_analysis.io.schemas import TAXONOMY
+
+__all__ = ["QUOTE_DEFAULTS", "quote_settings", "complaint_quotes", "cut_quote"]
+
+QUOTE_DEFAULTS = {"activees": False, "par_sujet": 2, "longueur_max": 160}
+
+
+def quote_settings(settings: dict) -> dict:
+    """The ``citations`` block of ``default.yaml`` over the defaults, checked."""
+    block = {**QUOTE_DEFAULTS, **(settings.get("citations") or {})}
+    if not isinstance(block["activees"], bool):
+        raise ParamsError("default.yaml : citations.activees doit valoir true ou false.")
+    for key, smallest in (("par_sujet", 1), ("longueur_max", 40)):
+        value = block[key]
+        if not isinstance(value, int) or isinstance(value, bool) or value < smallest:
+            raise ParamsError(f"default.yaml : citations.{key} doit être un nombre entier ≥ {smallest}.")
+    return block
+
+
+def cut_quote(text: str, length: int) -> str:
+    """``text`` on one line, cut at a word boundary to at most ``length`` characters (with « … »)."""
+    text = " ".join(str(text).split())
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    if " " in cut[length // 2:]:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def complaint_quotes(items: pd.DataFrame, subjects: pd.DataFrame, settings: dict, *,
+                     min_count: int) -> pd.DataFrame | None:
+    """A few scrubbed, cut extracts per subject, or ``None`` when quotes are off.
+
+    Parameters
+    ----------
+    items : DataFrame
+        The complaints (``texte``), same index as ``subjects``.
+    subjects : DataFrame
+        :func:`~qualepref_analysis.analysis.complaints.assign_subjects` of ``items``.
+    settings : dict
+        ``Params.settings`` (block ``citations``).
+    min_count : int
+        No quote for a subject with fewer complaints than this.
+
+    Returns
+    -------
+    DataFrame or None
+        ``Sujet``, ``Extrait``; the most recent complaints first.
+    """
+    options = quote_settings(settings)
+    if not options["activees"] or "texte" not in items.columns:
+        return None
+    texts = items["texte"].where(items["texte"].map(lambda t: isinstance(t, str) and bool(t.strip())))
+    frame = pd.DataFrame({"sujet": subjects["sujet"], "texte": texts}).dropna()
+    if "date_reception" in items.columns:
+        frame = frame.assign(date=items["date_reception"]).sort_values("date", ascending=False, kind="stable")
+    counts = subjects["sujet"].value_counts()
+    rows = []
+    for subject in TAXONOMY:
+        if counts.get(subject, 0) < max(min_count, 1):
+            continue  # a quote on a small subject could point at its author
+        chosen = frame.loc[frame["sujet"] == subject, "texte"].head(options["par_sujet"]).tolist()
+        rows += [(label("categorie", subject), cut_quote(text, options["longueur_max"]))
+                 for text in scrub_values(chosen)]
+    return pd.DataFrame(rows, columns=["Sujet", "Extrait"])

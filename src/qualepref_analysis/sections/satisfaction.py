@@ -1,0 +1,240 @@
+"""Satisfaction surveys of a site: weighted estimates per question, tables, narrative, records.
+
+Each campaign is weighted once (:func:`~qualepref_analysis.analysis.survey.campaign_weights`), then
+every question is estimated on its respondents with its uncertainty. Percentages on fewer
+respondents than ``seuil_petits_effectifs_enquete`` are not published: the counts are.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from qualepref_analysis.report.labels import label
+from qualepref_analysis.report.formatting import format_number, format_percent, site_subject
+from qualepref_analysis.analysis.survey import Estimate, Weights, WeightingError, campaign_weights, proportion
+
+__all__ = ["QUESTION_LABELS", "question_label", "campaigns_for_year", "weights_or_none", "question_estimates",
+           "respondents_table", "dimension_by_service", "weighting_sentence", "satisfaction_narrative",
+           "question_records", "estimates_display", "SiteSurvey", "prepare_site_survey"]
+
+QUESTION_LABELS = {
+    "q_courtoisie": "Courtoisie et disponibilité des agents",
+    "q_pmr": "Accueil des personnes à mobilité réduite",
+    "q_langage": "Clarté du langage",
+    "q_orientation": "Orientation",
+    "q_signaletique": "Signalétique",
+    "q_confort": "Confort et équipements",
+    "q_confidentialite": "Confidentialité",
+    "q_attente": "Temps d'attente",
+    "q_global": "Satisfaction globale",
+    "q_service_rendu": "Service rendu",
+}
+
+
+def question_label(question: str) -> str:
+    """French label of a question column (``q_attente`` → « Temps d'attente »)."""
+    return QUESTION_LABELS.get(question) or label("question", question.removeprefix("q_"))
+
+
+def campaigns_for_year(survey: pd.DataFrame, *, site: str, year: int) -> tuple[str | None, str | None]:
+    """The campaign of ``site`` whose median response date falls in ``year``, and the one before it."""
+    mine = survey[survey["site"] == site]
+    if mine.empty:
+        return None, None
+    years = mine.groupby("campagne", observed=True)["date"].median().dt.year.sort_values()
+    current = years[years == year]
+    before = years[years < year]
+    return (str(current.index[-1]) if len(current) else None, str(before.index[-1]) if len(before) else None)
+
+
+def weights_or_none(responses: pd.DataFrame, margins: pd.DataFrame | None, options: dict) -> tuple[Weights | None, str]:
+    """Weights of one campaign, or ``None`` with the French reason when they cannot be computed."""
+    if margins is None or margins.empty:
+        return None, "aucune marge de fréquentation pour cette campagne : résultats non pondérés"
+    try:
+        return campaign_weights(responses, margins, variables=options["variables"], cap=options["cap"],
+                                collapse=options["collapse"]), ""
+    except WeightingError as exc:
+        return None, f"redressement impossible ({exc}) : résultats non pondérés"
+
+
+def question_estimates(responses: pd.DataFrame, weights: Weights | None, *, satisfied: tuple[int, ...],
+                       ci: str, min_count: int) -> pd.DataFrame:
+    """One row per question: n, unweighted and weighted share, SE, interval, deff, effective n (shares 0-100).
+
+    Shares of a question answered by fewer than ``min_count`` respondents are left empty.
+    """
+    rows = []
+    for question in [c for c in responses.columns if c.startswith("q_")]:
+        estimate: Estimate = proportion(responses, question, weights, satisfied=satisfied, ci=ci)
+        small = estimate.n < min_count
+        rows.append({
+            "question": question, "n": estimate.n, "petit_effectif": small,
+            "brut": np.nan if small else 100 * estimate.unweighted,
+            "pondere": np.nan if small else 100 * estimate.estimate,
+            "se": np.nan if small else 100 * estimate.se,
+            "ic_bas": np.nan if small else 100 * estimate.ci_low,
+            "ic_haut": np.nan if small else 100 * estimate.ci_high,
+            "deff": np.nan if small else estimate.deff,
+            "n_effectif": np.nan if small else estimate.n_eff,
+        })
+    return pd.DataFrame(rows)
+
+
+def estimates_display(estimates: pd.DataFrame) -> pd.DataFrame:
+    """The estimates with French column names, for a table."""
+    out = pd.DataFrame({
+        "Question": [question_label(q) for q in estimates["question"]],
+        "Répondants": estimates["n"],
+        "Satisfaits, non pondéré (%)": estimates["brut"],
+        "Satisfaits, pondéré (%)": estimates["pondere"],
+        "IC 95 % bas": estimates["ic_bas"],
+        "IC 95 % haut": estimates["ic_haut"],
+        "Effet de plan": estimates["deff"],
+        "Taille effective": estimates["n_effectif"],
+    })
+    return out
+
+
+def respondents_table(responses: pd.DataFrame) -> pd.DataFrame:
+    """Respondents by service (rows) and collection mode (columns), with totals."""
+    table = pd.crosstab(responses["service"], responses["mode"], margins=True, margins_name="total")
+    table.index = [label("service", s) if s != "total" else "Total" for s in table.index]
+    table.columns = [label("mode", m) if m != "total" else "Total" for m in table.columns]
+    return table.rename_axis("Service").reset_index()
+
+
+def dimension_by_service(responses: pd.DataFrame, weights: Weights | None, *, satisfied: tuple[int, ...],
+                         min_count: int) -> pd.DataFrame:
+    """Share satisfied (weighted, %) per question (rows) and service (columns); blank under ``min_count``."""
+    w = pd.Series(1.0, index=responses.index) if weights is None else weights.values
+    questions = [c for c in responses.columns if c.startswith("q_")]
+    services = responses["service"].value_counts().index.tolist()
+    table = pd.DataFrame(index=[question_label(q) for q in questions],
+                         columns=[label("service", s) for s in services], dtype=float)
+    for q in questions:
+        answers = pd.to_numeric(responses[q], errors="coerce")
+        for s in services:
+            mask = (responses["service"] == s) & answers.notna()
+            if mask.sum() >= min_count:
+                table.loc[question_label(q), label("service", s)] = (
+                    100 * w[mask & answers.isin(satisfied)].sum() / w[mask].sum())
+    return table
+
+
+def weighting_sentence(weights: Weights | None, reason: str, estimates: pd.DataFrame, n: int) -> str:
+    """How the answers were weighted, in one French sentence."""
+    if weights is None:
+        return f"Les pourcentages ne sont pas pondérés : {reason}."
+    names = {"service": "le service visité", "demi_journee": "la demi-journée", "mode": "le mode de réponse"}
+    variables = " et ".join(names.get(v, v) for v in weights.variables)
+    method = "post-stratification" if weights.method == "poststratification" else "calage sur les marges"
+    glob = estimates[estimates["question"] == "q_global"]
+    detail = ""
+    if len(glob) and not glob["petit_effectif"].iloc[0]:
+        row = glob.iloc[0]
+        detail = (f" ; pour la satisfaction globale, l'effet de plan est de {format_number(row['deff'], 2)} et la taille "
+                  f"d'échantillon effective de {format_number(row['n_effectif'])} sur {format_number(row['n'])} répondants")
+    return (f"Les réponses des {format_number(n)} répondants sont redressées sur la fréquentation par {variables} "
+            f"par {method}, pour que chaque service pèse ce qu'il pèse dans l'accueil{detail}.")
+
+
+def satisfaction_narrative(estimates: pd.DataFrame, previous: pd.DataFrame | None, *, site_label: str,
+                           target: float | None, min_count: int) -> str:
+    """« 92,0 % des usagers se déclarent satisfaits… », against the target and the previous campaign."""
+    glob = estimates[estimates["question"] == "q_global"]
+    if glob.empty:
+        return "La question de satisfaction globale n'a pas été posée lors de cette campagne."
+    row = glob.iloc[0]
+    if row["petit_effectif"]:
+        return (f"Seuls {format_number(row['n'])} usagers ont répondu à la question de satisfaction globale "
+                f"{site_complement_of(site_label)} : trop peu (moins de {format_number(min_count)}) pour publier un pourcentage.")
+    text = (f"{format_percent(row['pondere'])} des usagers se déclarent satisfaits de l'accueil "
+            f"{site_complement_of(site_label)} (intervalle de confiance à 95 % : {format_percent(row['ic_bas'])} à "
+            f"{format_percent(row['ic_haut'])}), contre {format_percent(row['brut'])} parmi les seuls répondants "
+            "avant redressement.")
+    if target is not None and not pd.isna(target):
+        position = "au-dessus de" if row["pondere"] >= target else "en deçà de"
+        text += f" Ce résultat est {position} la cible de {format_percent(target, 0)}."
+    if previous is not None:
+        before = previous[previous["question"] == "q_global"]
+        if len(before) and not before["petit_effectif"].iloc[0]:
+            change = row["pondere"] - before["pondere"].iloc[0]
+            amount = abs(round(change, 1))
+            word = "point" if amount < 2 else "points"
+            trend = "stable" if amount == 0 else f"en {'hausse' if change > 0 else 'baisse'} de {format_number(amount, 1)} {word}"
+            text += f" Il est {trend} par rapport à la campagne précédente ({format_percent(before['pondere'].iloc[0])})."
+    worst = estimates[~estimates["petit_effectif"] & (estimates["question"] != "q_global")].sort_values("pondere")
+    if len(worst):
+        low = worst.iloc[0]
+        text += (f" La dimension la moins bien notée est « {question_label(low['question']).lower()} » "
+                 f"({format_percent(low['pondere'])} de satisfaits).")
+    return text
+
+
+def site_complement_of(site_label: str) -> str:
+    subject = site_subject(site_label)
+    return "au " + subject[3:] if subject.startswith("le ") else "à " + subject
+
+
+def question_records(estimates: pd.DataFrame, *, method: str) -> dict:
+    """``results.json`` records: ``{q: {n, brut, pondere, se, ic_bas, ic_haut, deff, n_effectif}}`` (shares 0-100)."""
+    records = {}
+    for row in estimates.itertuples(index=False):
+        records[row.question] = {
+            "n": int(row.n),
+            **{k: (None if pd.isna(getattr(row, k)) else float(getattr(row, k)))
+               for k in ("brut", "pondere", "se", "ic_bas", "ic_haut", "deff", "n_effectif")},
+        }
+    return {"methode": method, "questions": records}
+
+
+from dataclasses import dataclass  # noqa: E402
+
+
+@dataclass
+class SiteSurvey:
+    """Everything section 03 shows for one site and year."""
+
+    available: bool
+    message: str
+    campaign: str | None = None
+    previous_campaign: str | None = None
+    responses: pd.DataFrame | None = None
+    weights: Weights | None = None
+    reason: str = ""
+    estimates: pd.DataFrame | None = None
+    previous: pd.DataFrame | None = None
+
+    @property
+    def method(self) -> str:
+        return "aucune" if self.weights is None else self.weights.method
+
+
+def prepare_site_survey(survey: pd.DataFrame | None, margins: pd.DataFrame | None, *, site: str, year: int,
+                        params) -> SiteSurvey:
+    """Weights and estimates of the site's campaign of ``year`` and of the campaign before it."""
+    from qualepref_analysis.analysis.indicators import survey_options
+
+    if survey is None:
+        return SiteSurvey(False, "Le fichier « enquetes » est absent du dossier de données : la satisfaction des "
+                                 "usagers ne peut pas être présentée.")
+    campaign, before = campaigns_for_year(survey, site=site, year=year)
+    if campaign is None:
+        return SiteSurvey(False, f"Aucune enquête de satisfaction n'a été menée sur ce site en {year}.")
+    options = survey_options(params.settings)
+    satisfied = tuple(int(v) for v in params.settings["reponses_satisfaites"])
+    threshold = params.survey_small_cell_threshold
+
+    def one(name: str):
+        responses = survey[(survey["site"] == site) & (survey["campagne"] == name)]
+        responses = responses.dropna(axis=1, how="all")
+        mine = None if margins is None else margins[(margins["site"] == site) & (margins["campagne"] == name)]
+        weights, reason = weights_or_none(responses, mine, options)
+        estimates = question_estimates(responses, weights, satisfied=satisfied, ci=options["ci"], min_count=threshold)
+        return responses, weights, reason, estimates
+
+    responses, weights, reason, estimates = one(campaign)
+    previous = one(before)[3] if before is not None else None
+    return SiteSurvey(True, "", campaign, before, responses, weights, reason, estimates, previous)

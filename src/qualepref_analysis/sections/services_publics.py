@@ -1,0 +1,145 @@
+"""Services Publics+: transparency indicators, user experiences, diagnostic of the commitments."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from qualepref_analysis.analysis.calendar import working_days_between
+from qualepref_analysis.report.labels import label
+from qualepref_analysis.report.formatting import format_number, format_percent
+
+__all__ = ["INDICATOR_LABELS", "transparency_table", "transparency_trend", "experiences_summary",
+           "experiences_narrative", "diagnostic_table", "diagnostic_narrative", "sp_figures"]
+
+INDICATOR_LABELS = {
+    "satisfaction_titres": "Satisfaction sur la délivrance des titres",
+    "delai_cni_passeport": "Délai moyen de délivrance CNI / passeport",
+    "delai_permis": "Délai moyen de délivrance du permis de conduire",
+    "delai_immatriculation": "Délai moyen de délivrance du certificat d'immatriculation",
+    "effort_teleprocedures": "Effort ressenti sur les téléprocédures",
+    "taux_appels_decroches": "Taux d'appels décrochés",
+}
+UNITS = {"pourcent": "%", "jours": "jours", "score_5": "/ 5"}
+
+
+def _value(value: float, unit: str) -> str:
+    if pd.isna(value):
+        return "–"
+    if unit == "pourcent":
+        return format_percent(value, 0 if float(value).is_integer() else 1)
+    if unit == "score_5":
+        return f"{format_number(value, 1)} / 5"
+    return f"{format_number(value, 0 if float(value).is_integer() else 1)} jours"
+
+
+def _in_scope(indicators: pd.DataFrame, site: str) -> pd.DataFrame:
+    return indicators[indicators["perimetre"].isin(["departement", site])]
+
+
+def transparency_table(indicators: pd.DataFrame, *, site: str, year: int) -> tuple[pd.DataFrame, str | None]:
+    """The latest published value of each indicator in ``year`` (département and site), with its target."""
+    mine = _in_scope(indicators, site)
+    mine = mine[mine["periode"].str.startswith(str(year))]
+    if mine.empty:
+        return pd.DataFrame(columns=["Indicateur", "Périmètre", "Valeur", "Cible"]), None
+    latest = mine["periode"].max()
+    rows = mine[mine["periode"] == latest]
+    table = pd.DataFrame({
+        "Indicateur": [INDICATOR_LABELS.get(c, label("indicateur", c)) for c in rows["indicateur"]],
+        "Périmètre": ["Département" if p == "departement" else "Site" for p in rows["perimetre"]],
+        "Valeur": [_value(v, u) for v, u in zip(rows["valeur"], rows["unite"])],
+        "Cible": [_value(c, u) for c, u in zip(rows["cible"], rows["unite"])],
+    })
+    return table, latest
+
+
+def transparency_trend(indicators: pd.DataFrame, *, site: str, year: int) -> pd.DataFrame:
+    """Indicator values per period over ``year − 1`` and ``year`` (rows: indicators, columns: periods)."""
+    mine = _in_scope(indicators, site)
+    mine = mine[mine["periode"].str[:4].isin([str(year - 1), str(year)])]
+    if mine.empty:
+        return pd.DataFrame()
+    table = mine.pivot_table(index="indicateur", columns="periode", values="valeur", aggfunc="last")
+    table.index = [INDICATOR_LABELS.get(c, label("indicateur", c)) for c in table.index]
+    return table.sort_index(axis=1)
+
+
+def experiences_summary(experiences: pd.DataFrame, *, site: str, year: int, calendar: str = "metropole",
+                        min_count: int = 10) -> dict:
+    """Count, feelings, answer rate and mean answer delay (working days) of the experiences of the year."""
+    mine = experiences[(experiences["site"] == site) & (experiences["date"].dt.year == year)]
+    n = len(mine)
+    feelings = mine["ressenti"].value_counts().reindex(["positif", "neutre", "negatif"], fill_value=0)
+    answered = mine["date_reponse"].notna() if "date_reponse" in mine else pd.Series(False, index=mine.index)
+    delays = working_days_between(mine.loc[answered, "date"], mine.loc[answered, "date_reponse"], calendar=calendar)
+    enough = n >= min_count
+    return {
+        "n": int(n),
+        "ressentis": {k: int(v) for k, v in feelings.items()},
+        "parts_ressentis": ({k: 100 * v / n for k, v in feelings.items()} if enough else None),
+        "repondues": int(answered.sum()),
+        "taux_reponse": (100 * float(answered.mean()) if enough else None),
+        "delai_moyen_reponse": (float(np.nanmean(delays)) if len(delays) and enough else None),
+    }
+
+
+def experiences_narrative(summary: dict, *, year: int, min_count: int) -> str:
+    n = summary["n"]
+    if n == 0:
+        return f"Aucune expérience d'usager n'a été publiée sur Services Publics+ pour ce site en {year}."
+    feelings = summary["ressentis"]
+    text = (f"En {year}, {format_number(n)} expérience{'s' if n >= 2 else ''} d'usager{'s' if n >= 2 else ''} "
+            f"{'ont' if n >= 2 else 'a'} été publiée{'s' if n >= 2 else ''} sur Services Publics+ : "
+            f"{format_number(feelings['positif'])} positive(s), {format_number(feelings['neutre'])} neutre(s) et "
+            f"{format_number(feelings['negatif'])} négative(s).")
+    if n >= min_count and summary["taux_reponse"] is not None:
+        text += f" {format_percent(summary['taux_reponse'])} ont reçu une réponse"
+        if summary["delai_moyen_reponse"] is not None:
+            text += f", en {format_number(summary['delai_moyen_reponse'], 1)} jours ouvrés en moyenne"
+        text += "."
+    else:
+        text += (f" {format_number(summary['repondues'])} ont reçu une réponse (effectif trop faible pour un "
+                 "pourcentage).")
+    return text
+
+
+def diagnostic_table(diagnostic: pd.DataFrame, *, site: str, year: int) -> pd.DataFrame:
+    """Attainment (%) per commitment of the site's diagnostic of ``year`` (latest referential)."""
+    mine = diagnostic[(diagnostic["site"] == site) & (diagnostic["annee"] == year)]
+    if mine.empty:
+        return pd.DataFrame(columns=["Engagement", "Libellé", "Atteinte de la cible (%)"])
+    referential = mine["referentiel"].max()
+    mine = mine[mine["referentiel"] == referential].sort_values("engagement")
+    return pd.DataFrame({
+        "Engagement": [f"n° {int(e)}" for e in mine["engagement"]],
+        "Libellé": mine["libelle"].fillna("").to_numpy(),
+        "Atteinte de la cible (%)": mine["taux_atteinte"].astype(float).to_numpy(),
+    })
+
+
+def diagnostic_narrative(table: pd.DataFrame, *, year: int) -> str:
+    if table.empty:
+        return f"Aucun diagnostic Services Publics+ n'est disponible pour ce site en {year}."
+    values = table["Atteinte de la cible (%)"]
+    top, bottom = table.loc[values.idxmax()], table.loc[values.idxmin()]
+
+    def named(row: pd.Series) -> str:
+        return f"{row['Engagement']}" + (f" (« {row['Libellé']} »)" if row["Libellé"] else "")
+
+    return (f"En moyenne, les engagements atteignent {format_percent(values.mean())} de leur cible. "
+            f"Le plus avancé est l'engagement {named(top)} avec {format_percent(top['Atteinte de la cible (%)'])} ; "
+            f"le moins avancé est l'engagement {named(bottom)} avec {format_percent(bottom['Atteinte de la cible (%)'])}.")
+
+
+def sp_figures(table: pd.DataFrame | None, experiences: dict | None) -> dict:
+    """What section 04 records in ``results.json`` (``table`` may be absent)."""
+    values = table["Atteinte de la cible (%)"] if table is not None and not table.empty else pd.Series(dtype=float)
+    return {
+        "diagnostic": None if values.empty else {
+            "moyenne": float(values.mean()),
+            "max": {"engagement": table.loc[values.idxmax(), "Engagement"], "valeur": float(values.max())},
+            "min": {"engagement": table.loc[values.idxmin(), "Engagement"], "valeur": float(values.min())},
+        },
+        "experiences": experiences,
+    }

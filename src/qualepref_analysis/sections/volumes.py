@@ -1,0 +1,217 @@
+"""Volumes of written correspondence received, by type and channel."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from qualepref_analysis.report.labels import label
+
+__all__ = ["correspondence_volumes", "volumes_with_previous", "volumes_table", "volumes_narrative",
+           "plot_volumes", "volumes_figures", "complaints_of", "monthly_by_channel", "channels_year_over_year",
+           "status_by_channel", "readable_quantiles", "readable_time_to_answer"]
+
+_TYPES = ("reclamation", "suggestion", "information")
+_CHANNELS = ("courriel", "courrier", "services_publics_plus", "urne", "formulaire_web")
+
+
+def correspondence_volumes(correspondances: pd.DataFrame, *, site: str, year: int) -> pd.DataFrame:
+    """Items received by one site in one year, per type × channel (every combination listed).
+
+    Parameters
+    ----------
+    correspondances : DataFrame
+        Validated ``correspondances`` (columns ``site``, ``type``, ``canal``, ``date_reception``).
+    site : str
+        Site code.
+    year : int
+        Year of receipt.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``type``, ``canal``, ``nombre`` (0 where nothing was received).
+    """
+    mine = correspondances[(correspondances["site"] == site)
+                           & (correspondances["date_reception"].dt.year == year)]
+    counts = mine.groupby(["type", "canal"], observed=True).size()
+    full = pd.MultiIndex.from_product([_TYPES, _CHANNELS], names=["type", "canal"])
+    return counts.reindex(full, fill_value=0).rename("nombre").reset_index()
+
+
+def volumes_table(volumes: pd.DataFrame) -> pd.DataFrame:
+    """A readable cross-table: one row per type, one column per channel, French labels, totals."""
+    table = volumes.pivot(index="type", columns="canal", values="nombre").reindex(index=_TYPES, columns=_CHANNELS)
+    table["total"] = table.sum(axis=1)
+    table.loc["total"] = table.sum(axis=0)
+    table.index = [label("type", t) if t != "total" else "Total" for t in table.index]
+    table.columns = [label("canal", c) if c != "total" else "Total" for c in table.columns]
+    table.index.name = "Type de demande"
+    return table.reset_index()
+
+
+def volumes_narrative(volumes: pd.DataFrame, previous: pd.DataFrame | None, *, site_label: str, year: int) -> str:
+    """A French paragraph on the volumes received, set against the previous year."""
+    from qualepref_analysis.report.formatting import format_number, format_percent, plural, site_subject
+
+    complaints = int(volumes.loc[volumes["type"].isin(["reclamation", "suggestion"]), "nombre"].sum())
+    information = int(volumes.loc[volumes["type"] == "information", "nombre"].sum())
+    by_channel = volumes[volumes["type"].isin(["reclamation", "suggestion"])].groupby("canal")["nombre"].sum()
+    text = (f"En {year}, {site_subject(site_label)} a reçu {plural(complaints, 'réclamation ou suggestion', 'réclamations et suggestions')}"
+            f" et {plural(information, 'demande', 'demandes')} d'information.")
+    if complaints:
+        top = by_channel.idxmax()
+        text += (f" Le premier canal des réclamations et suggestions est « {label('canal', top)} » "
+                 f"({format_number(by_channel.max())} sur {format_number(complaints)}).")
+    if previous is not None:
+        before = int(previous.loc[previous["type"].isin(["reclamation", "suggestion"]), "nombre"].sum())
+        if before:
+            change = (complaints - before) / before * 100
+            direction = "en hausse" if change > 0 else "en baisse" if change < 0 else "stable"
+            amount = f" de {format_percent(abs(change))}" if change else ""
+            text += (f" Leur nombre est {direction}{amount} par rapport à {year - 1} "
+                     f"({format_number(before)}).")
+        else:
+            text += f" Aucune réclamation ni suggestion n'avait été enregistrée en {year - 1}."
+    return text
+
+
+def volumes_with_previous(correspondances: pd.DataFrame, *, site: str, year: int
+                          ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Volumes of ``year`` and of the year before (``None`` when the register does not cover it)."""
+    current = correspondence_volumes(correspondances, site=site, year=year)
+    covered = (correspondances["date_reception"].dt.year == year - 1).any()
+    previous = correspondence_volumes(correspondances, site=site, year=year - 1) if covered else None
+    return current, previous
+
+
+def plot_volumes(volumes: pd.DataFrame, *, title: str):
+    """Horizontal stacked bars: items received per channel, one colour per type of request.
+
+    Returns the matplotlib Figure (French title and axis labels).
+    """
+    import matplotlib.pyplot as plt
+
+    table = volumes.pivot(index="canal", columns="type", values="nombre").reindex(index=_CHANNELS, columns=_TYPES)
+    table.index = [label("canal", c) for c in table.index]
+    table.columns = [label("type", t) for t in table.columns]
+    fig, ax = plt.subplots()
+    table.iloc[::-1].plot.barh(stacked=True, ax=ax, width=0.7)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(title)
+    ax.set_xlabel("Nombre de demandes reçues")
+    ax.set_ylabel("Canal de réception")
+    ax.legend(title="Type de demande", loc="lower right", frameon=True)
+    fig.tight_layout()
+    return fig
+
+
+def volumes_figures(volumes: pd.DataFrame, previous: pd.DataFrame | None) -> dict:
+    """The figures recorded in ``results.json`` for the volumes."""
+    def totals(frame: pd.DataFrame) -> dict:
+        return {
+            "reclamations_suggestions": int(frame.loc[frame["type"].isin(["reclamation", "suggestion"]), "nombre"].sum()),
+            "information": int(frame.loc[frame["type"] == "information", "nombre"].sum()),
+            "information_courriel": int(frame.loc[(frame["type"] == "information") & (frame["canal"] == "courriel"),
+                                                  "nombre"].sum()),
+        }
+    figures = totals(volumes)
+    figures["par_type_et_canal"] = {
+        t: {c: int(n) for c, n in zip(g["canal"], g["nombre"])} for t, g in volumes.groupby("type")
+    }
+    figures["annee_precedente"] = totals(previous) if previous is not None else None
+    return figures
+
+
+COMPLAINT_TYPES = ("reclamation", "suggestion")
+
+
+def complaints_of(items: pd.DataFrame, *, site: str | None = None, year: int | None = None) -> pd.DataFrame:
+    """Complaints and suggestions (``type`` in reclamation, suggestion) of a site and year of receipt."""
+    mask = items["type"].isin(COMPLAINT_TYPES)
+    if site is not None:
+        mask &= items["site"] == site
+    if year is not None:
+        mask &= items["date_reception"].dt.year == year
+    return items[mask]
+
+
+def monthly_by_channel(items: pd.DataFrame, *, year: int) -> pd.DataFrame:
+    """Items received per month of ``year`` (rows) and channel (columns, French labels)."""
+    mine = items[items["date_reception"].dt.year == year]
+    months = pd.period_range(f"{year}-01", f"{year}-12", freq="M", name="mois")
+    table = (mine.assign(mois=mine["date_reception"].dt.to_period("M"))
+             .pivot_table(index="mois", columns="canal", values="date_reception", aggfunc="size", fill_value=0)
+             .reindex(index=months, columns=[c for c in _CHANNELS if c in set(mine["canal"])], fill_value=0))
+    table.columns = [label("canal", c) for c in table.columns]
+    return table.reset_index()
+
+
+def channels_year_over_year(items: pd.DataFrame, *, year: int) -> pd.DataFrame:
+    """Items per channel for ``year − 1`` and ``year``, with the change."""
+    years = items["date_reception"].dt.year
+    counts = (items[years.isin([year - 1, year])].assign(annee=years)
+              .pivot_table(index="canal", columns="annee", values="date_reception", aggfunc="size", fill_value=0)
+              .reindex(columns=[year - 1, year], fill_value=0))
+    counts = counts.reindex([c for c in _CHANNELS if c in counts.index])
+    counts.loc["total"] = counts.sum()
+    out = pd.DataFrame({
+        "Canal": [label("canal", c) if c != "total" else "Total" for c in counts.index],
+        str(year - 1): counts[year - 1].to_numpy(),
+        str(year): counts[year].to_numpy(),
+    })
+    before = out[str(year - 1)].where(out[str(year - 1)] > 0)
+    out["Évolution (%)"] = 100 * (out[str(year)] - out[str(year - 1)]) / before
+    return out
+
+
+def status_by_channel(items: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
+    """Answer status per channel (items with delays computed), with the rate within the deadline.
+
+    The rate is left empty where fewer than ``min_count`` items count in its denominator.
+    """
+    from qualepref_analysis.analysis.delays import STATUSES, STATUS_LABELS
+
+    table = items.pivot_table(index="canal", columns="statut", values="date_reception", aggfunc="size",
+                              fill_value=0, observed=False).reindex(columns=list(STATUSES), fill_value=0)
+    table = table.reindex([c for c in _CHANNELS if c in table.index])
+    table.loc["total"] = table.sum()
+    counted = table["dans_les_delais"] + table["en_retard"] + table["sans_reponse_hors_delai"]
+    out = pd.DataFrame({"Canal": [label("canal", c) if c != "total" else "Total" for c in table.index]})
+    out["Délai (jours ouvrés)"] = [int(items.loc[items["canal"] == c, "delai_max"].iloc[0])
+                                   if c != "total" and (items["canal"] == c).any() else None for c in table.index]
+    for status in STATUSES:
+        out[STATUS_LABELS[status]] = table[status].to_numpy()
+    out["Taux dans les délais (%)"] = (100 * table["dans_les_delais"] / counted.where(counted >= max(min_count, 1))).to_numpy()
+    return out
+
+
+def readable_quantiles(stats: pd.DataFrame) -> pd.DataFrame:
+    """The output of :func:`~qualepref_analysis.analysis.delays.delay_quantiles` with French column names."""
+    names = {"canal": "Canal", "n": "Réponses", "moyenne": "Moyenne", "min": "Minimum", "25%": "1er quartile",
+             "50%": "Médiane", "75%": "3e quartile", "90%": "9e décile", "max": "Maximum"}
+    out = stats.rename(columns=names)
+    if "Canal" in out.columns:
+        out["Canal"] = [label("canal", c) for c in out["Canal"]]
+    return out[[c for c in names.values() if c in out.columns and c != "Minimum"]]
+
+
+def readable_time_to_answer(summary: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
+    """The output of :func:`~qualepref_analysis.analysis.delays.time_to_answer` with French names.
+
+    Shares on fewer than ``min_count`` items are left empty.
+    """
+    out = summary.copy()
+    small = out["n"] < min_count
+    for column in ("sans_reponse", "part_dans_delai_km"):
+        out.loc[small, column] = float("nan")
+    out["mediane_km"] = out["mediane_km"].where(out["mediane_km"] != float("inf"))
+    names = {"canal": "Canal", "n": "Réclamations", "sans_reponse": "Sans réponse (%)",
+             "delai_moyen_repondus": "Délai moyen des réponses", "mediane_km": "Médiane (Kaplan–Meier)",
+             "delai_reference": "Délai attendu", "part_dans_delai_km": "Répondues dans le délai (Kaplan–Meier, %)"}
+    out = out.rename(columns=names)
+    if "Canal" in out.columns:
+        out["Canal"] = [label("canal", c) for c in out["Canal"]]
+    return out[[c for c in names.values() if c in out.columns]]
+
