@@ -16,10 +16,10 @@ import pytest
 
 from qualepref_analysis import load_data_dir, load_params
 
-from qualepref_analysis.io import cache as memo
+from qualepref_analysis.io.cache import FolderCache, MemoryCache, content_key
 from qualepref_analysis.batch.review import run_review
 from qualepref_analysis.batch.runner import SectionTask, _execute
-from qualepref_analysis.context import VALIDATED_DATA_ENV, share_validated_data
+from qualepref_analysis.batch.shared import share_validated_data
 from qualepref_analysis.batch.kernel import KernelPool, execute_notebook
 
 from conftest import DEMO_DIR, PARAMS_DIR
@@ -49,7 +49,7 @@ user_names = sorted(n for n in globals() if not n.startswith("_")
                     and n not in {"In", "Out", "exit", "quit", "open", "get_ipython", "marker", "report_to",
                                   "os", "json", "random", "sys", "matplotlib", "context"})
 json.dump({"pid": os.getpid(), "names": user_names, "linewidth": matplotlib.rcParams["lines.linewidth"],
-           "warm": "seaborn" in sys.modules, "preloaded": context._preloaded is not None,
+           "warm": "seaborn" in sys.modules, "preloaded": context._run is not None and context._run.data is not None,
            "random": random.random()}, open(report_to, "w"))
 """
 
@@ -57,10 +57,10 @@ json.dump({"pid": os.getpid(), "names": user_names, "linewidth": matplotlib.rcPa
 @pytest.mark.parametrize("fork", [True, False], ids=["forked", "started"])
 def test_each_notebook_gets_a_fresh_prewarmed_kernel(tmp_path, fork):
     params = load_params(PARAMS_DIR)
-    shared = share_validated_data(load_data_dir(DEMO_DIR, params), data_dir=DEMO_DIR, params_dir=PARAMS_DIR,
-                                  year=params.year, folder=tmp_path)
+    share_validated_data(load_data_dir(DEMO_DIR, params), data_dir=DEMO_DIR, params_dir=PARAMS_DIR,
+                         year=params.year, folder=tmp_path)
     dirty, clean = _notebook(tmp_path / "dirty.ipynb", DIRTY), _notebook(tmp_path / "clean.ipynb", CLEAN)
-    pool = KernelPool({VALIDATED_DATA_ENV: str(shared)}, fork=fork)
+    pool = KernelPool(str(tmp_path), fork=fork)  # the kernels join the run of this folder
     try:
         reports = []
         for index, notebook in enumerate([dirty, clean, clean]):
@@ -109,32 +109,32 @@ def test_faults_fail_their_own_section_only(tmp_path):
     assert (tmp_path / "out" / "ok3" / "99_essai.html").exists()
 
 
-def test_memoised_results_are_shared_only_inside_a_batch(tmp_path, monkeypatch):
+def test_run_cache_computes_once_per_key(tmp_path):
     calls = []
 
     def compute():
         calls.append(1)
         return {"valeur": len(calls)}
 
-    monkeypatch.delenv(memo.MEMO_DIR_ENV, raising=False)
-    assert memo.memoised("essai", lambda: "k", compute) == {"valeur": 1}
-    assert memo.memoised("essai", lambda: "k", compute) == {"valeur": 2}  # outside a batch: always computed
-    monkeypatch.setenv(memo.MEMO_DIR_ENV, str(tmp_path))
-    first = memo.memoised("essai", lambda: "k", compute)
-    assert memo.memoised("essai", lambda: "k", compute) == first and len(calls) == 3
-    assert memo.memoised("essai", lambda: "autre", compute) == {"valeur": 4}
-    assert memo.content_key(["a", "b"]) != memo.content_key(["a", "c"])
+    private = MemoryCache()
+    assert private.get("essai", "k", compute) == {"valeur": 1}
+    assert private.get("essai", "k", compute) == {"valeur": 1} and len(calls) == 1  # same key: not recomputed
+    assert private.get("essai", "autre", compute) == {"valeur": 2}
+    assert MemoryCache().get("essai", "k", compute) == {"valeur": 3}  # another notebook alone: its own cache
+    first, second = FolderCache(tmp_path), FolderCache(tmp_path)  # two kernels of one batch run
+    assert first.get("essai", "k", compute) == {"valeur": 4}
+    assert second.get("essai", "k", compute) == {"valeur": 4} and len(calls) == 4  # read back, not recomputed
+    assert content_key(["a", "b"]) != content_key(["a", "c"])
     import pandas as pd
 
-    assert memo.content_key(pd.Series(["a", "b"])) != memo.content_key(pd.Series(["a", "c"]))
+    assert content_key(pd.Series(["a", "b"])) != content_key(pd.Series(["a", "c"]))
     assert all(oct(p.stat().st_mode)[-3:] == "600" for p in tmp_path.iterdir())
 
 
-def test_kernels_asking_at_the_same_time_compute_once(tmp_path, monkeypatch):
+def test_kernels_asking_at_the_same_time_compute_once(tmp_path):
     import threading
     import time
 
-    monkeypatch.setenv(memo.MEMO_DIR_ENV, str(tmp_path))
     calls, results = [], []
 
     def slow():
@@ -142,7 +142,7 @@ def test_kernels_asking_at_the_same_time_compute_once(tmp_path, monkeypatch):
         time.sleep(0.3)
         return "modèle"
 
-    threads = [threading.Thread(target=lambda: results.append(memo.memoised("lent", lambda: "k", slow)))
+    threads = [threading.Thread(target=lambda: results.append(FolderCache(tmp_path).get("lent", "k", slow)))
                for _ in range(3)]
     for thread in threads:
         thread.start()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from qualepref_analysis.analysis.delays import correspondence_delays, delay_ecdf, item_delays, kaplan_meier, time_to_answer
+from qualepref_analysis.analysis.delays import correspondence_delays, extraction_date, delay_ecdf, item_delays, kaplan_meier, time_to_answer
 from qualepref_analysis.io.params import Params
 
 from conftest import make_register
@@ -25,7 +27,7 @@ def test_statuses_at_the_extraction_date(params):
         ("e", "antony", "reclamation", "courriel", "2022-01-10", None),  # due Mon 17 > 14: pending
         ("f", "antony", "reclamation", "courrier", "2022-01-03", None),  # due Mon 17 (10 days): pending
     ])
-    out = correspondence_delays(items, params)
+    out = correspondence_delays(items, params, extraction=pd.Timestamp("2022-01-14"))
     assert out["statut"].tolist() == ["dans_les_delais", "en_retard", "sans_reponse_hors_delai",
                                       "sans_reponse_hors_delai", "en_attente", "en_attente"]
     assert out["delai"].tolist()[:2] == [5, 6] and out["delai"].isna().sum() == 4
@@ -38,8 +40,11 @@ def test_statuses_at_the_extraction_date(params):
 def test_default_extraction_date_is_the_latest_date_in_the_register(params):
     items = make_register([("a", "antony", "reclamation", "courriel", "2022-01-03", "2022-01-20"),
                     ("b", "antony", "reclamation", "courriel", "2022-01-17", None)])
-    out = correspondence_delays(items, params)
-    assert out.attrs["date_extraction"] == pd.Timestamp("2022-01-20")
+    extraction = extraction_date(items, columns=("date_reception", "date_reponse"))
+    assert extraction == pd.Timestamp("2022-01-20")
+    assert extraction_date(items, columns=("date_reception",), declared=dt.date(2022, 2, 1)) == pd.Timestamp("2022-02-01")
+    assert extraction_date(items.iloc[:0], columns=("date_reception", "date_reponse")) is pd.NaT
+    out = correspondence_delays(items, params, extraction=extraction)
     assert out["statut"].tolist()[1] == "en_attente"  # due 24 January
 
 
@@ -51,7 +56,7 @@ def test_alsace_moselle_site_uses_its_calendar(params):
     params = Params(params.directory, params.prefecture, sites, {}, params.settings)
     items = make_register([("a", "metz", "reclamation", "courriel", "2022-12-23", "2022-12-27"),
                     ("b", "antony", "reclamation", "courriel", "2022-12-23", "2022-12-27")])
-    assert correspondence_delays(items, params)["delai"].tolist() == [1, 2]
+    assert correspondence_delays(items, params, extraction=pd.Timestamp("2022-12-31"))["delai"].tolist() == [1, 2]
 
 
 def test_unknown_channel_deadline_is_a_clear_error(params):
@@ -59,7 +64,7 @@ def test_unknown_channel_deadline_is_a_clear_error(params):
     params = Params(params.directory, params.prefecture, params.sites, {}, settings)
     items = make_register([("a", "antony", "reclamation", "urne", "2022-01-03", None)])
     with pytest.raises(Exception, match="urne"):
-        correspondence_delays(items, params)
+        correspondence_delays(items, params, extraction=pd.Timestamp("2022-01-31"))
 
 
 def test_kaplan_meier_matches_lifelines():

@@ -16,20 +16,25 @@ from qualepref_analysis.report import charts
 
 from qualepref_analysis.sections import complaint_subjects, volumes  # noqa: E402
 from qualepref_analysis.analysis.indicators import prepare_inputs  # noqa: E402
+from qualepref_analysis.analysis.register import complaints_of  # noqa: E402
+
+from qualepref_analysis.report.disclosure import Disclosure  # noqa: E402
+
+RULE = Disclosure(threshold=10, survey_threshold=20)
 
 from conftest import DEMO_DIR  # noqa: E402
 
 
 def test_section_02_functions_on_a_year_without_complaints(params):
     inputs = prepare_inputs(load_data_dir(DEMO_DIR, params), params)
-    register = volumes.complaints_of(inputs.correspondances)
-    empty = volumes.complaints_of(register, site="boulogne", year=2019)
+    register = complaints_of(inputs.correspondances)
+    empty = complaints_of(register, site="boulogne", year=2019)
     assert empty.empty
     assert len(volumes.monthly_by_channel(empty, year=2019)) == 12
-    volumes.channels_year_over_year(empty, year=2019)
+    volumes.channels_year_over_year(empty, year=2019, disclosure=RULE)
     volumes.status_by_channel(empty, min_count=10)
     delays.delay_quantiles(empty, by="canal")
-    volumes.readable_time_to_answer(delays.time_to_answer(empty, by="canal"), min_count=10)
+    volumes.readable_time_to_answer(delays.time_to_answer(empty, by="canal"), disclosure=RULE)
     assert delays.unanswered_figures(empty, min_count=10)["n"] == 0
     lexicon = complaints.load_lexicon(complaints.lexicon_path(params.directory))
     model = complaints.train_categoriser(register, lexicon)
@@ -37,8 +42,8 @@ def test_section_02_functions_on_a_year_without_complaints(params):
     complaint_subjects.subject_table(subjects, min_count=10)
     complaint_subjects.subjects_narrative(subjects, min_count=10)
     complaint_subjects.subject_figures(subjects, min_count=10)
-    charts.plot_delay_boxes(empty, title="x")
-    charts.plot_survival(empty, title="x", deadlines=[])
+    assert charts.plot_delay_boxes(empty, title="x", disclosure=RULE) is None  # nothing to draw
+    assert charts.plot_survival(empty, title="x", deadlines=[], disclosure=RULE) is None
     charts.plot_subjects(complaint_subjects.subject_table(subjects, min_count=10), title="x")
     charts.plot_stacked_months(volumes.monthly_by_channel(empty, year=2019), title="x", ylabel="y", legend="z")
 

@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qualepref_analysis.analysis.indicators import CATALOGUE, compute_indicators, indicator_records
+from qualepref_analysis.analysis.indicators import CATALOGUE, compute_indicators
+from qualepref_analysis.report.disclosure import Disclosure
+from qualepref_analysis.sections.records import indicator_records
 from qualepref_analysis.io.params import Params
 from qualepref_analysis.analysis.survey import WeightingError, poststratify, weighted_share
 
@@ -43,8 +45,10 @@ def test_complaint_rate_excludes_pending_and_uses_small_cells(params):
              ("p2", "antony", "reclamation", "courriel", "2022-01-12", None),
              ("b1", "boulogne", "reclamation", "courrier", "2022-01-03", "2022-01-04"),
              ("info", "antony", "information", "courriel", "2022-01-03", "2022-01-04")]
-    out = compute_indicators({"correspondances": make_register(rows)},
+    raw = compute_indicators({"correspondances": make_register(rows)},
                              _params(params, date_extraction=pd.Timestamp("2022-01-14").date()))
+    assert _row(raw, "reclamations_delai_moyen", "antony", 2022)["evaluation"] == "atteint"  # computed whatever its base
+    out = Disclosure(threshold=10, survey_threshold=20).indicators(raw)
     count = _row(out, "reclamations_nombre", "antony", 2022)
     assert count["valeur"] == 12
     rate = _row(out, "reclamations_taux_delai", "antony", 2022)

@@ -6,13 +6,14 @@ import pytest
 
 from qualepref_analysis import load_data_dir
 from qualepref_analysis.analysis.indicators import compute_indicators
+from qualepref_analysis.report.disclosure import Disclosure
 
 from conftest import DEMO_DIR
 
 
 @pytest.fixture(scope="module")
 def catalogue(params):
-    return compute_indicators(load_data_dir(DEMO_DIR, params), params)
+    return Disclosure.from_params(params).indicators(compute_indicators(load_data_dir(DEMO_DIR, params), params))
 
 
 def value(catalogue, code, site, year=2022, detail=""):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from qualepref_analysis.analysis.indicators import compute_indicators
+from qualepref_analysis.report.disclosure import Disclosure
 from qualepref_analysis.report.values import format_change, format_value
 from qualepref_analysis.sections.narratives import group_paragraph, indicator_table
 from qualepref_analysis.io.params import Params
@@ -42,7 +43,8 @@ def test_paragraph_reads_like_the_minutes(params):
     rows += [(f"p22-{i}", "prefecture", "reclamation", "courriel", "2022-03-01",
               "2022-03-02" if i < 19 else None) for i in range(25)]
     rows += [("a1", "antony", "reclamation", "courriel", "2022-03-01", "2022-03-02")]
-    catalogue = compute_indicators({"correspondances": make_register(rows)}, _at_year_end(params))
+    catalogue = Disclosure.from_params(params).indicators(
+        compute_indicators({"correspondances": make_register(rows)}, _at_year_end(params)))
     labels = {code: site.libelle for code, site in params.sites.items()}
     text = group_paragraph(catalogue, group="reclamations", site="prefecture", year=2022, site_labels=labels,
                            threshold=10)
@@ -61,7 +63,8 @@ def test_paragraph_reads_like_the_minutes(params):
 def test_indicator_table_uses_words_and_symbols(params):
     rows = [(f"p{i}", "prefecture", "reclamation", "courriel", "2022-03-01", "2022-03-02" if i < 5 else None)
             for i in range(20)]
-    catalogue = compute_indicators({"correspondances": make_register(rows)}, _at_year_end(params))
+    catalogue = Disclosure.from_params(params).indicators(
+        compute_indicators({"correspondances": make_register(rows)}, _at_year_end(params)))
     table = indicator_table(catalogue, site="prefecture", year=2022)
     rate = table[table["Indicateur"].str.startswith("Taux de réponse")].iloc[0]
     assert rate["2022"] == f"25,0{NBSP}%" and rate["Cible"] == f"≥ 75{NBSP}%"

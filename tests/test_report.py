@@ -47,15 +47,20 @@ def test_site_label_as_sentence_subject():
 
 
 def test_volumes_narrative_reads_like_the_minutes():
+    from qualepref_analysis.report.disclosure import Disclosure
     from qualepref_analysis.sections.volumes import volumes_narrative
+
+    rule = Disclosure(threshold=10, survey_threshold=20)
 
     def volumes(complaints, info):
         return pd.DataFrame({"type": ["reclamation", "information"], "canal": ["courriel", "courriel"],
                              "nombre": [complaints, info]})
 
-    text = volumes_narrative(volumes(376, 1250), volumes(431, 1180), site_label="Sous-préfecture d'Antony", year=2022)
+    text = volumes_narrative(volumes(376, 1250), volumes(431, 1180), site_label="Sous-préfecture d'Antony", year=2022,
+                             disclosure=rule)
     assert text.startswith("En 2022, la sous-préfecture d'Antony a reçu 376 réclamations et suggestions et 1\u202f250 demandes d'information.")
     # (376 - 431) / 431 = -12,76 %
     assert "en baisse de 12,8\u00a0% par rapport à 2021 (431)" in text
-    single = volumes_narrative(volumes(1, 0), None, site_label="Sous-préfecture d'Antony", year=2022)
+    single = volumes_narrative(volumes(1, 0), None, site_label="Sous-préfecture d'Antony", year=2022,
+                             disclosure=rule)
     assert "1 réclamation ou suggestion et 0 demande d'information" in single

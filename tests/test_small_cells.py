@@ -65,3 +65,32 @@ def test_results_hold_no_rate_on_a_small_cell(review_with_huge_thresholds):
                 assert record["valeur"] is None, (section, code)
     for question, record in records["03_satisfaction"]["questions"].items():
         assert record["pondere"] is None and record["brut"] is None, question
+
+
+def _table(page: str, caption_start: str) -> list[list[str]]:
+    """The body cells of the table whose caption starts with ``caption_start``."""
+    for table in re.findall(r"<table.*?</table>", page, flags=re.S):
+        caption = re.search(r"<caption>(.*?)</caption>", table, flags=re.S)
+        if caption and html.unescape(caption.group(1)).startswith(caption_start):
+            body = re.search(r"<tbody>(.*?)</tbody>", table, flags=re.S).group(1)
+            return [[html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td.*?</td>", row, re.S)]
+                    for row in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)]
+    raise AssertionError(f"no table « {caption_start} »")
+
+
+def test_no_chart_of_a_distribution_on_a_small_group(review_with_huge_thresholds):
+    page = (review_with_huge_thresholds / "antony" / "02_reclamations.html").read_text(encoding="utf-8")
+    alts = [html.unescape(a) for a in re.findall(r'<img alt="([^"]*)"', page)]
+    assert not [a for a in alts if a.startswith(("Délais de réponse par canal", "Réclamations encore sans réponse"))]
+    text = _visible_text(page)
+    assert "Trop peu de réponses par canal" in text and "Trop peu de réclamations par canal" in text
+
+
+def test_no_statistic_nor_change_on_a_small_cell(review_with_huge_thresholds):
+    page = (review_with_huge_thresholds / "antony" / "02_reclamations.html").read_text(encoding="utf-8")
+    changes = [row[-1] for row in _table(page, "Réclamations et suggestions par canal")]
+    assert changes and set(changes) == {"–"}, changes  # « Évolution (%) » on a small base: withheld
+    delays = _table(page, "Délais de réponse (jours ouvrés)")
+    assert delays and all(set(row[2:]) == {"–"} for row in delays), delays  # counts only, no mean nor quartile
+    answered = _table(page, "Réponse aux réclamations de")
+    assert answered and all(row[2] == row[3] == row[4] == row[6] == "–" for row in answered), answered

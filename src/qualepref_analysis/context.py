@@ -1,80 +1,122 @@
-"""What a section notebook opens first: parameters, validated data, the site under review."""
+"""What a section notebook opens first: the site and year under review, and everything they need.
+
+:func:`open_section` returns a :class:`SectionContext`: the site, the year, the validated data,
+the settings, the extraction date of the registers and the run's cache. Whatever several
+sections compute from the same inputs (the prepared registers, the indicator catalogue, the
+trained complaint categoriser and its cross-validation) is asked of the context, which
+computes it once per run through its cache.
+
+A notebook opened alone gets a private cache and validates the data itself. A batch run
+(:mod:`qualepref_analysis.batch`) validates the data once and hands them, with a cache shared by
+all its kernels, to each kernel explicitly (:func:`join_run`) before the notebook starts;
+nothing travels through environment variables or module state the notebook could not see.
+"""
 
 from __future__ import annotations
 
-import os
-import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from qualepref_analysis.analysis import complaints as _complaints
+from qualepref_analysis.analysis.complaints import ComplaintCategoriser, EvaluationReport, Lexicon
+from qualepref_analysis.analysis.indicators import IndicatorInputs, compute_indicators, extraction_dates, prepare_inputs
+from qualepref_analysis.analysis.register import complaints_of, labelled_complaints
+from qualepref_analysis.errors import DatasetNotFoundError, ParamsError
+from qualepref_analysis.io.cache import MemoryCache, RunCache, content_key
 from qualepref_analysis.io.datasets import DataBundle, load_data_dir
-from qualepref_analysis.errors import DatasetNotFoundError, ParamsError, QualeprefError
+from qualepref_analysis.io.locations import default_data_dir, default_params_dir
 from qualepref_analysis.io.params import Params, Site, load_params
+from qualepref_analysis.report.disclosure import Disclosure
 
-__all__ = ["SectionContext", "open_section", "default_params_dir", "default_data_dir", "project_root",
-           "VALIDATED_DATA_ENV", "VALIDATED_DATA_FILE", "share_validated_data", "preload_validated_data"]
-
-#: Environment variable through which the batch hands its kernels the data it has already validated.
-VALIDATED_DATA_ENV = "QUALEPREF_DONNEES_VALIDEES"
-#: Name of that file in the batch's private folder.
-VALIDATED_DATA_FILE = "donnees-validees.pickle"
-
-_preloaded: tuple[tuple[str, str, int], DataBundle] | None = None
+__all__ = ["SectionContext", "SharedRun", "open_section", "join_run", "leave_run"]
 
 
+@dataclass
+class SharedRun:
+    """What a batch run hands to each of its kernels: the validated data and the run's cache.
 
-
-
-
-
-
-def _bundle_key(data_dir: str | Path, params_dir: str | Path, year: int) -> tuple[str, str, int]:
-    return str(Path(data_dir).resolve()), str(Path(params_dir).resolve()), int(year)
-
-
-def share_validated_data(bundle: DataBundle, *, data_dir: str | Path, params_dir: str | Path, year: int,
-                         folder: Path) -> Path:
-    """Write the validated data for the batch's kernels (a private file, read back by :func:`open_section`).
-
-    Each section notebook would otherwise read and validate every input file again. The file
-    lives in the batch's private temporary folder (mode 0700) and is removed with it.
+    Attributes
+    ----------
+    data_dir, params_dir : Path
+        The folders the data and parameters were read from.
+    year : int
+        Year under review.
+    data : DataBundle or None
+        The data the batch validated (``None`` until they are).
+    cache : RunCache
+        Shared by every kernel of the run.
     """
-    path = Path(folder) / VALIDATED_DATA_FILE
-    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
-        pickle.dump((_bundle_key(data_dir, params_dir, year), bundle), handle, protocol=pickle.HIGHEST_PROTOCOL)
-    return path
+
+    data_dir: Path
+    params_dir: Path
+    year: int
+    data: DataBundle | None
+    cache: RunCache
+
+    def serves(self, data_dir: Path, params_dir: Path, year: int) -> bool:
+        """Whether this run's data are those a notebook asks for."""
+        return (self.data is not None and self.year == int(year)
+                and Path(self.data_dir).resolve() == Path(data_dir).resolve()
+                and Path(self.params_dir).resolve() == Path(params_dir).resolve())
 
 
-def preload_validated_data() -> None:
-    """Load the data the batch shared (if any) into this process, ahead of :func:`open_section`.
+_run: SharedRun | None = None
 
-    Called when a batch kernel starts, before it is given a notebook; harmless elsewhere.
+
+def join_run(run: SharedRun) -> None:
+    """Make this process (a batch kernel) use the batch's validated data and shared cache.
+
+    Called by the batch's kernel start-up code, never by a notebook.
     """
-    global _preloaded
-    path = os.environ.get(VALIDATED_DATA_ENV)
-    if _preloaded is None and path and Path(path).is_file():
-        with open(path, "rb") as handle:  # written by this package's own batch, in a 0700 folder
-            _preloaded = pickle.load(handle)
+    global _run
+    _run = run
 
 
-def _validated_data(data_dir: str | Path, params: Params) -> DataBundle:
-    preload_validated_data()
-    if _preloaded is not None and _preloaded[0] == _bundle_key(data_dir, params.directory, params.year):
-        return _preloaded[1]
-    return load_data_dir(data_dir, params)
+def leave_run() -> None:
+    """Forget the batch run this process joined (tests, and a process that outlives its run)."""
+    global _run
+    _run = None
 
 
 @dataclass
 class SectionContext:
-    """Everything a section needs about the site and year under review."""
+    """Everything a section needs about the site and year under review.
+
+    Attributes
+    ----------
+    params : Params
+        Sites and settings of the review.
+    data : DataBundle
+        The validated data sets.
+    site : Site
+        The site under review.
+    year : int
+        The year under review.
+    cache : RunCache
+        The run's cache (private to this notebook when it was opened alone).
+    disclosure : Disclosure
+        The small-cell policy of the review (from the settings' thresholds).
+    extraction : dict
+        Extraction date of each register (``correspondances``, ``site_internet``).
+    """
 
     params: Params
     data: DataBundle
     site: Site
     year: int
+    cache: RunCache = field(default_factory=MemoryCache)
+    extraction: dict[str, pd.Timestamp] = field(default_factory=dict)
+    disclosure: Disclosure | None = None
 
+    def __post_init__(self) -> None:
+        if self.disclosure is None:
+            self.disclosure = Disclosure.from_params(self.params)
+        if not self.extraction:
+            self.extraction = extraction_dates(self.data, self.params)
+
+    # -- data ------------------------------------------------------------------------------------
     def frame(self, name: str, *, required: bool = False) -> pd.DataFrame | None:
         """Valid rows of a data set; ``None`` when absent (or an error when ``required``)."""
         frame = self.data.frame(name)
@@ -83,6 +125,72 @@ class SectionContext:
                 f"{self.data.directory}: le jeu de données « {name} » est absent ou n'a pas pu être chargé ; "
                 f"ajoutez {name}.csv ou {name}.xlsx (voir `qualepref validate`).")
         return frame
+
+    @property
+    def extraction_date(self) -> pd.Timestamp:
+        """Extraction date of the correspondence register (the reference date of the review)."""
+        return self.extraction["correspondances"]
+
+    @property
+    def _source(self) -> str:
+        return content_key(self.data.input_hashes, self.data.directory.name, self.params, self.extraction)
+
+    # -- what several sections share, computed once per run ---------------------------------------
+    def indicator_inputs(self) -> IndicatorInputs:
+        """The validated frames with delays and statuses (:func:`~qualepref_analysis.analysis.indicators.prepare_inputs`)."""
+        return self.cache.get("entrees", self._source,
+                              lambda: prepare_inputs(self.data, self.params, extraction=self.extraction))
+
+    def indicators(self) -> pd.DataFrame:
+        """The indicator catalogue of every site and year, with what the disclosure policy lets publish.
+
+        :func:`~qualepref_analysis.analysis.indicators.compute_indicators`, then
+        :meth:`~qualepref_analysis.report.disclosure.Disclosure.indicators`.
+        """
+        return self.cache.get("catalogue", self._source,
+                              lambda: self.disclosure.indicators(compute_indicators(self.indicator_inputs(), self.params)))
+
+    def complaints(self, *, every_year: bool = False) -> pd.DataFrame:
+        """This site's complaints and suggestions with their delays and statuses, of the year under review
+        (of every year of the register with ``every_year``)."""
+        register = self.indicator_inputs().correspondances
+        if register is None:
+            raise DatasetNotFoundError(
+                f"{self.data.directory}: le jeu de données « correspondances » est absent ou n'a pas pu être chargé ; "
+                "ajoutez correspondances.csv ou correspondances.xlsx (voir `qualepref validate`).")
+        return complaints_of(register, site=self.site.code, year=None if every_year else self.year)
+
+    def lexicon(self) -> Lexicon:
+        """The complaint lexicon: ``categories.yaml`` of the parameters, else the project's."""
+        path = _complaints.lexicon_path(self.params.directory)
+        return self.cache.get("lexique", content_key(path.read_bytes()), lambda: _complaints.load_lexicon(path))
+
+    def categoriser_settings(self) -> dict:
+        """The ``categorisation`` settings over their defaults."""
+        return _complaints.categoriser_settings(self.params.settings)
+
+    def categoriser(self) -> ComplaintCategoriser:
+        """The complaint categoriser trained on every hand-labelled complaint of the register (all sites)."""
+        labelled = labelled_complaints(self._register_complaints())
+        settings = self.categoriser_settings()
+        lexicon = self.lexicon()
+        return self.cache.get("categoriseur", content_key(labelled["texte"], labelled["categorie"], lexicon, settings),
+                              lambda: _complaints.train_categoriser(labelled, lexicon, settings))
+
+    def categoriser_evaluation(self) -> EvaluationReport:
+        """Cross-validation of the categoriser on the hand-labelled complaints (folds: ``plis_validation``)."""
+        labelled = labelled_complaints(self._register_complaints())
+        settings = self.categoriser_settings()
+        folds = int(settings.get("plis_validation", 5))
+        lexicon = self.lexicon()
+        key = content_key(labelled["texte"], labelled["categorie"], lexicon, settings, folds)
+        return self.cache.get("validation-croisee", key,
+                              lambda: _complaints.cross_validate(labelled["texte"], labelled["categorie"], lexicon,
+                                                                 settings=settings, folds=folds))
+
+    def _register_complaints(self) -> pd.DataFrame:
+        register = self.frame("correspondances", required=True)
+        return complaints_of(register)
 
 
 def open_section(*, site: str, year: int | None = None, data_dir: str | Path | None = None,
@@ -97,12 +205,31 @@ def open_section(*, site: str, year: int | None = None, data_dir: str | Path | N
         Year under review; by default the one of ``default.yaml``.
     data_dir, params_dir : path, optional
         By default the shipped demo data and the repository's parameters.
+
+    Returns
+    -------
+    SectionContext
+        Inside a batch run, with the run's validated data and shared cache; otherwise with data
+        validated now and a private cache.
+
+    Raises
+    ------
+    ParamsError
+        The site is not declared, or the parameters are invalid.
+    DataFileError
+        The data folder cannot be read.
     """
-    params = load_params(params_dir or default_params_dir())
+    params_dir = Path(params_dir or default_params_dir())
+    data_dir = Path(data_dir or default_data_dir())
+    params = load_params(params_dir)
     if year is not None:
         params = params.with_year(int(year))
     if site not in params.sites:
         raise ParamsError(f"site {site!r} non déclaré dans {params.directory / 'sites.yaml'} ; "
                           f"sites déclarés : {', '.join(params.sites)}.")
-    data = _validated_data(data_dir or default_data_dir(), params)
-    return SectionContext(params=params, data=data, site=params.sites[site], year=params.year)
+    if _run is not None and _run.serves(data_dir, params_dir, params.year):
+        data, cache = _run.data, _run.cache
+    else:
+        data, cache = load_data_dir(data_dir, params), MemoryCache()
+    return SectionContext(params=params, data=data, site=params.sites[site], year=params.year, cache=cache)
+

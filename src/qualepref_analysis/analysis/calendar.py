@@ -9,16 +9,27 @@ whatever years the data cover.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import holidays
 import numpy as np
 import pandas as pd
 
-__all__ = ["CALENDAR_SUBDIVISIONS", "holiday_dates", "working_days_between", "add_working_days"]
+__all__ = ["CALENDAR_SUBDIVISIONS", "holiday_dates", "working_days_between", "add_working_days", "site_calendars"]
 
 #: Site calendar → subdivision of ``holidays.France`` (None = national holidays only).
 CALENDAR_SUBDIVISIONS: dict[str, str | None] = {"metropole": None, "alsace_moselle": "57"}
+
+
+def site_calendars(sites: Mapping[str, object]) -> dict[str, str]:
+    """Site code → calendar name, the one map every delay computation uses.
+
+    Parameters
+    ----------
+    sites : mapping
+        ``Params.sites`` (each value has a ``calendar`` attribute).
+    """
+    return {code: site.calendar for code, site in sites.items()}
 
 
 @lru_cache(maxsize=64)

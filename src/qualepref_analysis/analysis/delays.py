@@ -17,14 +17,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from qualepref_analysis.analysis.calendar import add_working_days, working_days_between
+from qualepref_analysis.analysis.calendar import add_working_days, site_calendars, working_days_between
 from qualepref_analysis.errors import ParamsError
 from qualepref_analysis.io.params import Params
 
 __all__ = [
     "STATUSES",
     "STATUS_LABELS",
-    "extraction_date_of",
+    "extraction_date",
     "item_delays",
     "correspondence_delays",
     "delay_quantiles",
@@ -46,16 +46,31 @@ STATUS_LABELS = {
 }
 
 
-def extraction_date_of(frame: pd.DataFrame, params: Params | None = None, *,
-                       columns: tuple[str, ...] = ()) -> pd.Timestamp:
-    """The extraction date: ``date_extraction`` of the params, else the latest date of ``columns``."""
-    if params is not None and params.extraction_date is not None:
-        return pd.Timestamp(params.extraction_date)
+def extraction_date(frame: pd.DataFrame | None, *, columns: tuple[str, ...],
+                    declared: dt.date | None = None) -> pd.Timestamp:
+    """The date a register was extracted: the one declared in the settings, else its latest date.
+
+    Parameters
+    ----------
+    frame : DataFrame or None
+        The register (e.g. validated ``correspondances``).
+    columns : tuple of str
+        Its date columns (``date_reception``, ``date_reponse``).
+    declared : date, optional
+        ``date_extraction`` of ``default.yaml``; wins when given.
+
+    Returns
+    -------
+    Timestamp
+        Midnight of the extraction day; ``NaT`` when nothing is declared and the register holds no date.
+    """
+    if declared is not None:
+        return pd.Timestamp(declared)
+    if frame is None:
+        return pd.NaT
     dates = [frame[c].max() for c in columns if c in frame.columns]
     dates = [d for d in dates if pd.notna(d)]
-    if not dates:
-        return pd.Timestamp(dt.date.today())
-    return pd.Timestamp(max(dates)).normalize()
+    return pd.Timestamp(max(dates)).normalize() if dates else pd.NaT
 
 
 def item_delays(frame: pd.DataFrame, *, start: str, end: str, deadline_days: pd.Series | np.ndarray | int,
@@ -89,7 +104,8 @@ def item_delays(frame: pd.DataFrame, *, start: str, end: str, deadline_days: pd.
         np.asarray(calendars), index=index)
     observed = np.full(len(index), np.nan)
     due = np.full(len(index), np.datetime64("NaT"), dtype="datetime64[D]")
-    extraction_days = np.datetime64(pd.Timestamp(extraction).date(), "D")
+    extraction_days = (np.datetime64("NaT", "D") if pd.isna(extraction)
+                       else np.datetime64(pd.Timestamp(extraction).date(), "D"))
     starts = frame[start].to_numpy(dtype="datetime64[D]")
     ends = frame[end].to_numpy(dtype="datetime64[D]")
     answered = ~np.isnat(ends)
@@ -113,12 +129,22 @@ def item_delays(frame: pd.DataFrame, *, start: str, end: str, deadline_days: pd.
     }, index=index)
 
 
-def correspondence_delays(correspondances: pd.DataFrame, params: Params) -> pd.DataFrame:
+def correspondence_delays(correspondances: pd.DataFrame, params: Params, *, extraction: pd.Timestamp) -> pd.DataFrame:
     """``correspondances`` with each item's delay, deadline and status, year and month of receipt.
 
-    Deadlines per channel come from ``delais_jours_ouvres``; the calendar from
-    each site's ``calendrier``; the extraction date from ``date_extraction``
-    or the latest date in the register.
+    Parameters
+    ----------
+    correspondances : DataFrame
+        Validated register; requires ``site``, ``canal``, ``date_reception``, ``date_reponse``.
+    params : Params
+        Deadlines per channel (``delais_jours_ouvres``) and each site's calendar.
+    extraction : Timestamp
+        Extraction date of the register (:func:`extraction_date`).
+
+    Returns
+    -------
+    DataFrame
+        The register with the columns of :func:`item_delays` and ``annee``, ``mois`` (of receipt).
 
     Raises
     ------
@@ -130,15 +156,13 @@ def correspondence_delays(correspondances: pd.DataFrame, params: Params) -> pd.D
     if missing:
         raise ParamsError(f"{params.directory / 'default.yaml'}: aucun délai pour le(s) canal(aux) "
                           f"{', '.join(missing)} ; ajoutez-les sous delais_jours_ouvres.")
-    calendars = correspondances["site"].map({code: s.calendar for code, s in params.sites.items()})
-    extraction = extraction_date_of(correspondances, params, columns=("date_reception", "date_reponse"))
+    calendars = correspondances["site"].map(site_calendars(params.sites))
     status = item_delays(correspondances, start="date_reception", end="date_reponse",
                          deadline_days=correspondances["canal"].map(deadlines), calendars=calendars,
                          extraction=extraction)
     out = pd.concat([correspondances, status], axis=1)
     out["annee"] = out["date_reception"].dt.year
     out["mois"] = out["date_reception"].dt.to_period("M")
-    out.attrs["date_extraction"] = extraction
     return out
 
 

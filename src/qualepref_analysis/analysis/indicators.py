@@ -17,9 +17,10 @@ from typing import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from qualepref_analysis.io.cache import content_key, memoised
 from qualepref_analysis.io.datasets import DataBundle
-from qualepref_analysis.analysis.delays import correspondence_delays, extraction_date_of, item_delays
+from qualepref_analysis.analysis.calendar import site_calendars
+from qualepref_analysis.analysis.register import is_complaint
+from qualepref_analysis.analysis.delays import correspondence_delays, extraction_date, item_delays
 from qualepref_analysis.io.params import Params
 from qualepref_analysis.analysis.survey import weighted_shares
 
@@ -28,8 +29,9 @@ __all__ = [
     "IndicatorInputs",
     "CATALOGUE",
     "prepare_inputs",
+    "extraction_dates",
+    "EXTRACTION_COLUMNS",
     "compute_indicators",
-    "indicator_records",
     "result_key",
     "EVALUATIONS",
     "survey_options",
@@ -60,8 +62,8 @@ class IndicatorInputs:
     chatbot: pd.DataFrame | None = None
     enquetes: pd.DataFrame | None = None
     marges: pd.DataFrame | None = None
-    #: Digest of the validated files and parameters these frames come from (None when unknown).
-    source: str | None = None
+    #: Extraction date of each register (``correspondances``, ``site_internet``).
+    extraction: dict[str, pd.Timestamp] = field(default_factory=dict)
     _subsets: dict = field(default_factory=dict, repr=False)
 
     def subset(self, name: str, select: Callable[[pd.DataFrame], pd.Series]) -> pd.DataFrame | None:
@@ -109,7 +111,7 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _complaints(inputs: IndicatorInputs) -> pd.DataFrame | None:
-    return inputs.subset("complaints", lambda items: items["type"].isin(["reclamation", "suggestion"]))
+    return inputs.subset("complaints", is_complaint)
 
 
 def _email_information(inputs: IndicatorInputs) -> pd.DataFrame | None:
@@ -161,10 +163,9 @@ def _within_days(items: pd.DataFrame | None, days: int, inputs: IndicatorInputs)
     """Items re-assessed against a fixed deadline of ``days`` working days."""
     if items is None or items.empty:
         return items
-    calendars = items["site"].map({code: s.calendar for code, s in inputs.params.sites.items()})
-    extraction = inputs.correspondances.attrs.get("date_extraction") if inputs.correspondances is not None else None
+    calendars = items["site"].map(site_calendars(inputs.params.sites))
     status = item_delays(items, start="date_reception", end="date_reponse", deadline_days=days,
-                         calendars=calendars, extraction=extraction)
+                         calendars=calendars, extraction=inputs.extraction["correspondances"])
     return items.assign(statut_fixe=status["statut"])
 
 
@@ -350,37 +351,80 @@ def _frames(data: DataBundle | Mapping[str, pd.DataFrame]) -> dict[str, pd.DataF
     return dict(data)
 
 
-def prepare_inputs(data: DataBundle | Mapping[str, pd.DataFrame], params: Params) -> IndicatorInputs:
-    """Validated frames with delays and statuses computed once."""
+#: The date columns that give each register's extraction date when none is declared.
+EXTRACTION_COLUMNS = {"correspondances": ("date_reception", "date_reponse"),
+                      "site_internet": ("date_demande", "date_publication")}
+
+
+def extraction_dates(data: DataBundle | Mapping[str, pd.DataFrame], params: Params) -> dict[str, pd.Timestamp]:
+    """Extraction date of each register: ``date_extraction`` of the settings, else the register's latest date.
+
+    Parameters
+    ----------
+    data : DataBundle or mapping of frames
+        Validated data sets.
+    params : Params
+        Their ``date_extraction`` (may be empty).
+
+    Returns
+    -------
+    dict
+        ``{"correspondances": Timestamp, "site_internet": Timestamp}`` (``NaT`` for a register without any date).
+    """
     frames = _frames(data)
-    inputs = IndicatorInputs(params=params, **{k: v for k, v in frames.items()
-                                               if k in IndicatorInputs.__dataclass_fields__
-                                               and not k.startswith("_") and k not in ("params", "source")})
-    if isinstance(data, DataBundle) and data.input_hashes:
-        inputs.source = content_key(data.input_hashes, params)
+    return {name: extraction_date(frames.get(name), columns=columns, declared=params.extraction_date)
+            for name, columns in EXTRACTION_COLUMNS.items()}
+
+
+def prepare_inputs(data: DataBundle | Mapping[str, pd.DataFrame], params: Params, *,
+                   extraction: Mapping[str, pd.Timestamp] | None = None) -> IndicatorInputs:
+    """Validated frames with delays and statuses computed once.
+
+    Parameters
+    ----------
+    data : DataBundle or mapping of frames
+        Validated data sets; ``correspondances`` and ``site_internet`` get their delays and statuses.
+    params : Params
+        Deadlines, calendars.
+    extraction : mapping, optional
+        Extraction date per register (:func:`extraction_dates`, the default).
+
+    Returns
+    -------
+    IndicatorInputs
+        ``correspondances`` with the columns of :func:`~qualepref_analysis.analysis.delays.correspondence_delays`;
+        ``site_internet`` with those of :func:`~qualepref_analysis.analysis.delays.item_delays` and ``annee``.
+    """
+    frames = _frames(data)
+    dates = dict(extraction) if extraction is not None else extraction_dates(frames, params)
+    inputs = IndicatorInputs(params=params, extraction=dates,
+                             **{k: v for k, v in frames.items() if k in _INPUT_FRAMES})
     if inputs.correspondances is not None:
-        inputs.correspondances = correspondence_delays(inputs.correspondances, params)
+        inputs.correspondances = correspondence_delays(inputs.correspondances, params,
+                                                       extraction=dates["correspondances"])
     if inputs.site_internet is not None and not inputs.site_internet.empty:
         web = inputs.site_internet
-        extraction = extraction_date_of(web, params, columns=("date_demande", "date_publication"))
-        calendars = web["site"].map({code: s.calendar for code, s in params.sites.items()})
+        calendars = web["site"].map(site_calendars(params.sites))
         status = item_delays(web, start="date_demande", end="date_publication",
                              deadline_days=int(params.settings["delai_site_internet_jours_ouvres"]),
-                             calendars=calendars, extraction=extraction)
+                             calendars=calendars, extraction=dates["site_internet"])
         inputs.site_internet = pd.concat([web, status], axis=1).assign(annee=web["date_demande"].dt.year)
     return inputs
 
 
-def _evaluate(frame: pd.DataFrame, params: Params) -> pd.DataFrame:
-    thresholds = {"general": params.small_cell_threshold, "enquete": params.survey_small_cell_threshold}
-    threshold = frame["small_cell"].map(thresholds)
-    small = threshold.notna() & (frame["denominateur"].fillna(0) < threshold.fillna(0))
-    frame["petit_effectif"] = small.astype(bool)
+_INPUT_FRAMES = ("correspondances", "appels", "site_internet", "frequentation_pan", "chatbot", "enquetes", "marges")
+
+
+def _evaluate(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each value against its target: ``sans_donnees``, ``sans_cible``, ``atteint`` or ``non_atteint``.
+
+    Whether a value on few units can be judged at all is the disclosure policy's decision
+    (:meth:`qualepref_analysis.report.disclosure.Disclosure.indicators`), not this function's.
+    """
     has_target = frame["cible"].notna() & frame["valeur"].notna()
     met = np.where(frame["sens"] == "baisse", frame["valeur"] <= frame["cible"], frame["valeur"] >= frame["cible"])
-    frame["evaluation"] = np.select(
-        [frame["valeur"].isna(), small & has_target, ~has_target, met],
-        ["sans_donnees", "non_evaluable", "sans_cible", "atteint"], default="non_atteint")
+    frame["evaluation"] = np.select([frame["valeur"].isna(), ~has_target, met],
+                                    ["sans_donnees", "sans_cible", "atteint"], default="non_atteint")
     frame["atteint"] = pd.Series(np.where(frame["evaluation"] == "atteint", True,
                                           np.where(frame["evaluation"] == "non_atteint", False, None)),
                                  index=frame.index, dtype="boolean")
@@ -402,20 +446,16 @@ def compute_indicators(data: DataBundle | Mapping[str, pd.DataFrame] | Indicator
     -------
     DataFrame
         One row per indicator × site × year (× PAN): ``code``, ``libelle``, ``groupe``, ``unite``,
-        ``sens``, ``site``, ``annee``, ``detail``, ``valeur``, ``numerateur``, ``denominateur``,
-        ``en_attente``, ``cible``, ``petit_effectif``, ``evaluation`` (see :data:`EVALUATIONS`),
-        ``atteint`` (True/False/NA), ``valeur_annee_precedente``, ``n_annee_precedente``,
-        ``petit_effectif_annee_precedente``, ``evolution`` (value − previous, in the unit: points
-        for rates) and ``evolution_relative`` (% change).
+        ``sens``, ``secret`` (the small-cell threshold that applies to ``denominateur``: ``general``,
+        ``enquete`` or ``None``), ``site``, ``annee``, ``detail``, ``valeur``, ``numerateur``,
+        ``denominateur``, ``en_attente``, ``cible``, ``evaluation`` (see :data:`EVALUATIONS`; never
+        ``non_evaluable``, which the disclosure policy decides), ``atteint`` (True/False/NA),
+        ``valeur_annee_precedente``, ``n_annee_precedente``, ``evolution`` (value − previous, in the
+        unit: points for rates) and ``evolution_relative`` (% change). Every value is computed,
+        whatever its base: what may be published is
+        :meth:`qualepref_analysis.report.disclosure.Disclosure.indicators`'s decision.
     """
     inputs = data if isinstance(data, IndicatorInputs) else prepare_inputs(data, params)
-    if inputs.source is not None and catalogue is CATALOGUE:  # the same for every site: computed once per batch
-        return memoised("catalogue", lambda: content_key(inputs.source, params),
-                        lambda: _compute_catalogue(inputs, params, catalogue))
-    return _compute_catalogue(inputs, params, catalogue)
-
-
-def _compute_catalogue(inputs: IndicatorInputs, params: Params, catalogue: tuple[Indicator, ...]) -> pd.DataFrame:
     targets = params.targets
     parts = []
     for indicator in catalogue:
@@ -423,68 +463,31 @@ def _compute_catalogue(inputs: IndicatorInputs, params: Params, catalogue: tuple
         if values.empty:
             continue
         values = values.assign(code=indicator.code, libelle=indicator.label, groupe=indicator.group,
-                               unite=indicator.unit, sens=indicator.direction, small_cell=indicator.small_cell,
+                               unite=indicator.unit, sens=indicator.direction, secret=indicator.small_cell,
                                cible=targets.get(indicator.code, np.nan))
         parts.append(values)
     columns = ["code", "libelle", "groupe", "unite", "sens", "site", "annee", "detail", *VALUE_COLUMNS, "cible"]
     if not parts:
-        return pd.DataFrame(columns=columns + ["petit_effectif", "evaluation", "atteint"])
+        return pd.DataFrame(columns=columns + ["secret", "evaluation", "atteint", "valeur_annee_precedente",
+                                               "n_annee_precedente", "evolution", "evolution_relative"])
     frame = pd.concat(parts, ignore_index=True)
     frame["cible"] = frame["cible"].astype(float)
     for column in VALUE_COLUMNS:
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-    frame = _evaluate(frame, params)
-    previous = frame[["code", "site", "annee", "detail", "valeur", "denominateur", "petit_effectif"]].copy()
+    frame = _evaluate(frame)
+    previous = frame[["code", "site", "annee", "detail", "valeur", "denominateur"]].copy()
     previous["annee"] = previous["annee"] + 1
-    previous = previous.rename(columns={"valeur": "valeur_annee_precedente", "denominateur": "n_annee_precedente",
-                                        "petit_effectif": "petit_effectif_annee_precedente"})
+    previous = previous.rename(columns={"valeur": "valeur_annee_precedente", "denominateur": "n_annee_precedente"})
     frame = frame.merge(previous, on=["code", "site", "annee", "detail"], how="left")
     frame["evolution"] = frame["valeur"] - frame["valeur_annee_precedente"]
     before = frame["valeur_annee_precedente"].where(frame["valeur_annee_precedente"] != 0)
-    # A percentage change of a count on a small base ("+600 %" from 2 to 14) is a percentage on a
-    # small cell: the change is then given in units only.
-    counted = frame["unite"].isin(["nombre", "visites_mois"])
-    before = before.where(~counted | (before >= params.small_cell_threshold))
     frame["evolution_relative"] = 100 * frame["evolution"] / before
     order = {ind.code: i for i, ind in enumerate(catalogue)}
     frame = frame.sort_values(["site", "annee"], kind="stable")
     frame = frame.sort_values("code", key=lambda c: c.map(order), kind="stable").reset_index(drop=True)
-    return frame.drop(columns=["small_cell"])
+    return frame
 
 
 def result_key(code: str, detail: str) -> str:
     """Key of an indicator in ``results.json`` (``pan_visites_mois_ants`` for a per-PAN value)."""
     return f"{code}_{detail}" if detail and detail != "non_pondere" else code
-
-
-def indicator_records(indicators: pd.DataFrame, *, site: str, year: int,
-                      codes: list[str] | None = None) -> dict[str, dict]:
-    """The ``results.json`` records of one site and year.
-
-    ``{code: {"valeur", "unite", "cible", "atteint", "numerateur", "denominateur", "en_attente",
-    "n_annee_precedente", "valeur_annee_precedente", "evaluation"}}``. A value on a small cell is
-    recorded as ``null`` (its counts are kept) so that no percentage on too few items is published.
-    """
-    mine = indicators[(indicators["site"] == site) & (indicators["annee"] == year)]
-    if codes is not None:
-        mine = mine[mine["code"].isin(codes)]
-    records: dict[str, dict] = {}
-    for row in mine.itertuples(index=False):
-        small = bool(row.petit_effectif)
-        small_before = bool(row.petit_effectif_annee_precedente) if pd.notna(row.petit_effectif_annee_precedente) else False
-        records[result_key(row.code, row.detail)] = {
-            "valeur": None if small or pd.isna(row.valeur) else float(row.valeur),
-            "unite": row.unite,
-            "cible": None if pd.isna(row.cible) else float(row.cible),
-            "atteint": None if pd.isna(row.atteint) else bool(row.atteint),
-            "evaluation": row.evaluation,
-            "numerateur": None if pd.isna(row.numerateur) else float(row.numerateur),
-            "denominateur": None if pd.isna(row.denominateur) else float(row.denominateur),
-            "en_attente": None if pd.isna(row.en_attente) else int(row.en_attente),
-            "n_annee_precedente": None if pd.isna(row.n_annee_precedente) else float(row.n_annee_precedente),
-            "valeur_annee_precedente": (None if small_before or pd.isna(row.valeur_annee_precedente)
-                                        else float(row.valeur_annee_precedente)),
-        }
-        if row.code == "satisfaction_globale":
-            records[result_key(row.code, row.detail)]["pondere"] = row.detail != "non_pondere"
-    return records

@@ -34,8 +34,11 @@ __all__ = ["ReviewKernelManager", "KernelPool", "Zygote", "ForkedKernelProcess",
 KERNEL_NAME = "qualepref-review"
 ENGINE_NAME = "qualepref-noyau-prechauffe"
 
-#: Run by a pre-warmed kernel at start-up; leaves no name behind in the notebook's namespace.
-WARMUP_LINE = "import qualepref_analysis.batch.warmup as __qp_warmup; del __qp_warmup"
+
+
+def warmup_line(folder: str | None) -> str:
+    """Run by a pre-warmed kernel at start-up (joins the run of ``folder``); leaves no name behind."""
+    return f"import qualepref_analysis.batch.warmup as __qp_warmup; __qp_warmup.prepare({folder!r}); del __qp_warmup"
 
 
 class ReviewKernelManager(AsyncKernelManager):
@@ -44,13 +47,18 @@ class ReviewKernelManager(AsyncKernelManager):
     Parameters
     ----------
     warm : bool
-        Have the kernel import the sections' libraries (and the shared validated data)
-        as it starts.
+        Have the kernel import the sections' libraries (and join the batch run) as it starts.
+    run_folder : str, optional
+        The batch run's private folder (validated data, shared cache).
+    zygote : Zygote, optional
+        Fork the kernel from it rather than start a new interpreter.
     """
 
-    def __init__(self, warm: bool = False, zygote: "Zygote | None" = None, **kwargs: object) -> None:
+    def __init__(self, warm: bool = False, zygote: "Zygote | None" = None, run_folder: str | None = None,
+                 **kwargs: object) -> None:
         super().__init__(**kwargs)
         self._warm = warm
+        self._run_folder = run_folder
         self._zygote = zygote
         self._socket_dir = tempfile.mkdtemp(prefix="qualepref-kernel-")
         os.chmod(self._socket_dir, 0o700)
@@ -62,7 +70,7 @@ class ReviewKernelManager(AsyncKernelManager):
         if self._kernel_spec is None:
             argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
             if self._warm:
-                argv.append(f"--IPKernelApp.exec_lines={WARMUP_LINE}")
+                argv.append(f"--IPKernelApp.exec_lines={warmup_line(self._run_folder)}")
             self._kernel_spec = KernelSpec(argv=argv, display_name="Python (qualepref-analysis)",
                                            language="python", env={"PYTHONHASHSEED": "0"})
         return self._kernel_spec
@@ -132,10 +140,10 @@ class ForkedKernelProcess:
 class Zygote:
     """The process that forks pre-warmed kernels (:mod:`qualepref_analysis.batch.zygote`)."""
 
-    def __init__(self, env: dict[str, str]) -> None:
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "qualepref_analysis.batch.zygote"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, env={**os.environ, **env, "PYTHONHASHSEED": "0"}, text=True)
+    def __init__(self, run_folder: str | None = None) -> None:
+        argv = [sys.executable, "-m", "qualepref_analysis.batch.zygote", *([run_folder] if run_folder else [])]
+        self._process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                         env={**os.environ, "PYTHONHASHSEED": "0"}, text=True)
 
     @property
     def alive(self) -> bool:
@@ -165,18 +173,20 @@ class KernelPool:
 
     Parameters
     ----------
-    env : dict, optional
-        Extra environment variables for the kernels.
+    run_folder : str, optional
+        The batch run's private folder (validated data, shared cache) the kernels join.
+    fork : bool
+        Fork the kernels from a zygote (where the platform has ``fork``).
     """
 
-    def __init__(self, env: dict[str, str] | None = None, *, fork: bool = hasattr(os, "fork")) -> None:
-        self.env = dict(env or {})
+    def __init__(self, run_folder: str | None = None, *, fork: bool = hasattr(os, "fork")) -> None:
+        self.run_folder = run_folder
         self._spares: deque[ReviewKernelManager] = deque()
-        self._zygote = Zygote(self.env) if fork else None
+        self._zygote = Zygote(run_folder) if fork else None
 
     def _start(self) -> ReviewKernelManager:
-        manager = ReviewKernelManager(warm=True, zygote=self._zygote)
-        run_sync(manager.start_kernel)(env={**os.environ, **self.env})
+        manager = ReviewKernelManager(warm=True, zygote=self._zygote, run_folder=self.run_folder)
+        run_sync(manager.start_kernel)(env=dict(os.environ))
         return manager
 
     def take(self, *, prepare_next: bool = True) -> ReviewKernelManager:

@@ -26,12 +26,11 @@ import pandas as pd
 
 from qualepref_analysis import __version__
 from qualepref_analysis.batch.bilan import assemble_bilan
-from qualepref_analysis.context import VALIDATED_DATA_ENV, VALIDATED_DATA_FILE, share_validated_data
+from qualepref_analysis.batch.shared import share_validated_data
 from qualepref_analysis.io.csv_writer import write_csv_safely
 from qualepref_analysis.io.locations import default_data_dir, default_params_dir, project_root
 from qualepref_analysis.io.datasets import DataBundle, load_data_dir
 from qualepref_analysis.errors import DataFileError, ParamsError, QualeprefError
-from qualepref_analysis.io.cache import MEMO_DIR_ENV
 from qualepref_analysis.io.params import Params, load_params
 from qualepref_analysis.batch.publishing import MARKER_FILE, inside, prepare_staging, publish, write_text_replacing
 from qualepref_analysis.report.formatting import format_date, format_number
@@ -231,8 +230,7 @@ def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | N
     out_dir = Path(out_dir)
     staging = prepare_staging(out_dir)
     private = Path(tempfile.mkdtemp(prefix="qualepref-review-"))  # mode 0700: validated personal data
-    kernel_env = {VALIDATED_DATA_ENV: str(private / VALIDATED_DATA_FILE), MEMO_DIR_ENV: str(private)}
-    runner = SectionRunner(jobs, kernel_env)
+    runner = SectionRunner(jobs, str(private))  # the kernels join the run through this private folder
     try:
         result = _run_tasks(params, data_dir=data_dir, params_dir=params_dir, out_dir=staging,
                             chosen_sites=chosen_sites, chosen_sections=chosen_sections, force=force,
@@ -267,7 +265,7 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
     state_path = out_dir / STATE_FILE
     previous_state = _read_state(state_path)
     common = _common_fingerprint(data_dir, params_dir, params.year)
-    kernel_env = tuple(sorted(runner.env.items()))
+    run_folder = runner.run_folder
     tasks: list[SectionTask] = []
     for site in chosen_sites:
         site_dir = inside(out_dir, site)
@@ -279,7 +277,7 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
             fingerprint = _fingerprint(common, notebook, parameters)
             tasks.append(SectionTask(site, section, notebook, site_dir, parameters, timeout, fingerprint,
                                      title=f"{SECTIONS[section]} – {params.sites[site].libelle}",
-                                     kernel_env=kernel_env))
+                                     run_folder=run_folder))
     todo = [t for t in tasks if force or not t.up_to_date(previous_state)]
     for task in tasks:
         if task not in todo:
@@ -344,7 +342,7 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
         common_results = hashlib.sha256(json.dumps(to_json_safe(results), sort_keys=True).encode()).hexdigest()
         task = SectionTask("synthese", SYNTHESIS, synthesis_notebook, synthesis_dir, parameters, timeout,
                            _fingerprint(common + common_results, synthesis_notebook, parameters), title="Synthèse",
-                           kernel_env=kernel_env)
+                           run_folder=run_folder)
         if force or not task.up_to_date(state):
             synthesis_run = next(iter(runner.run([task], lambda t, ok: None)))
             state[task.key] = task.fingerprint if synthesis_run.ok else "echec"

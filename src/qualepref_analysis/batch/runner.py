@@ -56,7 +56,7 @@ class SectionTask:
     timeout: int
     fingerprint: str
     title: str
-    kernel_env: tuple[tuple[str, str], ...] = ()
+    run_folder: str | None = None
 
     def __hash__(self) -> int:
         return hash((self.site, self.section))
@@ -93,13 +93,13 @@ def export_html(notebook: nbformat.NotebookNode, *, title: str) -> str:
 _worker_kernels: KernelPool | None = None
 
 
-def _kernel_pool(env: dict[str, str]) -> KernelPool:
+def _kernel_pool(run_folder: str | None) -> KernelPool:
     """This process's pool of pre-warmed kernels (closed when the process exits)."""
     global _worker_kernels
-    if _worker_kernels is None or _worker_kernels.env != env:
+    if _worker_kernels is None or _worker_kernels.run_folder != run_folder:
         if _worker_kernels is not None:
             _worker_kernels.close()
-        _worker_kernels = KernelPool(env)
+        _worker_kernels = KernelPool(run_folder)
         multiprocessing.util.Finalize(_worker_kernels, _worker_kernels.close, exitpriority=10)
     return _worker_kernels
 
@@ -141,7 +141,7 @@ def run_task(task: SectionTask, *, prepare_next: bool = False, kernels: KernelPo
         previous.unlink(missing_ok=True)
     run = SectionRun(task.site, task.section, ok=False, notebook=task.executed)
     try:
-        pool = kernels if kernels is not None else _kernel_pool(dict(task.kernel_env))
+        pool = kernels if kernels is not None else _kernel_pool(task.run_folder)
         kernel = pool.take(prepare_next=prepare_next)
         try:
             execute_notebook(task.notebook, task.executed, task.parameters, timeout=task.timeout, kernel=kernel)
@@ -160,8 +160,8 @@ def _noop() -> None:
     """Handed to each new worker so that it starts (and starts its zygote) right away."""
 
 
-def _init_worker(env: dict[str, str]) -> None:
-    _kernel_pool(env)
+def _init_worker(run_folder: str | None) -> None:
+    _kernel_pool(run_folder)
 
 
 class SectionRunner:
@@ -174,13 +174,13 @@ class SectionRunner:
     ----------
     jobs : int, optional
         Notebooks run at once (default: the CPU count).
-    env : dict
-        Environment of the kernels (shared validated data, shared results).
+    run_folder : str, optional
+        The run's private folder, which the kernels join (validated data, shared results).
     """
 
-    def __init__(self, jobs: int | None, env: dict[str, str]) -> None:
+    def __init__(self, jobs: int | None, run_folder: str | None = None) -> None:
         self.jobs = max(1, jobs or os.cpu_count() or 1)
-        self.env = env
+        self.run_folder = run_folder
         self._pool: ProcessPoolExecutor | None = None
         self._kernels: KernelPool | None = None
         self.workers = 1
@@ -190,11 +190,11 @@ class SectionRunner:
         self.workers = max(1, min(self.jobs, expected))
         if self.workers > 1:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_init_worker, initargs=(self.env,))
+                                             initializer=_init_worker, initargs=(self.run_folder,))
             for _ in range(self.workers):
                 self._pool.submit(_noop)
         else:
-            self._kernels = KernelPool(self.env, fork=expected > 1 and hasattr(os, "fork"))
+            self._kernels = KernelPool(self.run_folder, fork=expected > 1 and hasattr(os, "fork"))
 
     def run(self, tasks: list[SectionTask], notify: Callable[[SectionTask, bool], None]):
         """Run ``tasks``, yielding each :class:`SectionRun` as it finishes."""
@@ -246,7 +246,7 @@ def _execute(tasks: list[SectionTask], *, jobs: int | None, notify: Callable[[Se
     """Run ``tasks`` on a :class:`SectionRunner` of their own."""
     if not tasks:
         return
-    runner = SectionRunner(jobs, dict(tasks[0].kernel_env))
+    runner = SectionRunner(jobs, tasks[0].run_folder)
     try:
         yield from runner.run(tasks, notify)
     finally:

@@ -1,8 +1,9 @@
 """A warmed-up process that forks the batch's kernels.
 
-Started once per batch worker, it imports what every section needs (ipykernel, pandas,
-matplotlib, this package) and loads the data the batch has already validated, then waits
-on its standard input. Each request (one JSON line: kernel arguments, environment, working
+Started once per batch worker with the run's private folder on its command line, it imports what
+every section needs (ipykernel, pandas, matplotlib, this package), joins the run as soon as the
+batch has validated the data and computes what every indicator section shares
+(:func:`qualepref_analysis.batch.shared.warm`), then waits on its standard input. Each request (one JSON line: kernel arguments, environment, working
 folder) forks a child that becomes a fresh ipykernel — sharing the imports copy-on-write
 instead of spending a second and a half of CPU importing them again — and the child's pid
 is written back on standard output. Every kernel still runs one notebook only.
@@ -41,15 +42,21 @@ def _become_kernel(request: dict) -> None:
         os._exit(code)
 
 
-def serve() -> None:
-    """Import, then fork one kernel per request line until standard input closes."""
+def serve(folder: str | None = None) -> None:
+    """Import, then fork one kernel per request line until standard input closes.
+
+    Parameters
+    ----------
+    folder : str, optional
+        The batch run's private folder (validated data, shared cache).
+    """
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel does
     import ipykernel.kernelapp  # noqa: F401
     import sklearn.model_selection  # noqa: F401  (imported once here, shared by every kernel)
     import sklearn.svm  # noqa: F401
 
     import qualepref_analysis.batch.warmup  # noqa: F401
-    from qualepref_analysis.context import preload_validated_data
+    from qualepref_analysis.batch.shared import warm
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # finished kernels are reaped by the system
     requests, replies = sys.stdin, sys.stdout
@@ -57,7 +64,8 @@ def serve() -> None:
         if not line.strip():
             continue
         request = json.loads(line)
-        preload_validated_data()  # shared by every kernel forked from now on (written once the data are valid)
+        if folder:
+            warm(folder)  # shared by every kernel forked from now on (once the batch has validated the data)
         pid = os.fork()
         if pid == 0:
             _become_kernel(request)
@@ -66,4 +74,4 @@ def serve() -> None:
 
 
 if __name__ == "__main__":
-    serve()
+    serve(sys.argv[1] if len(sys.argv) > 1 else None)

@@ -1,11 +1,18 @@
-"""Results shared between the notebooks of one batch run (each runs in its own kernel).
+"""Results shared by the notebooks of one run, computed once: the run's cache.
 
-Several sections compute the same thing from the same inputs for every site — training the
-complaint categoriser, cross-validating it. During a batch run, the runner points
-:data:`MEMO_DIR_ENV` at its private temporary folder (mode 0700, removed at the end of the
-run); :func:`memoised` then computes such a result once and the other kernels read it back.
-Kernels asking for the same result at the same time wait for the first one (a file lock).
-Outside a batch (an analyst in JupyterLab) nothing is stored and everything is computed.
+Several sections compute the same thing from the same inputs for every site — the prepared
+registers (delays and statuses), the indicator catalogue, the trained complaint categoriser and
+its cross-validation. A :class:`RunCache` computes such a result once and hands it back to
+whoever asks again with the same key.
+
+- :class:`MemoryCache` keeps results in this process: what a notebook opened alone in
+  JupyterLab gets (private to it).
+- :class:`FolderCache` also keeps them in a private folder (mode 0700) of a batch run, so that
+  the run's kernels — each a separate process — share them; kernels asking for the same result at
+  the same time wait for the first one (a file lock). The batch creates it and hands it to its
+  kernels explicitly (:func:`qualepref_analysis.context.join_run`); no shell variable is read.
+
+Keys are digests of every input (:func:`content_key`), so a result is never reused for other data.
 """
 
 from __future__ import annotations
@@ -19,16 +26,19 @@ from typing import Callable, TypeVar
 
 import pandas as pd
 
-__all__ = ["MEMO_DIR_ENV", "memoised", "content_key"]
-
-#: Environment variable naming the batch's private folder for shared results.
-MEMO_DIR_ENV = "QUALEPREF_RESULTATS_PARTAGES"
+__all__ = ["RunCache", "MemoryCache", "FolderCache", "content_key"]
 
 T = TypeVar("T")
 
 
 def content_key(*parts: object) -> str:
-    """A SHA-256 digest of ``parts`` (series and frames by their values, anything else pickled)."""
+    """A SHA-256 digest of ``parts`` (series and frames by their values, anything else pickled).
+
+    Examples
+    --------
+    >>> content_key(["a", "b"]) == content_key(["a", "b"]) != content_key(["a", "c"])
+    True
+    """
     digest = hashlib.sha256()
     for part in parts:
         if isinstance(part, (pd.Series, pd.DataFrame)):
@@ -40,32 +50,73 @@ def content_key(*parts: object) -> str:
     return digest.hexdigest()
 
 
-def memoised(name: str, key: Callable[[], str], compute: Callable[[], T]) -> T:
-    """``compute()``, or the result another kernel of the same batch run already stored under ``key``.
+class RunCache:
+    """Results computed once per run, by name and content key (in this process only).
+
+    Subclasses decide where else a result is kept; :meth:`get` is the only method callers use.
+    """
+
+    def __init__(self) -> None:
+        self._memory: dict[tuple[str, str], object] = {}
+
+    def get(self, name: str, key: str, compute: Callable[[], T]) -> T:
+        """``compute()``, or the result already computed under ``(name, key)`` in this run.
+
+        Parameters
+        ----------
+        name : str
+            What is computed (``"catalogue"``, ``"categoriseur"``…).
+        key : str
+            Digest of every input of ``compute`` (:func:`content_key`).
+        compute : callable
+            Computes the result, deterministically, from those inputs.
+        """
+        slot = (name, key)
+        if slot not in self._memory:
+            self._memory[slot] = self._load_or_compute(name, key, compute)
+        return self._memory[slot]  # type: ignore[return-value]
+
+    def _load_or_compute(self, name: str, key: str, compute: Callable[[], T]) -> T:
+        return compute()
+
+    def __contains__(self, slot: tuple[str, str]) -> bool:
+        return slot in self._memory
+
+
+class MemoryCache(RunCache):
+    """A private cache: results live in this process only (a notebook opened alone)."""
+
+
+class FolderCache(RunCache):
+    """A cache shared by the processes of one batch run through a private folder.
 
     Parameters
     ----------
-    name : str
-        What is computed (part of the file name).
-    key : callable
-        Returns the digest of every input; only called inside a batch run.
-    compute : callable
-        Computes the result (deterministically) from those inputs.
+    folder : path
+        The run's private folder (created by the batch, mode 0700, removed at the end of the run).
     """
-    folder = os.environ.get(MEMO_DIR_ENV)
-    if not folder or not Path(folder).is_dir():
-        return compute()
-    path = Path(folder) / f"{name}-{key()}.pickle"
-    with _exclusive(path.with_suffix(".lock")):  # kernels asking at the same time wait for the first one
-        if path.is_file():
-            try:
-                with open(path, "rb") as handle:  # written below by this package, in the run's 0700 folder
-                    return pickle.load(handle)
-            except (OSError, EOFError, pickle.UnpicklingError):
-                pass  # damaged: compute it again
-        result = compute()
-        _store(path, result)
-    return result
+
+    def __init__(self, folder: str | Path) -> None:
+        super().__init__()
+        self.folder = Path(folder)
+
+    def __reduce__(self):  # a kernel gets the folder, not the other process's memory
+        return (type(self), (self.folder,))
+
+    def _load_or_compute(self, name: str, key: str, compute: Callable[[], T]) -> T:
+        if not self.folder.is_dir():
+            return compute()
+        path = self.folder / f"{name}-{key}.pickle"
+        with _exclusive(path.with_suffix(".lock")):  # kernels asking at the same time wait for the first one
+            if path.is_file():
+                try:
+                    with open(path, "rb") as handle:  # written below by this package, in the run's 0700 folder
+                        return pickle.load(handle)
+                except (OSError, EOFError, pickle.UnpicklingError):
+                    pass  # damaged: compute it again
+            result = compute()
+            _store(path, result)
+        return result
 
 
 @contextmanager

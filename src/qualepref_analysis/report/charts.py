@@ -11,6 +11,7 @@ import pandas as pd
 
 from qualepref_analysis.report.formatting import month_labels
 from qualepref_analysis.analysis.delays import kaplan_meier
+from qualepref_analysis.report.disclosure import Disclosure, Treatment
 from qualepref_analysis.report.labels import label
 
 __all__ = ["apply_figure_theme", "show_figure", "plot_monthly_rate", "plot_monthly_counts", "plot_stacked_months", "plot_delay_boxes", "plot_estimates", "plot_heatmap",
@@ -32,16 +33,24 @@ def apply_figure_theme() -> None:
     })
 
 
-def show_figure(fig, alt: str | None = None) -> None:
+def show_figure(fig, alt: str | None = None, *, absent: str = "") -> None:
     """Display a figure as an embedded PNG with its alternative text (its title by default).
 
     Independent of the matplotlib backend (``MPLBACKEND=Agg`` would otherwise show nothing).
+    ``fig`` is ``None`` when a chart could not be drawn (every group below the disclosure
+    threshold): ``absent`` says why, in a sentence, instead.
     """
     import base64
+    import html
     import io
 
     import matplotlib.pyplot as plt
-    from IPython.display import display
+    from IPython.display import HTML, display
+
+    if fig is None:
+        if absent:
+            display(HTML(f'<p class="qp-narrative">{html.escape(absent)}</p>'))
+        return
 
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
@@ -121,14 +130,30 @@ def plot_stacked_months(table: pd.DataFrame, *, title: str, ylabel: str, legend:
     return fig
 
 
-def plot_delay_boxes(items: pd.DataFrame, *, title: str):
-    """Delay of answered items per channel (box plot), with each channel's deadline marked."""
+def _left_out_note(fig, left_out: list[tuple[str, int]], what: str, disclosure: Disclosure) -> None:
+    if left_out:
+        fig.tight_layout(rect=(0, 0.07, 1, 1))
+        listed = ", ".join(f"{name} ({count})" for name, count in left_out)
+        fig.text(0.01, 0.005, f"Non représentés (moins de {disclosure.limit()} {what}) : {listed}.", fontsize="small",
+                 ha="left", va="bottom")
+
+
+def plot_delay_boxes(items: pd.DataFrame, *, title: str, disclosure: Disclosure):
+    """Delay of answered items per channel (box plot), with each channel's deadline marked.
+
+    A channel with fewer answered items than the disclosure threshold is not drawn (it is named
+    under the chart); ``None`` when no channel can be drawn.
+    """
     answered = items[items["delai"].notna()]
-    channels = [c for c in answered["canal"].drop_duplicates().sort_values()]
+    sizes = answered["canal"].value_counts()
+    channels = [c for c in sorted(sizes.index) if disclosure.shows("chart", sizes[c])]
+    left_out = [(label("canal", c), int(sizes[c])) for c in sorted(sizes.index) if c not in channels]
+    if not channels:
+        return None
     fig, ax = _figure(title)
     data = [answered.loc[answered["canal"] == c, "delai"].to_numpy() for c in channels]
     if data:
-        ax.boxplot(data, vert=False, tick_labels=[label("canal", c) for c in channels], showfliers=True)
+        ax.boxplot(data, orientation="horizontal", tick_labels=[label("canal", c) for c in channels], showfliers=True)
         for i, channel in enumerate(channels, start=1):
             deadline = answered.loc[answered["canal"] == channel, "delai_max"].iloc[0]
             ax.plot([deadline, deadline], [i - 0.4, i + 0.4], color="black", linestyle="--", linewidth=1.2,
@@ -137,17 +162,26 @@ def plot_delay_boxes(items: pd.DataFrame, *, title: str):
     ax.set_xlabel("Délai de réponse (jours ouvrés)")
     ax.set_ylabel("Canal de réception")
     fig.tight_layout()
+    _left_out_note(fig, left_out, "réponses", disclosure)
     return fig
 
 
-def plot_survival(items: pd.DataFrame, *, title: str, deadlines: list[int] | None = None, by: str | None = None):
+def plot_survival(items: pd.DataFrame, *, title: str, disclosure: Disclosure, deadlines: list[int] | None = None,
+                  by: str | None = None):
     """Kaplan–Meier curve of the share of items still unanswered after t working days.
 
     Unanswered items are censored at the extraction date. Each deadline is a dashed vertical line.
+    A group with fewer items than the disclosure threshold is not drawn (it is named under the chart);
+    ``None`` when no group can be drawn.
     """
+    groups = list(items.groupby(by, observed=True)) if by else [("Toutes les demandes", items)]
+    drawn = [(key, group) for key, group in groups if disclosure.shows("chart", len(group))]
+    left_out = [(label("canal", key) if by == "canal" else str(key), len(group)) for key, group in groups
+                if disclosure.decide("chart", len(group)) is not Treatment.SHOW and len(group)]
+    if not drawn:
+        return None
     fig, ax = _figure(title)
-    groups = items.groupby(by) if by else [("Toutes les demandes", items)]
-    for key, group in groups:
+    for key, group in drawn:
         km = kaplan_meier(group["duree_observee"], group["repondu"])
         if km.table.empty:
             continue
@@ -166,9 +200,8 @@ def plot_survival(items: pd.DataFrame, *, title: str, deadlines: list[int] | Non
     ax.set_xlim(0, max([30, *[3 * d for d in deadlines]]))
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="upper right", fontsize="small")
-    else:
-        ax.text(0.5, 0.5, "Aucune demande sur la période", ha="center", va="center", transform=ax.transAxes)
     fig.tight_layout()
+    _left_out_note(fig, left_out, "demandes", disclosure)
     return fig
 
 

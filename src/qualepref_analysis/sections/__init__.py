@@ -1,5 +1,5 @@
 """One module per review section: summaries → tables → narrative → figures → records.
 
 Built on :mod:`qualepref_analysis.analysis` and shown through :mod:`qualepref_analysis.report`;
-nothing here reads a file, an environment variable or the clock.
+nothing here reads a file, a shell variable or the clock.
 """

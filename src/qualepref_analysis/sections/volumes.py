@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from qualepref_analysis.analysis.register import COMPLAINT_TYPES, is_complaint
+from qualepref_analysis.report.disclosure import Disclosure
 from qualepref_analysis.report.labels import label
 
 __all__ = ["correspondence_volumes", "volumes_with_previous", "volumes_table", "volumes_narrative",
-           "plot_volumes", "volumes_figures", "complaints_of", "monthly_by_channel", "channels_year_over_year",
+           "plot_volumes", "volumes_figures", "monthly_by_channel", "channels_year_over_year",
            "status_by_channel", "readable_quantiles", "readable_time_to_answer"]
 
 _TYPES = ("reclamation", "suggestion", "information")
@@ -49,13 +51,17 @@ def volumes_table(volumes: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index()
 
 
-def volumes_narrative(volumes: pd.DataFrame, previous: pd.DataFrame | None, *, site_label: str, year: int) -> str:
-    """A French paragraph on the volumes received, set against the previous year."""
+def volumes_narrative(volumes: pd.DataFrame, previous: pd.DataFrame | None, *, site_label: str, year: int,
+                      disclosure: Disclosure) -> str:
+    """A French paragraph on the volumes received, set against the previous year.
+
+    The change is given in % only on a base the disclosure policy allows; otherwise last year's count.
+    """
     from qualepref_analysis.report.formatting import format_number, format_percent, plural, site_subject
 
-    complaints = int(volumes.loc[volumes["type"].isin(["reclamation", "suggestion"]), "nombre"].sum())
+    complaints = int(volumes.loc[volumes["type"].isin(COMPLAINT_TYPES), "nombre"].sum())
     information = int(volumes.loc[volumes["type"] == "information", "nombre"].sum())
-    by_channel = volumes[volumes["type"].isin(["reclamation", "suggestion"])].groupby("canal")["nombre"].sum()
+    by_channel = volumes[volumes["type"].isin(COMPLAINT_TYPES)].groupby("canal")["nombre"].sum()
     text = (f"En {year}, {site_subject(site_label)} a reçu {plural(complaints, 'réclamation ou suggestion', 'réclamations et suggestions')}"
             f" et {plural(information, 'demande', 'demandes')} d'information.")
     if complaints:
@@ -63,8 +69,10 @@ def volumes_narrative(volumes: pd.DataFrame, previous: pd.DataFrame | None, *, s
         text += (f" Le premier canal des réclamations et suggestions est « {label('canal', top)} » "
                  f"({format_number(by_channel.max())} sur {format_number(complaints)}).")
     if previous is not None:
-        before = int(previous.loc[previous["type"].isin(["reclamation", "suggestion"]), "nombre"].sum())
-        if before:
+        before = int(previous.loc[previous["type"].isin(COMPLAINT_TYPES), "nombre"].sum())
+        if before and not disclosure.shows("change", before):
+            text += f" Il y en avait {format_number(before)} en {year - 1}."
+        elif before:
             change = (complaints - before) / before * 100
             direction = "en hausse" if change > 0 else "en baisse" if change < 0 else "stable"
             amount = f" de {format_percent(abs(change))}" if change else ""
@@ -111,7 +119,7 @@ def volumes_figures(volumes: pd.DataFrame, previous: pd.DataFrame | None) -> dic
     """The figures recorded in ``results.json`` for the volumes."""
     def totals(frame: pd.DataFrame) -> dict:
         return {
-            "reclamations_suggestions": int(frame.loc[frame["type"].isin(["reclamation", "suggestion"]), "nombre"].sum()),
+            "reclamations_suggestions": int(frame.loc[frame["type"].isin(COMPLAINT_TYPES), "nombre"].sum()),
             "information": int(frame.loc[frame["type"] == "information", "nombre"].sum()),
             "information_courriel": int(frame.loc[(frame["type"] == "information") & (frame["canal"] == "courriel"),
                                                   "nombre"].sum()),
@@ -122,19 +130,6 @@ def volumes_figures(volumes: pd.DataFrame, previous: pd.DataFrame | None) -> dic
     }
     figures["annee_precedente"] = totals(previous) if previous is not None else None
     return figures
-
-
-COMPLAINT_TYPES = ("reclamation", "suggestion")
-
-
-def complaints_of(items: pd.DataFrame, *, site: str | None = None, year: int | None = None) -> pd.DataFrame:
-    """Complaints and suggestions (``type`` in reclamation, suggestion) of a site and year of receipt."""
-    mask = items["type"].isin(COMPLAINT_TYPES)
-    if site is not None:
-        mask &= items["site"] == site
-    if year is not None:
-        mask &= items["date_reception"].dt.year == year
-    return items[mask]
 
 
 def monthly_by_channel(items: pd.DataFrame, *, year: int) -> pd.DataFrame:
@@ -148,8 +143,23 @@ def monthly_by_channel(items: pd.DataFrame, *, year: int) -> pd.DataFrame:
     return table.reset_index()
 
 
-def channels_year_over_year(items: pd.DataFrame, *, year: int) -> pd.DataFrame:
-    """Items per channel for ``year − 1`` and ``year``, with the change."""
+def channels_year_over_year(items: pd.DataFrame, *, year: int, disclosure: Disclosure) -> pd.DataFrame:
+    """Items per channel for ``year − 1`` and ``year``, with the change in % where its base allows one.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Register rows (``canal``, ``date_reception``).
+    year : int
+        Year under review.
+    disclosure : Disclosure
+        A relative change on a base of last year's items below the threshold is withheld.
+
+    Returns
+    -------
+    DataFrame
+        ``Canal``, one column per year (counts), ``Évolution (%)`` (NaN where withheld or no base).
+    """
     years = items["date_reception"].dt.year
     counts = (items[years.isin([year - 1, year])].assign(annee=years)
               .pivot_table(index="canal", columns="annee", values="date_reception", aggfunc="size", fill_value=0)
@@ -162,7 +172,8 @@ def channels_year_over_year(items: pd.DataFrame, *, year: int) -> pd.DataFrame:
         str(year): counts[year].to_numpy(),
     })
     before = out[str(year - 1)].where(out[str(year - 1)] > 0)
-    out["Évolution (%)"] = 100 * (out[str(year)] - out[str(year - 1)]) / before
+    change = 100 * (out[str(year)] - out[str(year - 1)]) / before
+    out["Évolution (%)"] = disclosure.mask(change, out[str(year - 1)])
     return out
 
 
@@ -187,8 +198,16 @@ def status_by_channel(items: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
     return out
 
 
-def readable_quantiles(stats: pd.DataFrame) -> pd.DataFrame:
-    """The output of :func:`~qualepref_analysis.analysis.delays.delay_quantiles` with French column names."""
+def readable_quantiles(stats: pd.DataFrame, *, disclosure: Disclosure) -> pd.DataFrame:
+    """The output of :func:`~qualepref_analysis.analysis.delays.delay_quantiles` with French column names.
+
+    The mean, quartiles, decile and maximum of a channel with fewer answers than the threshold are
+    withheld (its number of answers is kept).
+    """
+    stats = stats.copy()
+    for column in ("moyenne", "min", "25%", "50%", "75%", "90%", "max"):
+        if column in stats.columns:
+            stats[column] = disclosure.mask(stats[column].astype(float), stats["n"])
     names = {"canal": "Canal", "n": "Réponses", "moyenne": "Moyenne", "min": "Minimum", "25%": "1er quartile",
              "50%": "Médiane", "75%": "3e quartile", "90%": "9e décile", "max": "Maximum"}
     out = stats.rename(columns=names)
@@ -197,16 +216,16 @@ def readable_quantiles(stats: pd.DataFrame) -> pd.DataFrame:
     return out[[c for c in names.values() if c in out.columns and c != "Minimum"]]
 
 
-def readable_time_to_answer(summary: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
+def readable_time_to_answer(summary: pd.DataFrame, *, disclosure: Disclosure) -> pd.DataFrame:
     """The output of :func:`~qualepref_analysis.analysis.delays.time_to_answer` with French names.
 
-    Shares on fewer than ``min_count`` items are left empty.
+    Shares, the mean delay and the Kaplan–Meier median of a channel with fewer complaints than the
+    threshold are withheld (its count is kept).
     """
     out = summary.copy()
-    small = out["n"] < min_count
-    for column in ("sans_reponse", "part_dans_delai_km"):
-        out.loc[small, column] = float("nan")
     out["mediane_km"] = out["mediane_km"].where(out["mediane_km"] != float("inf"))
+    for column in ("sans_reponse", "part_dans_delai_km", "delai_moyen_repondus", "mediane_km"):
+        out[column] = disclosure.mask(out[column].astype(float), out["n"])
     names = {"canal": "Canal", "n": "Réclamations", "sans_reponse": "Sans réponse (%)",
              "delai_moyen_repondus": "Délai moyen des réponses", "mediane_km": "Médiane (Kaplan–Meier)",
              "delai_reference": "Délai attendu", "part_dans_delai_km": "Répondues dans le délai (Kaplan–Meier, %)"}

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from qualepref_analysis.io.cache import content_key, memoised
 from qualepref_analysis.analysis.complaints.categoriser import ComplaintCategoriser
 from qualepref_analysis.analysis.complaints.lexicon import Lexicon
 
@@ -49,14 +48,25 @@ def evaluate_predictions(truth, predicted, labels: list[str]) -> tuple[float, fl
 
 def cross_validate(texts, labels, lexicon: Lexicon, *, settings: dict | None = None, folds: int = 5,
                    seed: int = 0) -> EvaluationReport:
-    """Stratified k-fold cross-validation of the whole categoriser (lexicon + model) on labelled rows."""
-    texts, labels = list(texts), list(labels)
-    return memoised("validation-croisee", lambda: content_key(texts, labels, lexicon, settings, folds, seed),
-                    lambda: _cross_validate(texts, labels, lexicon, settings=settings, folds=folds, seed=seed))
+    """Stratified k-fold cross-validation of the whole categoriser (lexicon + model) on labelled rows.
 
+    Parameters
+    ----------
+    texts, labels : sequences
+        Complaint texts and the subjects an agent gave them (empty texts are left out).
+    lexicon : Lexicon
+    settings : dict, optional
+        The categoriser's settings (:func:`~qualepref_analysis.analysis.complaints.categoriser_settings`).
+    folds : int
+        Folds (fewer when a subject has fewer examples).
+    seed : int
+        Shuffling seed (deterministic).
 
-def _cross_validate(texts: list, labels: list, lexicon: Lexicon, *, settings: dict | None, folds: int,
-                    seed: int) -> EvaluationReport:
+    Returns
+    -------
+    EvaluationReport
+        ``folds == 0`` when there are fewer than :data:`MIN_ROWS` usable rows or a single subject.
+    """
     from sklearn.model_selection import StratifiedKFold
 
     data = pd.DataFrame({"texte": list(texts), "categorie": list(labels)}, dtype=object).dropna()

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from qualepref_analysis.analysis.register import labelled_complaints
 from qualepref_analysis.io.schemas import TAXONOMY
-from qualepref_analysis.io.cache import content_key, memoised
 from qualepref_analysis.analysis.complaints.categoriser import DEFAULTS, ComplaintCategoriser
 from qualepref_analysis.analysis.complaints.evaluation import EvaluationReport
 from qualepref_analysis.analysis.complaints.lexicon import Lexicon
@@ -26,10 +26,6 @@ def lexicon_path(params_dir: Path) -> Path:
     return default_params_dir() / "categories.yaml"
 
 
-
-
-
-
 def categoriser_settings(settings: dict) -> dict:
     """The ``categorisation`` block of ``default.yaml`` over the defaults."""
     return {**DEFAULTS, **(settings.get("categorisation") or {})}
@@ -37,12 +33,11 @@ def categoriser_settings(settings: dict) -> dict:
 
 def train_categoriser(register: pd.DataFrame, lexicon: Lexicon, settings: dict | None = None) -> ComplaintCategoriser:
     """A categoriser trained on every complaint of the register whose ``categorie`` was filled by hand."""
-    labelled = register[register["categorie"].notna() & register["texte"].notna()] if "texte" in register else register.iloc[:0]
+    labelled = labelled_complaints(register)
     if not len(labelled):
         return ComplaintCategoriser(lexicon, settings)
     texts, labels = labelled["texte"].astype(str), labelled["categorie"].astype(str)
-    return memoised("categoriseur", lambda: content_key(texts, labels, lexicon, settings),
-                    lambda: ComplaintCategoriser(lexicon, settings).fit(texts.tolist(), labels.tolist()))
+    return ComplaintCategoriser(lexicon, settings).fit(texts.tolist(), labels.tolist())
 
 
 def assign_subjects(items: pd.DataFrame, model: ComplaintCategoriser) -> pd.DataFrame:
@@ -69,8 +64,5 @@ def assign_subjects(items: pd.DataFrame, model: ComplaintCategoriser) -> pd.Data
         out.loc[todo, "confiance"] = predicted["confiance"].to_numpy()
         out.loc[todo, "a_verifier"] = predicted["a_verifier"].to_numpy()
     return out
-
-
-
 
 

@@ -1,0 +1,51 @@
+"""What the correspondence register holds: which items are complaints, which carry a manual subject.
+
+The one definition of a *complaint* used everywhere (indicators, volumes, subjects, Services
+Publics+): an item of ``type`` *reclamation* or *suggestion* (INDICATORS.md).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["COMPLAINT_TYPES", "is_complaint", "complaints_of", "labelled_complaints"]
+
+#: Types of the register that count as complaints (« réclamations et suggestions »).
+COMPLAINT_TYPES = ("reclamation", "suggestion")
+
+
+def is_complaint(items: pd.DataFrame) -> pd.Series:
+    """Boolean mask of the complaints and suggestions of a register (column ``type``)."""
+    return items["type"].isin(COMPLAINT_TYPES)
+
+
+def complaints_of(items: pd.DataFrame, *, site: str | None = None, year: int | None = None) -> pd.DataFrame:
+    """Complaints and suggestions of a register, optionally of one site and one year of receipt.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Register rows; requires ``type``, and ``site`` / ``date_reception`` when filtering on them.
+    site : str, optional
+        Site code.
+    year : int, optional
+        Year of ``date_reception``.
+
+    Returns
+    -------
+    DataFrame
+        The selected rows, all columns kept.
+    """
+    mask = is_complaint(items)
+    if site is not None:
+        mask &= items["site"] == site
+    if year is not None:
+        mask &= items["date_reception"].dt.year == year
+    return items[mask]
+
+
+def labelled_complaints(items: pd.DataFrame) -> pd.DataFrame:
+    """The rows whose subject an agent filled by hand (``categorie``) and that have a text (``texte``)."""
+    if "texte" not in items.columns or "categorie" not in items.columns:
+        return items.iloc[:0]
+    return items[items["categorie"].notna() & items["texte"].notna()]

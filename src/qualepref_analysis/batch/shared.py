@@ -1,0 +1,71 @@
+"""How a batch run hands its kernels the data it validated and the cache they share.
+
+The run writes the validated data once into its private folder (mode 0700, removed at the end of
+the run: they hold personal data). Each worker's zygote, and each kernel started without a
+zygote, then *joins* the run (:func:`join`): it reads them back and gives them, with a
+:class:`~qualepref_analysis.io.cache.FolderCache` on the same folder, to
+:func:`qualepref_analysis.context.join_run`. The folder is named to the zygote and to the kernels
+on their command line; nothing goes through environment variables.
+
+A zygote also *warms* the run (:func:`warm`): it computes the prepared registers and the
+indicator catalogue before it forks kernels, so that every kernel finds them in memory.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+from qualepref_analysis import context
+from qualepref_analysis.io.cache import FolderCache
+from qualepref_analysis.io.datasets import DataBundle
+from qualepref_analysis.io.params import load_params
+
+__all__ = ["VALIDATED_DATA_FILE", "share_validated_data", "join", "warm"]
+
+#: Name of the validated data in the run's private folder.
+VALIDATED_DATA_FILE = "donnees-validees.pickle"
+
+
+def share_validated_data(bundle: DataBundle, *, data_dir: str | Path, params_dir: str | Path, year: int,
+                         folder: Path) -> Path:
+    """Write the validated data for the run's kernels (a private file in the run's private folder)."""
+    path = Path(folder) / VALIDATED_DATA_FILE
+    payload = {"data_dir": str(Path(data_dir).resolve()), "params_dir": str(Path(params_dir).resolve()),
+               "year": int(year), "data": bundle}
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
+        pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def join(folder: str | Path) -> bool:
+    """Join the run of ``folder`` once its data are validated; whether this process has joined it.
+
+    Harmless to call again: the data are read only once.
+    """
+    current = context._run
+    if current is not None and current.data is not None:
+        return True
+    path = Path(folder) / VALIDATED_DATA_FILE
+    if not path.is_file():
+        return False
+    with open(path, "rb") as handle:  # written by share_validated_data, in the run's 0700 folder
+        payload = pickle.load(handle)
+    context.join_run(context.SharedRun(data_dir=Path(payload["data_dir"]), params_dir=Path(payload["params_dir"]),
+                                       year=payload["year"], data=payload["data"], cache=FolderCache(folder)))
+    return True
+
+
+def warm(folder: str | Path) -> None:
+    """Join the run and compute what the indicator sections of every site share (in this process's memory)."""
+    if not join(folder):
+        return
+    run = context._run
+    assert run is not None and run.data is not None
+    params = load_params(run.params_dir).with_year(run.year)
+    first_site = next(iter(params.sites.values()))
+    section = context.SectionContext(params=params, data=run.data, site=first_site, year=params.year,
+                                     cache=run.cache)
+    if section.data.frame("correspondances") is not None:
+        section.indicators()  # the prepared registers, then the catalogue

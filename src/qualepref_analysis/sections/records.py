@@ -1,0 +1,42 @@
+"""What the indicator sections record in ``results.json``, as the disclosure policy allows."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from qualepref_analysis.analysis.indicators import result_key
+
+__all__ = ["indicator_records"]
+
+
+def indicator_records(indicators: pd.DataFrame, *, site: str, year: int,
+                      codes: list[str] | None = None) -> dict[str, dict]:
+    """The ``results.json`` records of one site and year.
+
+    ``{code: {"valeur", "unite", "cible", "atteint", "numerateur", "denominateur", "en_attente",
+    "n_annee_precedente", "valeur_annee_precedente", "evaluation"}}``. A value on a small cell is
+    recorded as ``null`` (its counts are kept) so that no percentage on too few items is published.
+    """
+    mine = indicators[(indicators["site"] == site) & (indicators["annee"] == year)]
+    if codes is not None:
+        mine = mine[mine["code"].isin(codes)]
+    records: dict[str, dict] = {}
+    for row in mine.itertuples(index=False):
+        small = bool(row.petit_effectif)
+        small_before = bool(row.petit_effectif_annee_precedente) if pd.notna(row.petit_effectif_annee_precedente) else False
+        records[result_key(row.code, row.detail)] = {
+            "valeur": None if small or pd.isna(row.valeur) else float(row.valeur),
+            "unite": row.unite,
+            "cible": None if pd.isna(row.cible) else float(row.cible),
+            "atteint": None if pd.isna(row.atteint) else bool(row.atteint),
+            "evaluation": row.evaluation,
+            "numerateur": None if pd.isna(row.numerateur) else float(row.numerateur),
+            "denominateur": None if pd.isna(row.denominateur) else float(row.denominateur),
+            "en_attente": None if pd.isna(row.en_attente) else int(row.en_attente),
+            "n_annee_precedente": None if pd.isna(row.n_annee_precedente) else float(row.n_annee_precedente),
+            "valeur_annee_precedente": (None if small_before or pd.isna(row.valeur_annee_precedente)
+                                        else float(row.valeur_annee_precedente)),
+        }
+        if row.code == "satisfaction_globale":
+            records[result_key(row.code, row.detail)]["pondere"] = row.detail != "non_pondere"
+    return records
