@@ -14,7 +14,7 @@ from qualepref_analysis.analysis import complaints, delays
 
 from qualepref_analysis.report import charts
 
-from qualepref_analysis.sections import complaint_subjects, volumes  # noqa: E402
+from qualepref_analysis.sections import complaint_subjects, records, volumes  # noqa: E402
 from qualepref_analysis.analysis.indicators import prepare_inputs  # noqa: E402
 from qualepref_analysis.analysis.register import complaints_of  # noqa: E402
 
@@ -32,19 +32,19 @@ def test_section_02_functions_on_a_year_without_complaints(params):
     assert empty.empty
     assert len(volumes.monthly_by_channel(empty, year=2019)) == 12
     volumes.channels_year_over_year(empty, year=2019, disclosure=RULE)
-    volumes.status_by_channel(empty, min_count=10)
+    volumes.status_by_channel(empty, disclosure=Disclosure(10, 20))
     delays.delay_quantiles(empty, by="canal")
     volumes.readable_time_to_answer(delays.time_to_answer(empty, by="canal"), disclosure=RULE)
-    assert delays.unanswered_figures(empty, min_count=10)["n"] == 0
+    assert records.unanswered_figures(empty, disclosure=Disclosure(10, 20))["n"] == 0
     lexicon = complaints.load_lexicon(complaints.lexicon_path(params.directory))
     model = complaints.train_categoriser(register, lexicon)
     subjects = complaints.assign_subjects(empty, model)
-    complaint_subjects.subject_table(subjects, min_count=10)
-    complaint_subjects.subjects_narrative(subjects, min_count=10)
-    complaint_subjects.subject_figures(subjects, min_count=10)
+    complaint_subjects.subject_table(subjects, disclosure=Disclosure(10, 20))
+    complaint_subjects.subjects_narrative(subjects, disclosure=Disclosure(10, 20))
+    complaint_subjects.subject_figures(subjects, disclosure=Disclosure(10, 20))
     assert charts.plot_delay_boxes(empty, title="x", disclosure=RULE) is None  # nothing to draw
     assert charts.plot_survival(empty, title="x", deadlines=[], disclosure=RULE) is None
-    charts.plot_subjects(complaint_subjects.subject_table(subjects, min_count=10), title="x")
+    charts.plot_subjects(complaint_subjects.subject_table(subjects, disclosure=Disclosure(10, 20)), title="x")
     charts.plot_stacked_months(volumes.monthly_by_channel(empty, year=2019), title="x", ylabel="y", legend="z")
 
 
@@ -52,11 +52,11 @@ def test_cross_validation_without_enough_labels(params):
     lexicon = complaints.load_lexicon(complaints.lexicon_path(params.directory))
     report = complaints.cross_validate([], [], lexicon)
     assert report.n == 0
-    assert "lexique" in complaint_subjects.evaluation_narrative(report, min_count=10)
+    assert "lexique" in complaint_subjects.evaluation_narrative(report, disclosure=Disclosure(10, 20))
     report = complaints.cross_validate(["a b", "c d", "rendez-vous"], ["autre", "autre", "prise_rdv"], lexicon)
     assert report.n == 3 and report.folds == 0
-    assert "trop peu" in complaint_subjects.evaluation_narrative(report, min_count=10)
-    per_class, confusion = complaint_subjects.evaluation_tables(report, min_count=10)
+    assert "trop peu" in complaint_subjects.evaluation_narrative(report, disclosure=Disclosure(10, 20))
+    per_class, confusion = complaint_subjects.evaluation_tables(report, disclosure=Disclosure(10, 20))
     assert per_class.empty
 
 
@@ -68,11 +68,11 @@ def test_complaints_without_text_have_an_unknown_subject(params):
                           "categorie": [None, None, None, "prise_rdv"] + [None] * 8})
     subjects = complaints.assign_subjects(items, complaints.ComplaintCategoriser(lexicon))
     assert subjects["source"].tolist()[:4] == ["predit", "sans_texte", "sans_texte", "manuel"]
-    table = complaint_subjects.subject_table(subjects, min_count=1)
+    table = complaint_subjects.subject_table(subjects, disclosure=Disclosure(1, 20))
     assert table.iloc[-1]["Sujet"].startswith("Sans texte") and table.iloc[-1]["Total"] == 10
     assert np.isnan(table.iloc[-1]["Part (%)"])
     known = table[~table["Sujet"].str.startswith("Sans texte")]
     assert known["Part (%)"].sum() == 100  # shares over the 2 complaints whose subject is known
-    figures = complaint_subjects.subject_figures(subjects, min_count=1)
+    figures = complaint_subjects.subject_figures(subjects, disclosure=Disclosure(1, 20))
     assert figures["sans_texte"] == 10 and figures["part"] == {"prise_rdv": 100.0}
-    assert "sujet est inconnu" in complaint_subjects.subjects_narrative(subjects, min_count=1)
+    assert "sujet est inconnu" in complaint_subjects.subjects_narrative(subjects, disclosure=Disclosure(1, 20))

@@ -47,7 +47,7 @@ def test_paragraph_reads_like_the_minutes(params):
         compute_indicators({"correspondances": make_register(rows)}, _at_year_end(params)))
     labels = {code: site.libelle for code, site in params.sites.items()}
     text = group_paragraph(catalogue, group="reclamations", site="prefecture", year=2022, site_labels=labels,
-                           threshold=10)
+                           disclosure=Disclosure(10, 20))
     assert "Le nombre de réclamations et suggestions reçues s'établit à 25 en 2022." in text
     assert f"Il est en hausse de 25,0{NBSP}% par rapport à 2021 (20)." in text
     assert (f"Le taux de réponse aux réclamations et suggestions dans les délais s'établit à 76,0{NBSP}% en 2022 "
@@ -55,7 +55,7 @@ def test_paragraph_reads_like_the_minutes(params):
     assert f"Il est en hausse de 31,0 points par rapport à 2021 (45,0{NBSP}%)." in text
     assert "1 sur 1 à la sous-préfecture d'Antony" in text  # small cell: counts, never a percentage
     assert "6 sur 25" in text and "n'en avaient reçu aucune" in text
-    antony = group_paragraph(catalogue, group="reclamations", site="antony", year=2022, site_labels=labels, threshold=10)
+    antony = group_paragraph(catalogue, group="reclamations", site="antony", year=2022, site_labels=labels, disclosure=Disclosure(10, 20))
     assert "n'est pas publié pour 2022 : 1 sur 1 seulement, en dessous du seuil de 10." in antony
     assert "%" not in antony.split("À titre de comparaison")[0]
 

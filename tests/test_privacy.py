@@ -13,6 +13,7 @@ import csv
 import pytest
 
 from qualepref_analysis.io.privacy import mask_cell, ner_available, scrub_names, scrub_text, scrub_values
+from qualepref_analysis.report.disclosure import Disclosure
 
 from conftest import DEMO_DIR, ROOT, write_csv
 
@@ -109,7 +110,7 @@ def test_quotes_are_off_by_default(params):
 
     items, subjects = _quotes_input()
     assert params.settings["citations"]["activees"] is False
-    assert complaint_quotes(items, subjects, params.settings, min_count=1) is None
+    assert complaint_quotes(items, subjects, params.settings, disclosure=Disclosure(1, 20)) is None
 
 
 def test_quotes_when_enabled_are_scrubbed_then_cut():
@@ -117,14 +118,14 @@ def test_quotes_when_enabled_are_scrubbed_then_cut():
 
     items, subjects = _quotes_input()
     settings = {"citations": {"activees": True, "par_sujet": 2, "longueur_max": 60}}
-    quotes = complaint_quotes(items, subjects, settings, min_count=1)
+    quotes = complaint_quotes(items, subjects, settings, disclosure=Disclosure(1, 20))
     shown = " ".join(quotes["Extrait"])
     for secret in ("Kanarik", "Zoubida", "07 98", "zoe@", "0612345678", "06123"):
         assert secret not in shown
     assert all(len(q) <= 60 for q in quotes["Extrait"]) and quotes["Extrait"].str.endswith("…").any()
     assert (quotes["Sujet"] == "Prise de rendez-vous").sum() == 2  # two per subject, the latest first
     assert "Toujours aucun rendez-vous." in shown
-    only_big = complaint_quotes(items, subjects, settings, min_count=3)  # small subjects: no quote at all
+    only_big = complaint_quotes(items, subjects, settings, disclosure=Disclosure(3, 20))  # small subjects: no quote at all
     assert set(only_big["Sujet"]) == {"Prise de rendez-vous"}
 
 

@@ -8,6 +8,7 @@ import pytest
 from qualepref_analysis import load_data_dir
 
 from qualepref_analysis.sections import action_plans, audits, services_publics
+from qualepref_analysis.report.disclosure import Disclosure
 
 from conftest import DEMO_DIR
 
@@ -29,7 +30,8 @@ def test_transparency_q4(bundle):
 
 
 def test_experiences(bundle):
-    summaries = [services_publics.experiences_summary(bundle.frame("sp_experiences"), site=s, year=2022)
+    summaries = [services_publics.experiences_summary(bundle.frame("sp_experiences"), site=s, year=2022,
+                                                     disclosure=Disclosure(10, 20))
                  for s in ("prefecture", "antony", "boulogne")]
     assert sum(s["n"] for s in summaries) == 32
     small = summaries[2]
@@ -69,7 +71,7 @@ def test_audits(bundle):
     assert boulogne["modules"] == "1, 2" and boulogne["non_conformites"] == 0
     prefecture = audits.audit_summaries(records, site="prefecture", since=pd.Timestamp("2022-01-01")).iloc[0]
     assert prefecture["type"] == "autoevaluation" and prefecture["non_conformites"] == 2
-    table = audits.audits_table(audits.audit_summaries(records, site="prefecture", since=pd.Timestamp("2022-01-01")), min_count=10)
+    table = audits.audits_table(audits.audit_summaries(records, site="prefecture", since=pd.Timestamp("2022-01-01")), disclosure=Disclosure(10, 20))
     assert table["Date"].iloc[0] == "8 décembre 2022"
 
 
@@ -78,7 +80,7 @@ def test_plan_completion_is_a_percentage_only_above_the_small_cell_threshold():
 
     done = {"n": 4, "statuts": {"realisee": 4, "en_cours": 0, "prevue": 0, "abandonnee": 0}, "taux_realisation": 100.0}
     nothing = {"n": 0, "statuts": {}}
-    assert plans_narrative(done, nothing, 0, year=2022, min_count=10).endswith("soit 4 réalisées sur les 4 maintenues.")
-    assert "taux de réalisation de 100\u00a0%" in plans_narrative(done, nothing, 0, year=2022, min_count=4)
+    assert plans_narrative(done, nothing, 0, year=2022, disclosure=Disclosure(10, 20)).endswith("soit 4 réalisées sur les 4 maintenues.")
+    assert "taux de réalisation de 100\u00a0%" in plans_narrative(done, nothing, 0, year=2022, disclosure=Disclosure(4, 20))
     one = {"n": 2, "statuts": {"realisee": 1, "en_cours": 0, "prevue": 0, "abandonnee": 1}, "taux_realisation": 100.0}
-    assert plans_narrative(one, nothing, 0, year=2022, min_count=10).endswith("sur la seule action maintenue.")
+    assert plans_narrative(one, nothing, 0, year=2022, disclosure=Disclosure(10, 20)).endswith("sur la seule action maintenue.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from qualepref_analysis.context import SectionContext, open_section
+from qualepref_analysis.context import SectionContext, SynthesisContext, open_section, open_synthesis
 from qualepref_analysis.io.datasets import DataBundle, LoadedDataset, load_data_dir, load_dataset
 from qualepref_analysis.errors import QualeprefError
 from qualepref_analysis.io.params import Params, load_params
@@ -26,5 +26,7 @@ __all__ = [
     "load_data_dir",
     "SectionContext",
     "open_section",
+    "SynthesisContext",
+    "open_synthesis",
     "record_results",
 ]

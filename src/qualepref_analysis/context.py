@@ -30,7 +30,7 @@ from qualepref_analysis.io.locations import default_data_dir, default_params_dir
 from qualepref_analysis.io.params import Params, Site, load_params
 from qualepref_analysis.report.disclosure import Disclosure
 
-__all__ = ["SectionContext", "SharedRun", "open_section", "join_run", "leave_run"]
+__all__ = ["SectionContext", "SynthesisContext", "SharedRun", "open_section", "open_synthesis", "join_run", "leave_run"]
 
 
 @dataclass
@@ -233,3 +233,63 @@ def open_section(*, site: str, year: int | None = None, data_dir: str | Path | N
         data, cache = load_data_dir(data_dir, params), MemoryCache()
     return SectionContext(params=params, data=data, site=params.sites[site], year=params.year, cache=cache)
 
+
+
+@dataclass
+class SynthesisContext:
+    """What the cross-site synthesis reads: the figures every site section recorded.
+
+    Attributes
+    ----------
+    params : Params
+    year : int
+        Year of the review the figures come from.
+    results : dict
+        The content of ``results.json``.
+    sites : dict
+        Code → label of the sites that recorded figures, in the order of ``sites.yaml``.
+    disclosure : Disclosure
+    """
+
+    params: Params
+    year: int
+    results: dict
+    sites: dict[str, str]
+    disclosure: Disclosure
+
+
+def open_synthesis(*, results_path: str | Path | None = None, params_dir: str | Path | None = None,
+                   year: int | None = None) -> SynthesisContext:
+    """Read a review's ``results.json`` for the synthesis notebook (00).
+
+    Parameters
+    ----------
+    results_path : path, optional
+        ``results.json`` of a review (default: ``build/review/results.json`` of the project).
+    params_dir : path, optional
+        The parameters of that review (default: the project's ``params/``).
+    year : int, optional
+        Year under review when ``results.json`` does not say it.
+
+    Raises
+    ------
+    QualeprefError
+        ``results.json`` is missing or unreadable: run ``qualepref review`` first.
+    """
+    import json
+
+    from qualepref_analysis.errors import QualeprefError
+    from qualepref_analysis.io.locations import project_root
+
+    params = load_params(Path(params_dir or default_params_dir()))
+    path = Path(results_path or project_root() / "build" / "review" / "results.json")
+    try:
+        results = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise QualeprefError(f"{path}: chiffres du bilan introuvables ou illisibles ; produisez d'abord le bilan "
+                             "(`qualepref review`).") from exc
+    recorded = results.get("sites") or {}
+    sites = {code: s.libelle for code, s in params.sites.items() if code in recorded}
+    review_year = int(results.get("year") or year or params.year)
+    return SynthesisContext(params=params.with_year(review_year), year=review_year, results=results, sites=sites,
+                            disclosure=Disclosure.from_params(params))

@@ -33,7 +33,6 @@ __all__ = [
     "KaplanMeier",
     "kaplan_meier",
     "time_to_answer",
-    "unanswered_figures",
 ]
 
 #: Status of an item at the extraction date.
@@ -277,23 +276,3 @@ def time_to_answer(items: pd.DataFrame, by: list[str] | str | None = None, *, wi
         rows.append(row)
     columns = [*by, "n", "sans_reponse", "delai_moyen_repondus", "mediane_km", "delai_reference", "part_dans_delai_km"]
     return pd.DataFrame(rows, columns=columns)
-
-
-def unanswered_figures(items: pd.DataFrame, *, min_count: int) -> dict:
-    """Unanswered items recorded in ``results.json``: counts by status, and Kaplan–Meier estimates.
-
-    Shares and the median are ``None`` on fewer than ``min_count`` items (small cells).
-    """
-    counts = items["statut"].value_counts().reindex(list(STATUSES), fill_value=0)
-    km = kaplan_meier(items["duree_observee"], items["repondu"])
-    deadline = int(items["delai_max"].mode().iloc[0]) if len(items) else None
-    enough = len(items) >= max(min_count, 1)
-    median = km.median
-    return {
-        "n": int(len(items)),
-        "statuts": {k: int(v) for k, v in counts.items()},
-        "part_sans_reponse": (100 * float((~items["repondu"]).mean())) if enough else None,
-        "mediane_km": None if median == float("inf") or not enough else median,
-        "delai_reference": deadline,
-        "part_dans_delai_km": (100 * km.answered_within(deadline)) if enough and deadline is not None else None,
-    }

@@ -6,6 +6,7 @@ import pandas as pd
 
 from qualepref_analysis.report.labels import label
 from qualepref_analysis.report.formatting import format_date, format_number, format_percent
+from qualepref_analysis.report.disclosure import Disclosure
 
 __all__ = ["plan_table", "plan_summary", "overdue_actions", "plans_narrative"]
 
@@ -38,10 +39,10 @@ def overdue_actions(plans: pd.DataFrame, *, site: str, reference: pd.Timestamp) 
                          "Échéance": [format_date(d, "short") for d in mine["echeance"]]})
 
 
-def plans_narrative(current: dict, following: dict, overdue: int, *, year: int, min_count: int) -> str:
+def plans_narrative(current: dict, following: dict, overdue: int, *, year: int, disclosure: Disclosure) -> str:
     """French sentences on the plan of the year and the next one.
 
-    The completion rate is given as a percentage only for at least ``min_count`` actions.
+    The completion rate is given as a percentage only on as many actions as the disclosure policy allows.
     """
     if current["n"] == 0:
         text = f"Aucun plan d'actions n'est enregistré pour {year}."
@@ -54,7 +55,7 @@ def plans_narrative(current: dict, following: dict, overdue: int, *, year: int, 
                 f"{format_number(current['statuts']['abandonnee'])} abandonnée(s)")
         rate = current["taux_realisation"]
         kept = current["n"] - current["statuts"]["abandonnee"]
-        if rate is not None and kept >= min_count:
+        if rate is not None and disclosure.shows("share", kept):
             text += f", soit un taux de réalisation de {format_percent(rate, 0)}."
         elif kept:
             kept_text = f"les {format_number(kept)} maintenues" if kept >= 2 else "la seule action maintenue"

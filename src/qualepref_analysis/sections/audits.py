@@ -6,6 +6,7 @@ import pandas as pd
 
 from qualepref_analysis.report.labels import label
 from qualepref_analysis.report.formatting import format_date, format_number, format_percent
+from qualepref_analysis.report.disclosure import Disclosure
 
 __all__ = ["AUDIT_TYPES", "audit_summaries", "audits_table", "audits_narrative", "audit_figures"]
 
@@ -34,17 +35,17 @@ def audit_summaries(audits: pd.DataFrame, *, site: str, since: pd.Timestamp) -> 
     return pd.DataFrame(rows)
 
 
-def _conformant(row, min_count: int) -> object:
-    """The conformant share in %, or its counts when fewer than ``min_count`` commitments were assessed."""
+def _conformant(row, disclosure: Disclosure) -> object:
+    """The conformant share in %, or its counts when too few commitments were assessed for a share."""
     if row.part_conforme is None or pd.isna(row.part_conforme):
         return None
-    if row.engagements_evalues >= min_count:
+    if disclosure.shows("share", row.engagements_evalues):
         return row.part_conforme
     return f"{format_number(round(row.part_conforme * row.engagements_evalues / 100))} sur {format_number(row.engagements_evalues)}"
 
 
-def audits_table(summaries: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
-    """The summaries with French headers (a share on fewer than ``min_count`` commitments as counts)."""
+def audits_table(summaries: pd.DataFrame, *, disclosure: Disclosure) -> pd.DataFrame:
+    """The summaries with French headers (a share on too few commitments given as counts)."""
     if summaries.empty:
         return pd.DataFrame(columns=["Date", "Type", "Modules", "Engagements évalués", "Conformes (%)",
                                      "Points forts", "Pistes de progrès", "Non-conformités"])
@@ -53,7 +54,7 @@ def audits_table(summaries: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
         "Type": [AUDIT_TYPES.get(t, label("type", t)) for t in summaries["type"]],
         "Modules": summaries["modules"],
         "Engagements évalués": summaries["engagements_evalues"],
-        "Conformes (%)": [_conformant(row, min_count) for row in summaries.itertuples(index=False)],
+        "Conformes (%)": [_conformant(row, disclosure) for row in summaries.itertuples(index=False)],
         "Points forts": summaries["points_forts"],
         "Pistes de progrès": summaries["pistes_progres"],
         "Non-conformités": [f"{n} ({e})" if n else "0" for n, e in zip(summaries["non_conformites"],
@@ -61,7 +62,8 @@ def audits_table(summaries: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
     })
 
 
-def audits_narrative(summaries: pd.DataFrame, *, year: int, min_count: int) -> str:
+def audits_narrative(summaries: pd.DataFrame, *, year: int, disclosure: Disclosure) -> str:
+    """One French sentence per audit: modules, commitments assessed, conformity, strengths, progress areas."""
     if summaries.empty:
         return f"Aucun audit ni autoévaluation n'est enregistré pour ce site depuis le début de {year}."
     sentences = []
@@ -69,7 +71,7 @@ def audits_narrative(summaries: pd.DataFrame, *, year: int, min_count: int) -> s
         kind = AUDIT_TYPES.get(row.type, row.type)
         text = (f"{kind} du {format_date(row.date)} (module{'s' if ',' in row.modules else ''} {row.modules}) : "
                 f"{format_number(row.engagements_evalues)} engagements évalués")
-        shown = _conformant(row, min_count)
+        shown = _conformant(row, disclosure)
         if isinstance(shown, str):
             text += f", {shown} conformes"
         elif shown is not None:

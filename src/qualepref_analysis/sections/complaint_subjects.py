@@ -12,11 +12,12 @@ import pandas as pd
 from qualepref_analysis.analysis.complaints.evaluation import EvaluationReport
 from qualepref_analysis.io.schemas import TAXONOMY
 from qualepref_analysis.report.labels import label
+from qualepref_analysis.report.disclosure import Disclosure
 
 __all__ = ["subject_table", "subjects_narrative", "subject_figures", "evaluation_narrative", "evaluation_tables"]
 
 
-def subjects_narrative(subjects: pd.DataFrame, *, min_count: int) -> str:
+def subjects_narrative(subjects: pd.DataFrame, *, disclosure: Disclosure) -> str:
     """French sentences on how the subjects were obtained and the two main subjects."""
     from qualepref_analysis.report.formatting import format_number, format_percent, plural
 
@@ -37,13 +38,13 @@ def subjects_narrative(subjects: pd.DataFrame, *, min_count: int) -> str:
         text += (f" {format_number(blind)} n'ont ni étiquette ni texte dans le registre : leur sujet est inconnu et "
                  "elles sont exclues des parts.")
     known = subjects["sujet"].dropna()
-    if len(known) >= min_count:
+    if disclosure.shows("share", len(known)):
         top = known.value_counts().head(2)
         parts = [f"« {label('categorie', k)} » ({format_percent(100 * v / len(known))})" for k, v in top.items()]
         text += " Les principaux sujets sont " + " et ".join(parts) + "."
     return text
 
-def evaluation_narrative(report: EvaluationReport, *, min_count: int) -> str:
+def evaluation_narrative(report: EvaluationReport, *, disclosure: Disclosure) -> str:
     """How far to trust the automatic classification, in one French paragraph."""
     from qualepref_analysis.report.formatting import format_number, format_percent
 
@@ -52,7 +53,7 @@ def evaluation_narrative(report: EvaluationReport, *, min_count: int) -> str:
     if report.folds == 0:
         return (f"Seules {format_number(report.n)} réclamations sont étiquetées à la main : trop peu pour mesurer "
                 "la fiabilité de la classification automatique, qui repose surtout sur le lexique.")
-    if report.n >= min_count:
+    if disclosure.shows("share", report.n):
         agreed = (f"{format_percent(100 * report.accuracy)} sont classées comme l'agent l'avait fait "
                   f"(F1 macro : {format_percent(100 * report.macro_f1)})")
     else:  # too few to give percentages: the counts
@@ -61,11 +62,11 @@ def evaluation_narrative(report: EvaluationReport, *, min_count: int) -> str:
             f"étiquetées à la main ont été classées sans leur étiquette (validation croisée en {report.folds} plis) : "
             f"{agreed}. Les catégories peu représentées sont les moins fiables.")
 
-def subject_table(subjects: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
+def subject_table(subjects: pd.DataFrame, *, disclosure: Disclosure) -> pd.DataFrame:
     """Per subject: labelled by hand, predicted (of which to review), total and share.
 
     Shares are over all complaints, manual and predicted; they are left empty
-    when there are fewer than ``min_count`` complaints.
+    when the disclosure policy does not allow a share on that many complaints.
     """
     counts = pd.crosstab(subjects["sujet"], subjects["source"]).reindex(index=list(TAXONOMY), columns=["manuel", "predit"],
                                                                        fill_value=0)
@@ -79,7 +80,7 @@ def subject_table(subjects: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
         "Total": total.to_numpy(),
     })
     n = int(total.sum())
-    out["Part (%)"] = 100 * out["Total"] / n if n >= min_count else np.nan
+    out["Part (%)"] = 100 * out["Total"] / n if disclosure.shows("share", n) else np.nan
     out = out[out["Total"] > 0].sort_values("Total", ascending=False)
     blind = int((subjects["source"] == "sans_texte").sum())
     if blind:
@@ -88,7 +89,7 @@ def subject_table(subjects: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
                                             "Total": [blind], "Part (%)": [np.nan]})], ignore_index=True)
     return out.reset_index(drop=True)
 
-def subject_figures(subjects: pd.DataFrame, *, min_count: int, evaluation: EvaluationReport | None = None) -> dict:
+def subject_figures(subjects: pd.DataFrame, *, disclosure: Disclosure, evaluation: EvaluationReport | None = None) -> dict:
     """The subjects recorded in ``results.json`` (no text)."""
     counts = subjects["sujet"].dropna().value_counts()
     known = int(counts.sum())
@@ -99,17 +100,17 @@ def subject_figures(subjects: pd.DataFrame, *, min_count: int, evaluation: Evalu
         "sans_texte": int((subjects["source"] == "sans_texte").sum()),
         "a_verifier": int(subjects.loc[subjects["source"] == "predit", "a_verifier"].sum()),
         "nombre": {str(k): int(v) for k, v in counts.items()},
-        "part": ({str(k): 100 * v / known for k, v in counts.items()} if known >= min_count else None),
+        "part": ({str(k): 100 * v / known for k, v in counts.items()} if disclosure.shows("share", known) else None),
     }
     if evaluation is not None:
         figures["evaluation"] = {"n": evaluation.n, "plis": evaluation.folds, "exactitude": evaluation.accuracy,
                                  "f1_macro": evaluation.macro_f1}
     return figures
 
-def evaluation_tables(report: EvaluationReport, *, min_count: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def evaluation_tables(report: EvaluationReport, *, disclosure: Disclosure) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-category precision/recall and the confusion matrix with French labels (percentages 0-100).
 
-    Precision, recall and F1 of a category with fewer than ``min_count`` labelled complaints are
+    Precision, recall and F1 of a category with too few labelled complaints for a share are
     left empty (its counts stay in the confusion matrix).
     """
     per_class = report.per_class.copy()
@@ -117,7 +118,7 @@ def evaluation_tables(report: EvaluationReport, *, min_count: int) -> tuple[pd.D
     per_class = per_class.rename(columns={"precision": "Précision (%)", "rappel": "Rappel (%)", "f1": "F1 (%)",
                                           "effectif": "Réclamations étiquetées"})
     for column in ("Précision (%)", "Rappel (%)", "F1 (%)"):
-        per_class[column] = (100 * per_class[column]).where(per_class["Réclamations étiquetées"] >= min_count)
+        per_class[column] = disclosure.mask(100 * per_class[column], per_class["Réclamations étiquetées"])
     per_class = per_class.rename_axis("Sujet").reset_index()
     present = [c for c in report.confusion.index if report.confusion.loc[c].sum() or report.confusion[c].sum()]
     confusion = report.confusion.loc[present, present].copy()

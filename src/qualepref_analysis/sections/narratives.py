@@ -12,6 +12,7 @@ import math
 import pandas as pd
 
 from qualepref_analysis.analysis.indicators import CATALOGUE, Indicator
+from qualepref_analysis.report.disclosure import Disclosure
 from qualepref_analysis.report.labels import label
 from qualepref_analysis.report.values import format_change, format_target, format_value
 from qualepref_analysis.report.formatting import format_number, format_percent, join_french, site_complement, site_subject
@@ -123,14 +124,30 @@ def _comparison(rows: pd.DataFrame, indicator: Indicator, *, site: str, site_lab
 
 
 def group_paragraph(indicators: pd.DataFrame, *, group: str, site: str, year: int,
-                    site_labels: dict[str, str], threshold: int, survey_threshold: int | None = None) -> str:
-    """The paragraph of one indicator group for one site and year, with the other sites for comparison."""
+                    site_labels: dict[str, str], disclosure: Disclosure) -> str:
+    """The paragraph of one indicator group for one site and year, with the other sites for comparison.
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        The catalogue as the disclosure policy annotated it (``petit_effectif``…).
+    group : str
+        Indicator group (a key of :data:`GROUP_TITLES`).
+    site : str
+        Site code.
+    year : int
+        Year under review.
+    site_labels : dict
+        Site code → label.
+    disclosure : Disclosure
+        The small-cell policy (its threshold is quoted when a value is not published).
+    """
     mine = indicators[(indicators["groupe"] == group) & (indicators["annee"] == year)]
     sentences = []
     for indicator in [ind for ind in CATALOGUE if ind.group == group]:
         rows = mine[mine["code"] == indicator.code]
         own = rows[rows["site"] == site]
-        limit = survey_threshold if (indicator.small_cell == "enquete" and survey_threshold) else threshold
+        limit = disclosure.limit(survey=indicator.small_cell == "enquete")
         for _, row in own.iterrows():
             sentences.append(indicator_paragraph(row, site_label=site_labels.get(site, site), threshold=limit))
         if indicator.unit == "pourcent" and not own.empty:
@@ -139,13 +156,13 @@ def group_paragraph(indicators: pd.DataFrame, *, group: str, site: str, year: in
             if comparison:
                 sentences.append(comparison)
     if group in ("reclamations", "information_courriel"):
-        sentences.append(_unanswered_sentence(mine, group=group, site=site, min_count=threshold))
+        sentences.append(_unanswered_sentence(mine, group=group, site=site, disclosure=disclosure))
     if not [s for s in sentences if s]:
         return f"Aucune donnée pour {site_subject(site_labels.get(site, site))} en {year}."
     return " ".join(s for s in sentences if s)
 
 
-def _unanswered_sentence(rows: pd.DataFrame, *, group: str, site: str, min_count: int) -> str:
+def _unanswered_sentence(rows: pd.DataFrame, *, group: str, site: str, disclosure: Disclosure) -> str:
     """The mean delay is over answered items only: say how many were never answered."""
     count_code = "reclamations_nombre" if group == "reclamations" else "information_courriel_nombre"
     delay_code = "reclamations_delai_moyen" if group == "reclamations" else "information_courriel_delai_moyen"
@@ -157,7 +174,7 @@ def _unanswered_sentence(rows: pd.DataFrame, *, group: str, site: str, min_count
     unanswered = int(round(total - answered))
     if unanswered <= 0 or total <= 0:
         return "Toutes ont reçu une réponse." if total > 0 else ""
-    share = f" ({format_percent(100 * unanswered / total)})" if total >= min_count else ""
+    share = f" ({format_percent(100 * unanswered / total)})" if disclosure.shows("share", total) else ""
     return (f"Le délai moyen ne porte que sur les demandes ayant reçu une réponse : "
             f"{format_number(unanswered)} sur {format_number(total)}{share} "
             f"n'en avaient reçu aucune à la date d'extraction.")
@@ -201,7 +218,8 @@ def indicator_table(indicators: pd.DataFrame, *, site: str, year: int) -> pd.Dat
     return pd.DataFrame(rows, columns=["Indicateur", f"{year}", "Cible", "Évaluation", f"{year - 1}", "Évolution"])
 
 
-def narrative_html(indicators: pd.DataFrame, *, site: str, year: int, params, groups: list[str] | None = None) -> str:
+def narrative_html(indicators: pd.DataFrame, *, site: str, year: int, params, disclosure: Disclosure,
+                   groups: list[str] | None = None) -> str:
     """HTML (escaped) of the paragraphs of several indicator groups, each under its French title."""
     import html
 
@@ -209,7 +227,6 @@ def narrative_html(indicators: pd.DataFrame, *, site: str, year: int, params, gr
     parts = []
     for group in groups or list(GROUP_TITLES):
         text = group_paragraph(indicators, group=group, site=site, year=year, site_labels=labels,
-                               threshold=params.small_cell_threshold,
-                               survey_threshold=params.survey_small_cell_threshold)
+                               disclosure=disclosure)
         parts.append(f"<h3>{html.escape(GROUP_TITLES[group])}</h3><p class=\"qp-narrative\">{html.escape(text)}</p>")
     return "".join(parts)

@@ -15,6 +15,7 @@ from qualepref_analysis.errors import ParamsError
 from qualepref_analysis.report.labels import label
 from qualepref_analysis.io.privacy import scrub_values
 from qualepref_analysis.io.schemas import TAXONOMY
+from qualepref_analysis.report.disclosure import Disclosure
 
 __all__ = ["QUOTE_DEFAULTS", "quote_settings", "complaint_quotes", "cut_quote"]
 
@@ -45,7 +46,7 @@ def cut_quote(text: str, length: int) -> str:
 
 
 def complaint_quotes(items: pd.DataFrame, subjects: pd.DataFrame, settings: dict, *,
-                     min_count: int) -> pd.DataFrame | None:
+                     disclosure: Disclosure) -> pd.DataFrame | None:
     """A few scrubbed, cut extracts per subject, or ``None`` when quotes are off.
 
     Parameters
@@ -56,8 +57,8 @@ def complaint_quotes(items: pd.DataFrame, subjects: pd.DataFrame, settings: dict
         :func:`~qualepref_analysis.analysis.complaints.assign_subjects` of ``items``.
     settings : dict
         ``Params.settings`` (block ``citations``).
-    min_count : int
-        No quote for a subject with fewer complaints than this.
+    disclosure : Disclosure
+        No quote for a subject with fewer complaints than the small-cell threshold.
 
     Returns
     -------
@@ -74,7 +75,7 @@ def complaint_quotes(items: pd.DataFrame, subjects: pd.DataFrame, settings: dict
     counts = subjects["sujet"].value_counts()
     rows = []
     for subject in TAXONOMY:
-        if counts.get(subject, 0) < max(min_count, 1):
+        if not disclosure.shows("share", counts.get(subject, 0)):
             continue  # a quote on a small subject could point at its author
         chosen = frame.loc[frame["sujet"] == subject, "texte"].head(options["par_sujet"]).tolist()
         rows += [(label("categorie", subject), cut_quote(text, options["longueur_max"]))

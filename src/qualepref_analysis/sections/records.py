@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from qualepref_analysis.analysis.delays import STATUSES, kaplan_meier
 from qualepref_analysis.analysis.indicators import result_key
+from qualepref_analysis.report.disclosure import Disclosure
 
-__all__ = ["indicator_records"]
+__all__ = ["indicator_records", "unanswered_figures"]
 
 
 def indicator_records(indicators: pd.DataFrame, *, site: str, year: int,
@@ -40,3 +42,35 @@ def indicator_records(indicators: pd.DataFrame, *, site: str, year: int,
         if row.code == "satisfaction_globale":
             records[result_key(row.code, row.detail)]["pondere"] = row.detail != "non_pondere"
     return records
+
+
+def unanswered_figures(items: pd.DataFrame, *, disclosure: Disclosure) -> dict:
+    """Unanswered items recorded in ``results.json``: counts by status, and Kaplan–Meier estimates.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Complaints with their delays (:func:`~qualepref_analysis.analysis.delays.correspondence_delays`):
+        ``statut``, ``duree_observee``, ``repondu``, ``delai_max``.
+    disclosure : Disclosure
+        Shares and the median are ``None`` on too few items.
+
+    Returns
+    -------
+    dict
+        ``n``, ``statuts`` (count per status), ``part_sans_reponse``, ``mediane_km``, ``delai_reference``,
+        ``part_dans_delai_km``.
+    """
+    counts = items["statut"].value_counts().reindex(list(STATUSES), fill_value=0)
+    km = kaplan_meier(items["duree_observee"], items["repondu"])
+    deadline = int(items["delai_max"].mode().iloc[0]) if len(items) else None
+    enough = disclosure.shows("statistic", len(items))
+    median = km.median
+    return {
+        "n": int(len(items)),
+        "statuts": {k: int(v) for k, v in counts.items()},
+        "part_sans_reponse": (100 * float((~items["repondu"]).mean())) if enough else None,
+        "mediane_km": None if median == float("inf") or not enough else median,
+        "delai_reference": deadline,
+        "part_dans_delai_km": (100 * km.answered_within(deadline)) if enough and deadline is not None else None,
+    }

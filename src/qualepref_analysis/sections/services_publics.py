@@ -8,6 +8,7 @@ import pandas as pd
 from qualepref_analysis.analysis.calendar import working_days_between
 from qualepref_analysis.report.labels import label
 from qualepref_analysis.report.formatting import format_number, format_percent
+from qualepref_analysis.report.disclosure import Disclosure
 
 __all__ = ["INDICATOR_LABELS", "transparency_table", "transparency_trend", "experiences_summary",
            "experiences_narrative", "diagnostic_table", "diagnostic_narrative", "sp_figures"]
@@ -66,14 +67,14 @@ def transparency_trend(indicators: pd.DataFrame, *, site: str, year: int) -> pd.
 
 
 def experiences_summary(experiences: pd.DataFrame, *, site: str, year: int, calendar: str = "metropole",
-                        min_count: int = 10) -> dict:
+                        disclosure: Disclosure) -> dict:
     """Count, feelings, answer rate and mean answer delay (working days) of the experiences of the year."""
     mine = experiences[(experiences["site"] == site) & (experiences["date"].dt.year == year)]
     n = len(mine)
     feelings = mine["ressenti"].value_counts().reindex(["positif", "neutre", "negatif"], fill_value=0)
     answered = mine["date_reponse"].notna() if "date_reponse" in mine else pd.Series(False, index=mine.index)
     delays = working_days_between(mine.loc[answered, "date"], mine.loc[answered, "date_reponse"], calendar=calendar)
-    enough = n >= min_count
+    enough = disclosure.shows("share", n)
     return {
         "n": int(n),
         "ressentis": {k: int(v) for k, v in feelings.items()},
@@ -84,7 +85,8 @@ def experiences_summary(experiences: pd.DataFrame, *, site: str, year: int, cale
     }
 
 
-def experiences_narrative(summary: dict, *, year: int, min_count: int) -> str:
+def experiences_narrative(summary: dict, *, year: int) -> str:
+    """French sentences on the experiences of the year (shares only where :func:`experiences_summary` gave them)."""
     n = summary["n"]
     if n == 0:
         return f"Aucune expérience d'usager n'a été publiée sur Services Publics+ pour ce site en {year}."
@@ -93,7 +95,7 @@ def experiences_narrative(summary: dict, *, year: int, min_count: int) -> str:
             f"{'ont' if n >= 2 else 'a'} été publiée{'s' if n >= 2 else ''} sur Services Publics+ : "
             f"{format_number(feelings['positif'])} positive(s), {format_number(feelings['neutre'])} neutre(s) et "
             f"{format_number(feelings['negatif'])} négative(s).")
-    if n >= min_count and summary["taux_reponse"] is not None:
+    if summary["taux_reponse"] is not None:
         text += f" {format_percent(summary['taux_reponse'])} ont reçu une réponse"
         if summary["delai_moyen_reponse"] is not None:
             text += f", en {format_number(summary['delai_moyen_reponse'], 1)} jours ouvrés en moyenne"

@@ -7,6 +7,7 @@ import html
 import pandas as pd
 
 from qualepref_analysis.analysis.indicators import CATALOGUE
+from qualepref_analysis.report.disclosure import Disclosure
 from qualepref_analysis.report.labels import label
 from qualepref_analysis.report.values import format_change, format_target, format_value
 from qualepref_analysis.sections.narratives import GROUP_TITLES
@@ -59,11 +60,11 @@ def synthesis_table(rows: pd.DataFrame, *, sites: dict[str, str]) -> pd.DataFram
     return pd.DataFrame(out)
 
 
-def synthesis_paragraphs(rows: pd.DataFrame, *, year: int, min_count: int) -> list[tuple[str, str]]:
+def synthesis_paragraphs(rows: pd.DataFrame, *, year: int, disclosure: Disclosure) -> list[tuple[str, str]]:
     """Per theme, a French paragraph: which sites meet each target, with values and changes.
 
     A change of a count is given as a percentage only when last year's count reached
-    ``min_count`` (the small-cell threshold); otherwise last year's count is given.
+    the threshold of the disclosure policy; otherwise last year's count is given.
     """
     paragraphs = []
     for group, title in GROUP_TITLES.items():
@@ -86,7 +87,8 @@ def synthesis_paragraphs(rows: pd.DataFrame, *, year: int, min_count: int) -> li
                     owner = "du " + owner[3:] if owner.startswith("le ") else "de " + owner
                     text = f"{format_value(row.valeur, row.unite)} au PAN {label('pan', row.detail)} {owner}"
                 before = row.valeur_annee_precedente
-                if row.unite in ("nombre", "visites_mois") and before is not None and not pd.isna(before) and before < min_count:
+                if row.unite in ("nombre", "visites_mois") and before is not None and not pd.isna(before) \
+                        and not disclosure.shows("change", before):
                     text += f" ({format_value(before, row.unite)} en {year - 1})"
                 elif before is not None and not pd.isna(before):
                     change = format_change(row.valeur - before, 100 * (row.valeur - before) / before if before else None,

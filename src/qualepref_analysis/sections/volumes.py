@@ -177,10 +177,10 @@ def channels_year_over_year(items: pd.DataFrame, *, year: int, disclosure: Discl
     return out
 
 
-def status_by_channel(items: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
+def status_by_channel(items: pd.DataFrame, *, disclosure: Disclosure) -> pd.DataFrame:
     """Answer status per channel (items with delays computed), with the rate within the deadline.
 
-    The rate is left empty where fewer than ``min_count`` items count in its denominator.
+    The rate is left empty where too few items count in its denominator for a share.
     """
     from qualepref_analysis.analysis.delays import STATUSES, STATUS_LABELS
 
@@ -194,7 +194,8 @@ def status_by_channel(items: pd.DataFrame, *, min_count: int) -> pd.DataFrame:
                                    if c != "total" and (items["canal"] == c).any() else None for c in table.index]
     for status in STATUSES:
         out[STATUS_LABELS[status]] = table[status].to_numpy()
-    out["Taux dans les délais (%)"] = (100 * table["dans_les_delais"] / counted.where(counted >= max(min_count, 1))).to_numpy()
+    rate = 100 * table["dans_les_delais"] / counted.where(counted > 0)
+    out["Taux dans les délais (%)"] = disclosure.mask(rate, counted).to_numpy()
     return out
 
 
