@@ -7,21 +7,43 @@ become markup in the bilan.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from qualepref_analysis.report.formatting import format_date, format_number, format_percent, is_missing
 
-__all__ = ["french_table", "heading", "paragraph", "absent_dataset"]
+__all__ = ["Table", "french_table", "heading", "paragraph", "absent_dataset"]
 
 
-def french_table(frame: pd.DataFrame, *, formats: dict[str, str] | None = None, caption: str | None = None) -> str:
+@dataclass(frozen=True)
+class Table:
+    """A table of the review as a section builds it: French column names, a caption, a format per column.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        The cells (numbers stay numbers; a text cell in a numeric column is shown as it is).
+    caption : str
+        What the table shows, in French.
+    formats : dict
+        Column → ``'number'``, ``'percent'``, ``'decimal'`` or ``'date'`` (see :func:`french_table`).
+    """
+
+    frame: pd.DataFrame
+    caption: str
+    formats: dict[str, str] = field(default_factory=dict)
+
+
+def french_table(frame: "pd.DataFrame | Table", *, formats: dict[str, str] | None = None,
+                 caption: str | None = None) -> str:
     """Render a frame as an accessible HTML table with French number formatting.
 
     Parameters
     ----------
-    frame : DataFrame
-        Columns are already French labels; the index is not shown.
+    frame : DataFrame or Table
+        Columns are already French labels; the index is not shown. A :class:`Table` brings its
+        own formats and caption.
     formats : dict, optional
         Column → ``'number'``, ``'percent'``, ``'decimal'`` (1 decimal) or ``'date'``.
     caption : str, optional
@@ -30,6 +52,8 @@ def french_table(frame: pd.DataFrame, *, formats: dict[str, str] | None = None, 
     Every cell is HTML-escaped. A text cell in a formatted column (``"3 sur 4"`` where a
     small cell replaces a percentage) is shown as it is.
     """
+    if isinstance(frame, Table):
+        frame, formats, caption = frame.frame, {**frame.formats, **(formats or {})}, caption or frame.caption
     formats = formats or {}
     formatters = {"number": format_number, "percent": format_percent,
                   "decimal": lambda v: format_number(v, 1), "date": format_date}

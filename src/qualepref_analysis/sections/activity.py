@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from qualepref_analysis.report.disclosure import Disclosure
+from qualepref_analysis.report.formatting import month_labels
+from qualepref_analysis.report.html import Table
 from qualepref_analysis.report.labels import label
 
-__all__ = ["monthly_calls", "monthly_website_updates", "monthly_pan_visits", "monthly_chatbot"]
-
-
-
+__all__ = ["monthly_calls", "monthly_website_updates", "monthly_pan_visits", "monthly_chatbot", "calls_table",
+           "website_table", "pan_table", "chatbot_table"]
 
 
 def _year_months(year: int) -> pd.PeriodIndex:
@@ -17,7 +18,20 @@ def _year_months(year: int) -> pd.PeriodIndex:
 
 
 def monthly_calls(appels: pd.DataFrame, *, site: str, year: int) -> pd.DataFrame:
-    """Calls received and answered per month of one site and year, with the monthly rate (%)."""
+    """Calls received and answered per month of one site and year, with the monthly rate (%).
+
+    Parameters
+    ----------
+    appels : DataFrame
+        Validated ``appels`` (``site``, ``mois``, ``appels_recus``, ``appels_decroches``).
+    site : str
+    year : int
+
+    Returns
+    -------
+    DataFrame
+        Twelve rows: ``mois`` (period), ``appels_recus``, ``appels_decroches``, ``taux_decroches`` (%).
+    """
     mine = appels[(appels["site"] == site) & (appels["mois"].dt.year == year)]
     monthly = mine.groupby("mois")[["appels_recus", "appels_decroches"]].sum().reindex(_year_months(year))
     monthly["taux_decroches"] = 100 * monthly["appels_decroches"] / monthly["appels_recus"].where(monthly["appels_recus"] > 0)
@@ -47,3 +61,36 @@ def monthly_chatbot(chatbot: pd.DataFrame, *, years: list[int]) -> pd.DataFrame:
     """Chatbot conversations per month over the given years."""
     mine = chatbot[chatbot["mois"].dt.year.isin(years)]
     return mine.groupby("mois")["conversations"].sum().reset_index()
+
+
+def _with_months(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(mois=month_labels(frame["mois"])).rename(columns={"mois": "Mois"})
+
+
+def calls_table(calls: pd.DataFrame, *, year: int, disclosure: Disclosure) -> Table:
+    """:func:`monthly_calls` as the review shows it (a monthly rate on too few calls is given as counts only)."""
+    rate = disclosure.mask(calls["taux_decroches"], calls["appels_recus"])
+    frame = _with_months(calls.assign(taux_decroches=rate)).rename(columns={
+        "appels_recus": "Appels reçus", "appels_decroches": "Appels décrochés", "taux_decroches": "Taux de décroché (%)"})
+    return Table(frame, f"Appels reçus et décrochés par mois en {year}",
+                 {"Appels reçus": "number", "Appels décrochés": "number", "Taux de décroché (%)": "decimal"})
+
+
+def website_table(updates: pd.DataFrame, *, year: int) -> Table:
+    """:func:`monthly_website_updates` as the review shows it."""
+    frame = _with_months(updates).rename(columns={"demandes": "Demandes", "dans_les_delais": "Publiées dans le délai"})
+    return Table(frame, f"Demandes de mise à jour du site internet par mois en {year}",
+                 {"Demandes": "number", "Publiées dans le délai": "number"})
+
+
+def pan_table(visits: pd.DataFrame, *, year: int) -> Table:
+    """:func:`monthly_pan_visits` as the review shows it."""
+    frame = _with_months(visits)
+    return Table(frame, f"Visites des points d'accueil numérique par mois en {year}",
+                 {c: "number" for c in frame.columns if c != "Mois"})
+
+
+def chatbot_table(conversations: pd.DataFrame) -> Table:
+    """:func:`monthly_chatbot` as the review shows it."""
+    frame = _with_months(conversations).rename(columns={"conversations": "Conversations"})
+    return Table(frame, "Conversations du chatbot par mois", {"Conversations": "number"})

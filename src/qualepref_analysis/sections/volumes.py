@@ -6,6 +6,7 @@ import pandas as pd
 
 from qualepref_analysis.analysis.register import COMPLAINT_TYPES, is_complaint
 from qualepref_analysis.report.disclosure import Disclosure
+from qualepref_analysis.report.html import Table
 from qualepref_analysis.report.labels import label
 
 __all__ = ["correspondence_volumes", "volumes_with_previous", "volumes_table", "volumes_narrative",
@@ -40,15 +41,24 @@ def correspondence_volumes(correspondances: pd.DataFrame, *, site: str, year: in
     return counts.reindex(full, fill_value=0).rename("nombre").reset_index()
 
 
-def volumes_table(volumes: pd.DataFrame) -> pd.DataFrame:
-    """A readable cross-table: one row per type, one column per channel, French labels, totals."""
+def volumes_table(volumes: pd.DataFrame, *, year: int) -> Table:
+    """A readable cross-table: one row per type, one column per channel, French labels, totals.
+
+    Parameters
+    ----------
+    volumes : DataFrame
+        :func:`correspondence_volumes` (``type``, ``canal``, ``nombre``).
+    year : int
+        Year of receipt (caption).
+    """
     table = volumes.pivot(index="type", columns="canal", values="nombre").reindex(index=_TYPES, columns=_CHANNELS)
     table["total"] = table.sum(axis=1)
     table.loc["total"] = table.sum(axis=0)
     table.index = [label("type", t) if t != "total" else "Total" for t in table.index]
     table.columns = [label("canal", c) if c != "total" else "Total" for c in table.columns]
     table.index.name = "Type de demande"
-    return table.reset_index()
+    frame = table.reset_index()
+    return Table(frame, f"Demandes reçues en {year} par type et par canal", {c: "number" for c in frame.columns[1:]})
 
 
 def volumes_narrative(volumes: pd.DataFrame, previous: pd.DataFrame | None, *, site_label: str, year: int,
