@@ -43,7 +43,7 @@ def synthetic_params(n_sites: int) -> Params:
     base = load_params(ROOT / "params")
     sites = {f"s{i:03d}": Site(f"s{i:03d}", f"Site {i}", "prefecture" if i == 0 else "sous_prefecture",
                                 "alsace_moselle" if i % 10 == 0 else "metropole") for i in range(n_sites)}
-    return Params(base.directory, base.prefecture, sites, {}, {**base.settings, "date_extraction": dt.date(2023, 1, 31)})
+    return Params(base.directory, base.prefecture, sites, {}, {**base.settings.as_dict(), "date_extraction": dt.date(2023, 1, 31)})
 
 
 def synthetic_data(rows: int, n_sites: int, seed: int = 1) -> dict[str, pd.DataFrame]:

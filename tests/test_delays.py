@@ -18,7 +18,7 @@ from conftest import make_register
 def test_statuses_at_the_extraction_date(params):
     # Extraction on Friday 14 January 2022. Hand calendar: e-mail deadline 5 working days, letter 10.
     params = Params(params.directory, params.prefecture, params.sites, {},
-                    {**params.settings, "date_extraction": pd.Timestamp("2022-01-14").date()})
+                    {**params.settings.as_dict(), "date_extraction": pd.Timestamp("2022-01-14").date()})
     items = make_register([
         ("a", "antony", "reclamation", "courriel", "2022-01-03", "2022-01-10"),  # 5 days: in time
         ("b", "antony", "reclamation", "courriel", "2022-01-03", "2022-01-11"),  # 6 days: late
@@ -60,7 +60,7 @@ def test_alsace_moselle_site_uses_its_calendar(params):
 
 
 def test_unknown_channel_deadline_is_a_clear_error(params):
-    settings = {**params.settings, "delais_jours_ouvres": {"courriel": 5}}
+    settings = {**params.settings.as_dict(), "delais_jours_ouvres": {"courriel": 5}}
     params = Params(params.directory, params.prefecture, params.sites, {}, settings)
     items = make_register([("a", "antony", "reclamation", "urne", "2022-01-03", None)])
     with pytest.raises(Exception, match="urne"):

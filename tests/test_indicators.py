@@ -16,7 +16,7 @@ from conftest import make_register
 
 
 def _params(params, **settings):
-    return Params(params.directory, params.prefecture, params.sites, {}, {**params.settings, **settings})
+    return Params(params.directory, params.prefecture, params.sites, {}, {**params.settings.as_dict(), **settings})
 
 
 

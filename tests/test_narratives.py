@@ -30,7 +30,7 @@ def test_units_and_changes():
 def _at_year_end(params):
     """Registers extracted on 31 December 2022: unanswered items of March are overdue, not pending."""
     return Params(params.directory, params.prefecture, params.sites, {},
-                  {**params.settings, "date_extraction": pd.Timestamp("2022-12-31").date()})
+                  {**params.settings.as_dict(), "date_extraction": pd.Timestamp("2022-12-31").date()})
 
 
 

@@ -61,7 +61,7 @@ def validate(data_dir: Path, params_dir: Path | None, quarantine_path: Path) -> 
 
     params = load_params(params_dir or default_params_dir())
     bundle = load_data_dir(data_dir, params)
-    shown = int(params.settings.get("erreurs_affichees_par_fichier", 5))
+    shown = params.settings.erreurs_affichees_par_fichier
     if not bundle.datasets and not bundle.failures:
         _fail(f"{data_dir}: aucun fichier de données trouvé (attendu : correspondances.csv, appels.csv, …).")
     for name, loaded in bundle.datasets.items():
@@ -199,7 +199,7 @@ def categorise(in_file: Path, out_file: Path, train_file: Path | None, params_di
     sont conservées. Sans --train, seul le lexique décide.
     """
     from qualepref_analysis.io.csv_writer import write_csv_safely
-    from qualepref_analysis.analysis.complaints import ComplaintCategoriser, categoriser_settings, lexicon_path, load_lexicon
+    from qualepref_analysis.analysis.complaints import ComplaintCategoriser, lexicon_path, load_lexicon
     from qualepref_analysis.io.locations import default_params_dir
     from qualepref_analysis.io.normalise import normalise_code
     from qualepref_analysis.io.params import load_params
@@ -207,7 +207,7 @@ def categorise(in_file: Path, out_file: Path, train_file: Path | None, params_di
 
     params_dir = params_dir or default_params_dir()
     params = load_params(params_dir)
-    model = ComplaintCategoriser(load_lexicon(lexicon_path(params_dir)), categoriser_settings(params.settings))
+    model = ComplaintCategoriser(load_lexicon(lexicon_path(params_dir)), params.settings.categorisation)
     if train_file is not None:
         train = _read_texts(train_file, required=("texte", "categorie"))
         labels = train["__categorie"].map(lambda v: normalise_code(v) if str(v).strip() else "")

@@ -165,14 +165,10 @@ class SectionContext:
         path = _complaints.lexicon_path(self.params.directory)
         return self.cache.get("lexique", content_key(path.read_bytes()), lambda: _complaints.load_lexicon(path))
 
-    def categoriser_settings(self) -> dict:
-        """The ``categorisation`` settings over their defaults."""
-        return _complaints.categoriser_settings(self.params.settings)
-
     def categoriser(self) -> ComplaintCategoriser:
         """The complaint categoriser trained on every hand-labelled complaint of the register (all sites)."""
         labelled = labelled_complaints(self._register_complaints())
-        settings = self.categoriser_settings()
+        settings = self.params.settings.categorisation
         lexicon = self.lexicon()
         return self.cache.get("categoriseur", content_key(labelled["texte"], labelled["categorie"], lexicon, settings),
                               lambda: _complaints.train_categoriser(labelled, lexicon, settings))
@@ -180,8 +176,8 @@ class SectionContext:
     def categoriser_evaluation(self) -> EvaluationReport:
         """Cross-validation of the categoriser on the hand-labelled complaints (folds: ``plis_validation``)."""
         labelled = labelled_complaints(self._register_complaints())
-        settings = self.categoriser_settings()
-        folds = int(settings.get("plis_validation", 5))
+        settings = self.params.settings.categorisation
+        folds = settings.plis_validation
         lexicon = self.lexicon()
         key = content_key(labelled["texte"], labelled["categorie"], lexicon, settings, folds)
         return self.cache.get("validation-croisee", key,

@@ -9,27 +9,16 @@ whatever years the data cover.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterable, Mapping
+from typing import Iterable
 
 import holidays
 import numpy as np
 import pandas as pd
 
-__all__ = ["CALENDAR_SUBDIVISIONS", "holiday_dates", "working_days_between", "add_working_days", "site_calendars"]
+__all__ = ["CALENDAR_SUBDIVISIONS", "holiday_dates", "working_days_between", "add_working_days"]
 
 #: Site calendar → subdivision of ``holidays.France`` (None = national holidays only).
 CALENDAR_SUBDIVISIONS: dict[str, str | None] = {"metropole": None, "alsace_moselle": "57"}
-
-
-def site_calendars(sites: Mapping[str, object]) -> dict[str, str]:
-    """Site code → calendar name, the one map every delay computation uses.
-
-    Parameters
-    ----------
-    sites : mapping
-        ``Params.sites`` (each value has a ``calendar`` attribute).
-    """
-    return {code: site.calendar for code, site in sites.items()}
 
 
 @lru_cache(maxsize=64)
@@ -46,6 +35,23 @@ def _holidays_cached(calendar: str, first_year: int, last_year: int) -> np.ndarr
 
 def holiday_dates(calendar: str, years: Iterable[int]) -> np.ndarray:
     """Public holidays of a site calendar for the given years, as ``datetime64[D]``.
+
+    Parameters
+    ----------
+    calendar : str
+        Calendar name, a key of :data:`CALENDAR_SUBDIVISIONS` (``metropole``, ``alsace_moselle``).
+    years : iterable of int
+        Years wanted; every year from the smallest to the largest is covered.
+
+    Returns
+    -------
+    ndarray of datetime64[D]
+        Sorted holiday dates; empty when ``years`` is empty.
+
+    Raises
+    ------
+    ParamsError
+        ``calendar`` is not a known calendar (the message lists the known ones).
 
     Examples
     --------
@@ -85,6 +91,25 @@ def working_days_between(start: object, end: object, *, calendar: str = "metropo
     A same-day answer counts 0; received Friday and answered Monday counts 1.
     Missing dates give ``NaN``.
 
+    Parameters
+    ----------
+    start, end : date-like scalar or array-like
+        Dates (``datetime64`` arrays, datetime Series, or anything :func:`pandas.to_datetime` reads);
+        broadcast against each other. Times of day are ignored.
+    calendar : str, default "metropole"
+        Calendar name, a key of :data:`CALENDAR_SUBDIVISIONS`.
+
+    Returns
+    -------
+    ndarray of float
+        Working days per pair; ``NaN`` where either date is missing; negative when ``end`` is before
+        ``start``.
+
+    Raises
+    ------
+    ParamsError
+        ``calendar`` is not a known calendar.
+
     Examples
     --------
     >>> working_days_between(["2022-07-13"], ["2022-07-15"]).tolist()  # 14 July is a holiday
@@ -107,6 +132,31 @@ def add_working_days(start: object, days: object, *, calendar: str = "metropole"
     For ``days >= 1`` the result is the smallest date whose delay since
     ``start`` (see :func:`working_days_between`) equals ``days``; for 0 it is
     ``start`` itself.
+
+    Parameters
+    ----------
+    start : date-like scalar or array-like
+        Dates of receipt (``datetime64`` arrays, datetime Series, or anything :func:`pandas.to_datetime`
+        reads).
+    days : int or array-like of int
+        Working days to add, broadcast to the shape of ``start``.
+    calendar : str, default "metropole"
+        Calendar name, a key of :data:`CALENDAR_SUBDIVISIONS`.
+
+    Returns
+    -------
+    ndarray of datetime64[D]
+        The deadlines; ``NaT`` where ``start`` is missing.
+
+    Raises
+    ------
+    ParamsError
+        ``calendar`` is not a known calendar.
+
+    Examples
+    --------
+    >>> add_working_days(["2022-07-13"], 1).tolist()  # 14 July is a holiday
+    [datetime.date(2022, 7, 15)]
     """
     start_days = _as_days(start)
     days = np.broadcast_to(np.asarray(days, dtype="int64"), start_days.shape)

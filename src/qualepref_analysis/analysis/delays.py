@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from qualepref_analysis.analysis.calendar import add_working_days, site_calendars, working_days_between
+from qualepref_analysis.analysis.calendar import add_working_days, working_days_between
 from qualepref_analysis.errors import ParamsError
 from qualepref_analysis.io.params import Params
 
@@ -155,7 +155,7 @@ def correspondence_delays(correspondances: pd.DataFrame, params: Params, *, extr
     if missing:
         raise ParamsError(f"{params.directory / 'default.yaml'}: aucun délai pour le(s) canal(aux) "
                           f"{', '.join(missing)} ; ajoutez-les sous delais_jours_ouvres.")
-    calendars = correspondances["site"].map(site_calendars(params.sites))
+    calendars = correspondances["site"].map(params.calendars)
     status = item_delays(correspondances, start="date_reception", end="date_reponse",
                          deadline_days=correspondances["canal"].map(deadlines), calendars=calendars,
                          extraction=extraction)
@@ -167,7 +167,39 @@ def correspondence_delays(correspondances: pd.DataFrame, params: Params, *, extr
 
 def delay_quantiles(items: pd.DataFrame, by: list[str] | str | None = None,
                     quantiles: tuple[float, ...] = (0.25, 0.5, 0.75, 0.9)) -> pd.DataFrame:
-    """Count, mean and quantiles of the delay of answered items, per group."""
+    """Count, mean and quantiles of the delay of answered items, per group.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Output of :func:`item_delays` (or :func:`correspondence_delays`); requires ``delai`` and the
+        columns named in ``by``.
+    by : str or list of str, optional
+        Grouping columns; ``None`` summarises all items in one row.
+    quantiles : tuple of float, default (0.25, 0.5, 0.75, 0.9)
+        Quantiles to compute, each in [0, 1].
+
+    Returns
+    -------
+    DataFrame
+        One row per group (indexed by ``by``; a single row labelled ``delai`` when ``by`` is None),
+        columns ``n``, ``moyenne``, ``min``, one per quantile labelled by ``describe`` (``25%``,
+        ``50%``, …) and ``max``, in working days.
+
+    Notes
+    -----
+    Only answered items enter: unanswered items are right-censored and their delay is unknown, so
+    these figures describe answered items only and understate the time to answer when many are
+    pending. Use :func:`time_to_answer` for a censoring-aware summary. Small groups give unstable
+    quantiles; pass them through the ``Disclosure`` policy before showing them.
+
+    Examples
+    --------
+    >>> items = pd.DataFrame({"delai": [2.0, 5.0, np.nan, 9.0]})
+    >>> delay_quantiles(items, quantiles=(0.5,))[["n", "moyenne", "50%"]]
+             n   moyenne  50%
+    delai  3.0  5.333333  5.0
+    """
     answered = items[items["delai"].notna()]
     by = [by] if isinstance(by, str) else (by or [])
     grouped = answered.groupby(by, observed=True)["delai"] if by else answered["delai"]
@@ -177,7 +209,34 @@ def delay_quantiles(items: pd.DataFrame, by: list[str] | str | None = None,
 
 
 def delay_ecdf(items: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """Empirical distribution of the delay of answered items: share answered within d days, per group."""
+    """Empirical distribution of the delay of answered items: share answered within d days, per group.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Output of :func:`item_delays`; requires ``delai`` (and ``by`` when given).
+    by : str, optional
+        One grouping column; ``None`` for a single distribution.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``by`` (when given), ``delai`` (int, each observed delay) and ``part`` (share, in
+        [0, 1], of the group's answered items answered within ``delai`` working days); empty with
+        those columns when no item is answered.
+
+    Notes
+    -----
+    The denominator is the answered items only (unanswered, right-censored items are left out):
+    the curve always reaches 1. For a share of all items, use :func:`kaplan_meier`.
+
+    Examples
+    --------
+    >>> delay_ecdf(pd.DataFrame({"delai": [1.0, 1.0, 3.0, np.nan]}))
+       delai      part
+    0      1  0.666667
+    1      3  1.000000
+    """
     answered = items[items["delai"].notna()]
     groups = answered.groupby(by, observed=True) if by else [(None, answered)]
     parts = []
@@ -191,7 +250,35 @@ def delay_ecdf(items: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
 
 
 def delay_histogram(items: pd.DataFrame, by: list[str] | str | None = None, *, cap: int = 30) -> pd.DataFrame:
-    """Answered items per delay (delays above ``cap`` are grouped in ``cap``), per group."""
+    """Answered items per delay (delays above ``cap`` are grouped in ``cap``), per group.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Output of :func:`item_delays`; requires ``delai`` (and the columns of ``by``).
+    by : str or list of str, optional
+        Grouping columns.
+    cap : int, default 30
+        Delays above it are counted in the ``cap`` bar.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``by`` (when given), ``delai_borne`` (int, the delay capped at ``cap``) and
+        ``nombre`` (answered items); only delays that occur are listed.
+
+    Notes
+    -----
+    Unanswered (right-censored) items are not counted.
+
+    Examples
+    --------
+    >>> delay_histogram(pd.DataFrame({"delai": [0.0, 2.0, 2.0, 45.0, np.nan]}), cap=30)
+       delai_borne  nombre
+    0            0       1
+    1            2       2
+    2           30       1
+    """
     answered = items[items["delai"].notna()].assign(delai_borne=lambda d: d["delai"].clip(upper=cap).astype(int))
     by = [by] if isinstance(by, str) else (by or [])
     return answered.groupby([*by, "delai_borne"], observed=True).size().rename("nombre").reset_index()
@@ -201,29 +288,87 @@ def delay_histogram(items: pd.DataFrame, by: list[str] | str | None = None, *, c
 class KaplanMeier:
     """Kaplan–Meier estimate of the share of items *not yet answered* after t working days.
 
+    Built by :func:`kaplan_meier`; the survival function S(t) is a step function, constant between
+    the times of ``table``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Columns ``t`` (distinct observed durations, working days), ``a_risque`` (items still
+        unanswered just before t), ``reponses`` (answers at t), ``censures`` (items censored at t),
+        ``survie`` (S(t) after the answers at t).
+    n : int
+        Items (durations that are not NaN).
+
     Attributes
     ----------
     table : DataFrame
-        Columns ``t``, ``a_risque``, ``reponses``, ``censures``, ``survie`` (S(t) after the answers at t).
+        As above.
     n : int
-        Items.
+        As above.
+    median : float
+        See :attr:`median`.
+
+    Notes
+    -----
+    Past the last answer S(t) stays flat; when the largest durations are censored, the estimate beyond
+    them is not identified and the median may be ``inf``. Estimates on few items are imprecise.
     """
 
     table: pd.DataFrame
     n: int
 
     def survival_at(self, t: float) -> float:
-        """S(t): share still unanswered after t working days (1 before the first answer)."""
+        """S(t): share still unanswered after t working days (1 before the first answer).
+
+        Parameters
+        ----------
+        t : float
+            Working days.
+
+        Returns
+        -------
+        float
+            S(t) in [0, 1].
+
+        Examples
+        --------
+        >>> round(kaplan_meier([1, 2, 3], [True, True, False]).survival_at(2), 3)
+        0.333
+        """
         before = self.table[self.table["t"] <= t]
         return 1.0 if before.empty else float(before["survie"].iloc[-1])
 
     def answered_within(self, days: float) -> float:
-        """Estimated share answered within ``days`` working days, 1 − S(days)."""
+        """Estimated share answered within ``days`` working days, 1 − S(days).
+
+        Parameters
+        ----------
+        days : float
+            Working days.
+
+        Returns
+        -------
+        float
+            Share in [0, 1] (not a percentage).
+
+        Examples
+        --------
+        >>> round(kaplan_meier([1, 2, 3], [True, True, False]).answered_within(1), 3)
+        0.333
+        """
         return 1.0 - self.survival_at(days)
 
     @property
     def median(self) -> float:
-        """Median time to answer: the first t with S(t) ≤ 0,5 (``inf`` if never reached)."""
+        """Median time to answer: the first t with S(t) ≤ 0.5 (``inf`` if never reached).
+
+        Returns
+        -------
+        float
+            Working days; ``inf`` when more than half the items are still unanswered (censored) at
+            their last observed time.
+        """
         reached = self.table[self.table["survie"] <= 0.5]
         return float(reached["t"].iloc[0]) if not reached.empty else float("inf")
 
@@ -234,6 +379,37 @@ def kaplan_meier(durations: pd.Series | np.ndarray, answered: pd.Series | np.nda
     At each distinct time t: S(t) = S(t⁻) × (1 − d_t / n_t), with n_t the
     items whose duration is ≥ t (censored items at t are still at risk) and
     d_t the answers at t. Validated against ``lifelines`` in the tests.
+
+    Parameters
+    ----------
+    durations : Series or array of float
+        Observed duration of each item in working days: to the answer, or to the extraction date when
+        unanswered (``duree_observee`` of :func:`item_delays`). NaN durations are dropped.
+    answered : Series or array of bool
+        Whether each item was answered (the event); ``False`` marks a right-censored item
+        (``repondu`` of :func:`item_delays`).
+
+    Returns
+    -------
+    KaplanMeier
+        The estimate, with its ``table`` and the number ``n`` of items kept.
+
+    Notes
+    -----
+    Censoring is assumed non-informative (an item unanswered at extraction is as likely to be
+    answered soon as an answered one was). Estimates on few items are imprecise; small cells go
+    through the ``Disclosure`` policy before being shown.
+
+    Examples
+    --------
+    >>> km = kaplan_meier([1, 2, 2, 5], [True, True, False, True])
+    >>> km.table
+         t  a_risque  reponses  censures  survie
+    0  1.0         4         1         0    0.75
+    1  2.0         3         1         1    0.50
+    2  5.0         1         1         0    0.00
+    >>> km.median
+    2.0
     """
     durations = np.asarray(durations, dtype=float)
     events = np.asarray(answered, dtype=bool)
@@ -251,12 +427,42 @@ def kaplan_meier(durations: pd.Series | np.ndarray, answered: pd.Series | np.nda
 
 
 def time_to_answer(items: pd.DataFrame, by: list[str] | str | None = None, *, within: int | None = None) -> pd.DataFrame:
-    """Censoring-aware summary per group.
+    """Censoring-aware summary of the time to answer, per group.
 
-    Columns: ``n``, ``sans_reponse`` (share never answered at extraction, %),
-    ``delai_moyen_repondus`` (mean over answered items), ``mediane_km`` (Kaplan–Meier
-    median time to answer), ``part_dans_delai_km`` (% answered within each item's
-    deadline, or within ``within`` days when given, by Kaplan–Meier).
+    Parameters
+    ----------
+    items : DataFrame
+        Output of :func:`item_delays` (or :func:`correspondence_delays`); requires ``duree_observee``,
+        ``repondu``, ``delai``, ``delai_max`` and the columns of ``by``.
+    by : str or list of str, optional
+        Grouping columns; ``None`` gives one row for all items.
+    within : int, optional
+        Reference delay in working days; by default the most frequent ``delai_max`` of the group.
+
+    Returns
+    -------
+    DataFrame
+        One row per group, columns ``by``, ``n`` (items), ``sans_reponse`` (share never answered at
+        extraction, %), ``delai_moyen_repondus`` (mean over answered items), ``mediane_km``
+        (Kaplan–Meier median time to answer, ``inf`` when not reached), ``delai_reference`` (the
+        reference delay used) and ``part_dans_delai_km`` (% answered within ``delai_reference`` days,
+        by Kaplan–Meier).
+
+    Notes
+    -----
+    Unanswered items are right-censored at the extraction date, not dropped: ``mediane_km`` and
+    ``part_dans_delai_km`` account for them, whereas ``delai_moyen_repondus`` covers answered items
+    only and is biased downwards when many are pending. When a group mixes channels with different
+    deadlines, the reference delay is the most frequent one, not each item's own. Small groups give
+    imprecise estimates; pass them through the ``Disclosure`` policy before showing them.
+
+    Examples
+    --------
+    >>> items = pd.DataFrame({"duree_observee": [1.0, 2.0, 8.0], "repondu": [True, True, False],
+    ...                       "delai": [1.0, 2.0, np.nan], "delai_max": [5, 5, 5]})
+    >>> time_to_answer(items)[["n", "mediane_km", "part_dans_delai_km"]]
+       n  mediane_km  part_dans_delai_km
+    0  3         2.0           66.666667
     """
     by = [by] if isinstance(by, str) else (by or [])
     groups = items.groupby(by, observed=True) if by else [((), items)]

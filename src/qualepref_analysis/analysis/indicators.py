@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 
 from qualepref_analysis.io.datasets import DataBundle
-from qualepref_analysis.analysis.calendar import site_calendars
 from qualepref_analysis.analysis.register import is_complaint
 from qualepref_analysis.analysis.delays import correspondence_delays, extraction_date, item_delays
 from qualepref_analysis.io.params import Params
+from qualepref_analysis.io.settings import ReviewSettings
 from qualepref_analysis.analysis.survey import weighted_shares
 
 __all__ = [
@@ -163,7 +163,7 @@ def _within_days(items: pd.DataFrame | None, days: int, inputs: IndicatorInputs)
     """Items re-assessed against a fixed deadline of ``days`` working days."""
     if items is None or items.empty:
         return items
-    calendars = items["site"].map(site_calendars(inputs.params.sites))
+    calendars = items["site"].map(inputs.params.calendars)
     status = item_delays(items, start="date_reception", end="date_reponse", deadline_days=days,
                          calendars=calendars, extraction=inputs.extraction["correspondances"])
     return items.assign(statut_fixe=status["statut"])
@@ -186,7 +186,7 @@ def _information_nombre(inputs: IndicatorInputs) -> pd.DataFrame:
 
 
 def _information_taux(inputs: IndicatorInputs) -> pd.DataFrame:
-    days = int(inputs.params.settings["delai_information_courriel_jours_ouvres"])
+    days = inputs.params.settings.delai_information_courriel_jours_ouvres
     return _rate(_within_days(_email_information(inputs), days, inputs), status_column="statut_fixe")
 
 
@@ -260,47 +260,27 @@ def campaign_year(responses: pd.DataFrame) -> pd.Series:
     return responses.groupby(["site", "campagne"], observed=True)["date"].median().dt.year
 
 
-def survey_options(settings: dict) -> dict:
-    """The ``enquetes`` block of ``default.yaml``: calibration variables, weight cap, merged categories, interval."""
-    block = settings.get("enquetes") or {}
+def survey_options(settings: ReviewSettings) -> dict:
+    """The ``enquetes`` settings as the weighting functions take them: variables, weight cap, merged categories, interval."""
+    block = settings.enquetes
     return {
-        "variables": tuple(block.get("variables_calage") or ("service", "demi_journee")),
-        "cap": None if block.get("plafond_poids") in (None, "") else float(block["plafond_poids"]),
-        "collapse": dict(block.get("regroupements") or {}),
-        "ci": str(block.get("intervalle") or "logit"),
+        "variables": tuple(block.variables_calage),
+        "cap": block.plafond_poids,
+        "collapse": {variable: dict(merged) for variable, merged in block.regroupements.items()},
+        "ci": block.intervalle,
     }
-
-
-def _shares_per_campaign(survey: pd.DataFrame, margins: pd.DataFrame | None, options: dict,
-                         satisfied: tuple[int, ...]) -> pd.DataFrame:
-    from qualepref_analysis.analysis.survey import WeightingError, campaign_weights, proportion
-
-    rows = []
-    for (site, campaign), responses in survey.groupby(["site", "campagne"], observed=True):
-        mine = margins[(margins["site"] == site) & (margins["campagne"] == campaign)] if margins is not None else None
-        try:
-            weights = campaign_weights(responses, mine, variables=options["variables"], cap=options["cap"],
-                                       collapse=options["collapse"]) if mine is not None else None
-        except WeightingError:
-            weights = None
-        estimate = proportion(responses, "q_global", weights, satisfied=satisfied)
-        answers = pd.to_numeric(responses["q_global"], errors="coerce")
-        rows.append({"site": site, "campagne": campaign, "part": 100 * estimate.estimate, "repondants": estimate.n,
-                     "satisfaits": int(answers.isin(satisfied).sum()), "pondere": weights is not None})
-    return pd.DataFrame(rows)
 
 
 def _satisfaction(inputs: IndicatorInputs) -> pd.DataFrame:
     survey = inputs.enquetes
     if survey is None or survey.empty or "q_global" not in survey.columns:
         return _empty()
-    satisfied = tuple(int(v) for v in inputs.params.settings["reponses_satisfaites"])
+    satisfied = inputs.params.settings.reponses_satisfaites
     options = survey_options(inputs.params.settings)
-    if options["cap"] is None and not options["collapse"]:
-        shares = weighted_shares(survey, inputs.marges, "q_global", variables=options["variables"],
-                                 satisfied=satisfied)
-    else:  # capping or merged categories: the per-campaign weighting of section 03, exactly
-        shares = _shares_per_campaign(survey, inputs.marges, options, satisfied)
+    # the weights of section 03 (campaign_weights), every campaign at once; a campaign left unweighted warns
+    shares = weighted_shares(survey, inputs.marges, "q_global", variables=options["variables"], cap=options["cap"],
+                             collapse=options["collapse"], satisfied=satisfied,
+                             site_labels={code: site.libelle for code, site in inputs.params.sites.items()})
     years = campaign_year(survey).rename("annee").reset_index()
     out = shares.merge(years, on=["site", "campagne"], how="left").dropna(subset=["annee"])
     out = out.rename(columns={"part": "valeur", "satisfaits": "numerateur", "repondants": "denominateur"})
@@ -404,9 +384,9 @@ def prepare_inputs(data: DataBundle | Mapping[str, pd.DataFrame], params: Params
                                                        extraction=dates["correspondances"])
     if inputs.site_internet is not None and not inputs.site_internet.empty:
         web = inputs.site_internet
-        calendars = web["site"].map(site_calendars(params.sites))
+        calendars = web["site"].map(params.calendars)
         status = item_delays(web, start="date_demande", end="date_publication",
-                             deadline_days=int(params.settings["delai_site_internet_jours_ouvres"]),
+                             deadline_days=params.settings.delai_site_internet_jours_ouvres,
                              calendars=calendars, extraction=dates["site_internet"])
         inputs.site_internet = pd.concat([web, status], axis=1).assign(annee=web["date_demande"].dt.year)
     return inputs

@@ -157,7 +157,7 @@ def assemble_bilan(out_dir: Path, *, params, year: int, runs: list, synthesis: P
         quality.append(f"<tr><td>{esc(name)}</td><td colspan='4'>non chargé : {esc(str(problem).split(': ', 1)[-1])}</td></tr>")
     toc.append('<li><a href="#qualite">Qualité des données</a></li>')
     hashes = "".join(f"<li>{esc(name)} : <code>{digest[:16]}…</code></li>" for name, digest in sorted(bundle.input_hashes.items()))
-    settings = esc(json.dumps({k: v for k, v in params.settings.items() if k != "date_extraction"}, ensure_ascii=False,
+    settings = esc(json.dumps({k: v for k, v in params.settings.as_dict().items() if k != "date_extraction"}, ensure_ascii=False,
                               default=str))
     document = f"""<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

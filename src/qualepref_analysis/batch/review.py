@@ -261,7 +261,7 @@ def _relocated(result: ReviewResult, staging: Path, out_dir: Path) -> ReviewResu
 def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Path, chosen_sites: list[str],
                chosen_sections: list[str], force: bool, notify: Callable[[str], None], runner: SectionRunner,
                private: Path) -> ReviewResult:
-    timeout = int(params.settings.get("delai_max_section_secondes", 900))
+    timeout = params.settings.delai_max_section_secondes
     state_path = out_dir / STATE_FILE
     previous_state = _read_state(state_path)
     common = _common_fingerprint(data_dir, params_dir, params.year)

@@ -22,7 +22,7 @@ from qualepref_analysis.io.cache import FolderCache
 from qualepref_analysis.io.datasets import DataBundle
 from qualepref_analysis.io.params import load_params
 
-__all__ = ["VALIDATED_DATA_FILE", "share_validated_data", "join", "warm"]
+__all__ = ["VALIDATED_DATA_FILE", "share_validated_data", "join", "warm", "warm_figures"]
 
 #: Name of the validated data in the run's private folder.
 VALIDATED_DATA_FILE = "donnees-validees.pickle"
@@ -57,10 +57,31 @@ def join(folder: str | Path) -> bool:
     return True
 
 
+def warm_figures() -> None:
+    """Draw and save one small figure, so that the fonts and the PNG writer are ready in every forked kernel."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    from qualepref_analysis.report.charts import apply_figure_theme
+
+    apply_figure_theme()
+    fig, ax = plt.subplots()
+    ax.bar([0, 1], [1, 2], label="é")
+    ax.set_title("Préchauffage")
+    ax.legend()
+    fig.savefig(io.BytesIO(), format="png", dpi=96, bbox_inches="tight")
+    plt.close(fig)
+    plt.rcdefaults()  # the notebook applies its own theme
+
+
 def warm(folder: str | Path) -> None:
     """Join the run and compute what the indicator sections of every site share (in this process's memory)."""
     if not join(folder):
         return
+    if not getattr(warm, "_figures", False):
+        warm_figures()
+        warm._figures = True  # type: ignore[attr-defined]
     run = context._run
     assert run is not None and run.data is not None
     params = load_params(run.params_dir).with_year(run.year)

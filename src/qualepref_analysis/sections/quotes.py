@@ -11,28 +11,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qualepref_analysis.errors import ParamsError
 from qualepref_analysis.report.labels import label
 from qualepref_analysis.io.privacy import scrub_values
 from qualepref_analysis.io.schemas import TAXONOMY
+from qualepref_analysis.io.settings import QuoteSettings
 from qualepref_analysis.report.disclosure import Disclosure
 
-__all__ = ["QUOTE_DEFAULTS", "quote_settings", "complaint_quotes", "cut_quote"]
-
-QUOTE_DEFAULTS = {"activees": False, "par_sujet": 2, "longueur_max": 160}
-
-
-def quote_settings(settings: dict) -> dict:
-    """The ``citations`` block of ``default.yaml`` over the defaults, checked."""
-    block = {**QUOTE_DEFAULTS, **(settings.get("citations") or {})}
-    if not isinstance(block["activees"], bool):
-        raise ParamsError("default.yaml : citations.activees doit valoir true ou false.")
-    for key, smallest in (("par_sujet", 1), ("longueur_max", 40)):
-        value = block[key]
-        if not isinstance(value, int) or isinstance(value, bool) or value < smallest:
-            raise ParamsError(f"default.yaml : citations.{key} doit être un nombre entier ≥ {smallest}.")
-    return block
-
+__all__ = ["complaint_quotes", "cut_quote"]
 
 def cut_quote(text: str, length: int) -> str:
     """``text`` on one line, cut at a word boundary to at most ``length`` characters (with « … »)."""
@@ -45,7 +30,7 @@ def cut_quote(text: str, length: int) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
-def complaint_quotes(items: pd.DataFrame, subjects: pd.DataFrame, settings: dict, *,
+def complaint_quotes(items: pd.DataFrame, subjects: pd.DataFrame, settings: QuoteSettings, *,
                      disclosure: Disclosure) -> pd.DataFrame | None:
     """A few scrubbed, cut extracts per subject, or ``None`` when quotes are off.
 
@@ -55,8 +40,8 @@ def complaint_quotes(items: pd.DataFrame, subjects: pd.DataFrame, settings: dict
         The complaints (``texte``), same index as ``subjects``.
     subjects : DataFrame
         :func:`~qualepref_analysis.analysis.complaints.assign_subjects` of ``items``.
-    settings : dict
-        ``Params.settings`` (block ``citations``).
+    settings : QuoteSettings
+        The ``citations`` settings (``Params.settings.citations``): on or off, how many, how long.
     disclosure : Disclosure
         No quote for a subject with fewer complaints than the small-cell threshold.
 
@@ -65,8 +50,7 @@ def complaint_quotes(items: pd.DataFrame, subjects: pd.DataFrame, settings: dict
     DataFrame or None
         ``Sujet``, ``Extrait``; the most recent complaints first.
     """
-    options = quote_settings(settings)
-    if not options["activees"] or "texte" not in items.columns:
+    if not settings.activees or "texte" not in items.columns:
         return None
     texts = items["texte"].where(items["texte"].map(lambda t: isinstance(t, str) and bool(t.strip())))
     frame = pd.DataFrame({"sujet": subjects["sujet"], "texte": texts}).dropna()
@@ -77,7 +61,7 @@ def complaint_quotes(items: pd.DataFrame, subjects: pd.DataFrame, settings: dict
     for subject in TAXONOMY:
         if not disclosure.shows("share", counts.get(subject, 0)):
             continue  # a quote on a small subject could point at its author
-        chosen = frame.loc[frame["sujet"] == subject, "texte"].head(options["par_sujet"]).tolist()
-        rows += [(label("categorie", subject), cut_quote(text, options["longueur_max"]))
+        chosen = frame.loc[frame["sujet"] == subject, "texte"].head(settings.par_sujet).tolist()
+        rows += [(label("categorie", subject), cut_quote(text, settings.longueur_max))
                  for text in scrub_values(chosen)]
     return pd.DataFrame(rows, columns=["Sujet", "Extrait"])

@@ -10,8 +10,7 @@
 from qualepref_analysis.analysis.complaints.categoriser import CategoriserResult, ComplaintCategoriser, categorise
 from qualepref_analysis.analysis.complaints.evaluation import EvaluationReport, cross_validate
 from qualepref_analysis.analysis.complaints.lexicon import Lexicon, load_lexicon
-from qualepref_analysis.analysis.complaints.subjects import (assign_subjects, categoriser_settings, lexicon_path,
-                                                             train_categoriser)
+from qualepref_analysis.analysis.complaints.subjects import assign_subjects, lexicon_path, train_categoriser
 from qualepref_analysis.analysis.complaints.text import normalise_text, sentences, stem_tokens
 
 __all__ = [
@@ -26,7 +25,6 @@ __all__ = [
     "sentences",
     "stem_tokens",
     "assign_subjects",
-    "categoriser_settings",
     "train_categoriser",
     "lexicon_path",
 ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -26,32 +26,30 @@ from qualepref_analysis.errors import QualeprefError
 from qualepref_analysis.io.schemas import TAXONOMY
 from qualepref_analysis.analysis.complaints.lexicon import Lexicon, LexiconScores, load_lexicon
 from qualepref_analysis.analysis.complaints.text import normalise_text, stem_tokens
+from qualepref_analysis.io.settings import CategorisationSettings
 
-__all__ = ["ComplaintCategoriser", "CategoriserResult", "categorise", "DEFAULTS"]
-
-#: Defaults of the ``categorisation`` block of ``params/default.yaml``.
-DEFAULTS = {
-    "seuil_confiance": 0.55,
-    "poids_modele_max": 0.3,
-    "lignes_pour_poids_max": 300,
-    "temperature_lexique": 1.5,
-    "exemples_min_par_categorie": 3,
-    "ngrammes_caracteres": False,
-    "ngrammes_mots": 1,
-}
+__all__ = ["ComplaintCategoriser", "CategoriserResult", "categorise"]
 
 
 @dataclass
 class CategoriserResult:
-    """Predictions for a list of texts.
+    """Predictions for a list of texts, as returned by :meth:`ComplaintCategoriser.predict`.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per text, in the order given (``RangeIndex``), columns ``categorie_predite``,
+        ``confiance`` (0-1, rounded to 3 decimals), ``a_verifier`` (bool) and ``termes`` (matched
+        lexicon terms of the predicted category, ``; ``-separated, empty when none).
+    probabilities : DataFrame
+        Same rows; one column per category of the lexicon, the blended probability (rows sum to 1).
 
     Attributes
     ----------
     frame : DataFrame
-        ``categorie_predite``, ``confiance`` (0-1), ``a_verifier`` (bool), ``termes``
-        (matched lexicon terms of the predicted category, ``; ``-separated), ``source``.
+        As above.
     probabilities : DataFrame
-        Blended probability of every category.
+        As above.
     """
 
     frame: pd.DataFrame
@@ -130,13 +128,51 @@ class ComplaintCategoriser:
     ----------
     lexicon : Lexicon
         The editable lexicon (``params/categories.yaml``).
-    settings : dict, optional
-        Overrides of :data:`DEFAULTS`.
+    settings : CategorisationSettings or mapping, optional
+        The ``categorisation`` block of ``default.yaml`` (``Params.settings.categorisation``); a mapping
+        gives some of its keys, the others keep their defaults. Default: every default.
+
+    Attributes
+    ----------
+    lexicon : Lexicon
+        The lexicon given.
+    settings : CategorisationSettings
+        The settings in use.
+    model_ : CalibratedClassifierCV or None
+        The fitted scikit-learn model; ``None`` before :meth:`fit` or when the lexicon decides alone.
+    model_classes_ : list of str
+        Categories the model was trained on.
+    n_labelled_ : int
+        Labelled rows kept for training.
+    model_weight : float
+        Weight of the model in the blend (:attr:`model_weight`).
+
+    Notes
+    -----
+    The model is trained only when at least two categories have ``exemples_min_par_categorie``
+    labelled rows each and every kept category has at least two (for the calibration folds); otherwise
+    the lexicon decides alone. Its weight grows linearly with the labelled rows up to
+    ``poids_modele_max`` at ``lignes_pour_poids_max`` rows, so that a few labels cannot override the
+    lexicon. ``confiance`` is a blended, calibrated-ish score, not a measured accuracy: use
+    :func:`~qualepref_analysis.analysis.complaints.cross_validate` for that.
+
+    Examples
+    --------
+    >>> from qualepref_analysis.analysis.complaints.lexicon import Lexicon, parse_term
+    >>> lexicon = Lexicon(categories=("prise_rdv", "joignabilite", "autre"), labels={},
+    ...                   terms=[parse_term("creneau*", "prise_rdv", 3), parse_term("injoignable", "joignabilite", 3)],
+    ...                   negatives=[])
+    >>> result = ComplaintCategoriser(lexicon).fit([], []).predict(["Aucun créneau libre", None])
+    >>> result.frame[["categorie_predite", "confiance", "a_verifier"]]
+      categorie_predite  confiance  a_verifier
+    0         prise_rdv      0.787       False
+    1             autre      0.000        True
     """
 
-    def __init__(self, lexicon: Lexicon, settings: dict | None = None) -> None:
+    def __init__(self, lexicon: Lexicon, settings: CategorisationSettings | Mapping | None = None) -> None:
         self.lexicon = lexicon
-        self.settings = {**DEFAULTS, **(settings or {})}
+        self.settings = (settings if isinstance(settings, CategorisationSettings)
+                         else CategorisationSettings(**dict(settings or {})))
         self.model_ = None
         self.model_classes_: list[str] = []
         self.n_labelled_ = 0
@@ -153,7 +189,28 @@ class ComplaintCategoriser:
 
     # -- fitting ------------------------------------------------------------------------------
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> "ComplaintCategoriser":
-        """Train the model on labelled texts (rows with an empty label or text are ignored)."""
+        """Train the model on labelled texts (rows with an empty label or text are ignored).
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Complaint texts, raw (they are normalised here).
+        labels : sequence of str
+            The subject an agent gave each text, parallel to ``texts``; labels outside the taxonomy
+            (``TAXONOMY``) and categories with fewer than ``exemples_min_par_categorie`` rows are
+            left out.
+
+        Returns
+        -------
+        ComplaintCategoriser
+            ``self``, fitted: ``model_`` set, or ``None`` when too few labelled rows remain (the lexicon
+            then decides alone), and ``n_labelled_``.
+
+        Notes
+        -----
+        Refitting discards the previous model. Rows are used as given: deduplicate them first if the
+        same complaint appears twice.
+        """
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.svm import LinearSVC
@@ -162,7 +219,7 @@ class ComplaintCategoriser:
         filled = data["texte"].map(lambda t: isinstance(t, str) and bool(t.strip()))
         data = data[filled.astype(bool) & data["categorie"].isin(TAXONOMY)]
         counts = data["categorie"].value_counts()
-        minimum = int(self.settings["exemples_min_par_categorie"])
+        minimum = self.settings.exemples_min_par_categorie
         kept = counts[counts >= minimum].index
         data = data[data["categorie"].isin(kept)]
         self.n_labelled_ = len(data)
@@ -170,9 +227,9 @@ class ComplaintCategoriser:
         self.model_classes_ = []
         if len(kept) < 2:
             return self  # the lexicon decides alone
-        words = int(self.settings["ngrammes_mots"])
+        words = self.settings.ngrammes_mots
         self._vectorisers = [TfidfVectorizer(ngram_range=(1, words), min_df=1, sublinear_tf=True, token_pattern=r"\S+")]
-        if self.settings.get("ngrammes_caracteres"):
+        if self.settings.ngrammes_caracteres:
             self._vectorisers.append(TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2,
                                                      sublinear_tf=True, max_features=20000))
         texts_ = data["texte"].tolist()
@@ -191,17 +248,42 @@ class ComplaintCategoriser:
 
     @property
     def model_weight(self) -> float:
-        """Weight of the model in the blend: grows with the labelled rows, capped."""
+        """Weight of the model in the blend: grows with the labelled rows, capped.
+
+        Returns
+        -------
+        float
+            ``poids_modele_max × min(1, n_labelled_ / lignes_pour_poids_max)``; 0 without a model.
+        """
         if self.model_ is None:
             return 0.0
-        full = float(self.settings["lignes_pour_poids_max"])
-        return float(self.settings["poids_modele_max"]) * min(1.0, self.n_labelled_ / full)
+        full = float(self.settings.lignes_pour_poids_max)
+        return self.settings.poids_modele_max * min(1.0, self.n_labelled_ / full)
 
     # -- prediction ---------------------------------------------------------------------------
     def predict(self, texts: Sequence[object], *, jobs: int | None = None) -> CategoriserResult:
         """Category, confidence, review flag and explaining terms of each text.
 
-        ``jobs``: processes preparing the texts when there are many (default: the CPU count).
+        Parameters
+        ----------
+        texts : sequence
+            Raw texts; ``None`` and NaN are treated as empty texts (predicted ``autre``, confidence 0,
+            flagged).
+        jobs : int, optional
+            Processes preparing the texts when there are at least :data:`PARALLEL_FROM` distinct ones
+            (default: the CPU count); smaller inputs are prepared in this process.
+
+        Returns
+        -------
+        CategoriserResult
+            ``frame`` (``categorie_predite``, ``confiance``, ``a_verifier``, ``termes``) and
+            ``probabilities``, one row per text in the order given.
+
+        Notes
+        -----
+        A text is flagged ``a_verifier`` when it is empty, when no lexicon term matched (it is then
+        ``autre`` unless the model has an opinion), when the model and the lexicon disagree, or when
+        the confidence is below ``seuil_confiance``.
         """
         import os
 
@@ -211,7 +293,7 @@ class ComplaintCategoriser:
                             jobs=jobs or os.cpu_count() or 1)
         scores = prepared.scores
         categories = list(self.lexicon.categories)
-        p_lex = scores.probabilities(float(self.settings["temperature_lexique"]))
+        p_lex = scores.probabilities(self.settings.temperature_lexique)
         blended = p_lex.copy()
         model_top = np.array([""] * len(raw), dtype=object)
         if weight > 0 and len(raw):
@@ -232,7 +314,7 @@ class ComplaintCategoriser:
         predicted = np.where(empty | no_signal, "autre", predicted)
         confidence = np.where(empty, 0.0, confidence)
         disagree = (weight > 0) & matched & (model_top != lexicon_top)
-        review = empty | ~matched | disagree | (confidence < float(self.settings["seuil_confiance"]))
+        review = empty | ~matched | disagree | (confidence < self.settings.seuil_confiance)
         explained = ["; ".join(terms.get(cat, [])) for terms, cat in zip(scores.terms, predicted)]
         frame = pd.DataFrame({
             "categorie_predite": predicted,
@@ -245,8 +327,45 @@ class ComplaintCategoriser:
 
 def categorise(texts: Sequence[object], *, lexicon: Lexicon | str | Path,
                train_texts: Sequence[str] | None = None, train_labels: Sequence[str] | None = None,
-               settings: dict | None = None) -> pd.DataFrame:
-    """One-call categorisation: fit on the labelled rows given (if any), predict ``texts``."""
+               settings: CategorisationSettings | Mapping | None = None) -> pd.DataFrame:
+    """One-call categorisation: fit on the labelled rows given (if any), predict ``texts``.
+
+    Parameters
+    ----------
+    texts : sequence
+        Raw texts to categorise (``None``/NaN count as empty).
+    lexicon : Lexicon, str or Path
+        A lexicon, or the path of a ``categories.yaml`` to load (:func:`load_lexicon`).
+    train_texts : sequence of str, optional
+        Labelled texts to train the model on; without them the lexicon decides alone.
+    train_labels : sequence of str, optional
+        Their subjects, parallel to ``train_texts``.
+    settings : CategorisationSettings or mapping, optional
+        As for :class:`ComplaintCategoriser`.
+
+    Returns
+    -------
+    DataFrame
+        :attr:`CategoriserResult.frame`: ``categorie_predite``, ``confiance``, ``a_verifier``,
+        ``termes``, one row per text (``RangeIndex``).
+
+    Raises
+    ------
+    QualeprefError
+        ``train_labels`` is missing or not as long as ``train_texts``.
+    ParamsError
+        ``lexicon`` is a path that cannot be read as a lexicon (see :func:`load_lexicon`).
+
+    Examples
+    --------
+    >>> from qualepref_analysis.analysis.complaints.lexicon import Lexicon, parse_term
+    >>> lexicon = Lexicon(categories=("prise_rdv", "autre"), labels={},
+    ...                   terms=[parse_term("creneau*", "prise_rdv", 3)], negatives=[])
+    >>> categorise(["Aucun créneau libre", "Bonjour"], lexicon=lexicon)[["categorie_predite", "a_verifier"]]
+      categorie_predite  a_verifier
+    0         prise_rdv       False
+    1             autre        True
+    """
     if not isinstance(lexicon, Lexicon):
         lexicon = load_lexicon(lexicon)
     model = ComplaintCategoriser(lexicon, settings)

@@ -18,7 +18,37 @@ MIN_ROWS = 10
 
 @dataclass
 class EvaluationReport:
-    """Accuracy, macro-F1, per-class precision and recall, confusion matrix."""
+    """Accuracy, macro-F1, per-class precision and recall, confusion matrix.
+
+    Built by :func:`cross_validate`.
+
+    Parameters
+    ----------
+    accuracy : float
+        Share of rows whose predicted subject is the agent's (NaN when not evaluated).
+    macro_f1 : float
+        Unweighted mean of the per-class F1 over the subjects present in the labels (NaN when not
+        evaluated).
+    per_class : DataFrame
+        Index: subject; columns ``precision``, ``rappel``, ``f1``, ``effectif`` (labelled rows of that
+        subject); empty when not evaluated.
+    confusion : DataFrame
+        Rows: true subject, columns: predicted subject, over every category of the lexicon.
+    n : int
+        Usable labelled rows.
+    folds : int
+        Folds used; 0 when the evaluation was not run.
+
+    Attributes
+    ----------
+    accuracy, macro_f1, per_class, confusion, n, folds
+        As above.
+
+    Notes
+    -----
+    The figures are only as good as the agents' labels, and on few rows they are noisy: a subject
+    with a handful of examples has a precision and recall that can swing widely between folds.
+    """
 
     accuracy: float
     macro_f1: float
@@ -28,6 +58,15 @@ class EvaluationReport:
     folds: int
 
     def as_dict(self) -> dict:
+        """The report as a JSON-ready dict (for ``results.json``), with French keys.
+
+        Returns
+        -------
+        dict
+            Keys ``n``, ``plis`` (folds), ``exactitude`` (accuracy), ``f1_macro`` and
+            ``par_categorie`` (subject → {``precision``, ``rappel``, ``f1``, ``effectif``}). The
+            confusion matrix is not included.
+        """
         return {
             "n": self.n, "plis": self.folds, "exactitude": self.accuracy, "f1_macro": self.macro_f1,
             "par_categorie": self.per_class.to_dict(orient="index"),
@@ -35,7 +74,44 @@ class EvaluationReport:
 
 
 def evaluate_predictions(truth, predicted, labels: list[str]) -> tuple[float, float, pd.DataFrame, pd.DataFrame]:
-    """Accuracy, macro-F1 (over the classes present in ``truth``), per-class table, confusion matrix."""
+    """Accuracy, macro-F1 (over the classes present in ``truth``), per-class table, confusion matrix.
+
+    Parameters
+    ----------
+    truth : array-like of str
+        The subjects given by agents.
+    predicted : array-like of str
+        The predicted subjects, parallel to ``truth``.
+    labels : list of str
+        Every category, in display order (rows and columns of the confusion matrix).
+
+    Returns
+    -------
+    accuracy : float
+        Share of exact predictions.
+    macro_f1 : float
+        Unweighted mean F1 over the classes of ``labels`` present in ``truth``.
+    per_class : DataFrame
+        Index: those classes; columns ``precision``, ``rappel``, ``f1``, ``effectif`` (rows in ``truth``).
+    confusion : DataFrame
+        Counts, index (true) and columns (predicted) ``labels``.
+
+    Notes
+    -----
+    A class never predicted gets precision 0 (``zero_division=0``) rather than an error.
+
+    Examples
+    --------
+    >>> accuracy, macro_f1, per_class, confusion = evaluate_predictions(
+    ...     ["prise_rdv", "prise_rdv", "joignabilite"], ["prise_rdv", "joignabilite", "joignabilite"],
+    ...     ["prise_rdv", "joignabilite", "autre"])
+    >>> round(accuracy, 3), round(macro_f1, 3)
+    (0.667, 0.667)
+    >>> per_class
+                  precision  rappel        f1  effectif
+    prise_rdv           1.0     0.5  0.666667         2
+    joignabilite        0.5     1.0  0.666667         1
+    """
     from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
 
     present = [c for c in labels if c in set(truth)]
@@ -52,11 +128,13 @@ def cross_validate(texts, labels, lexicon: Lexicon, *, settings: dict | None = N
 
     Parameters
     ----------
-    texts, labels : sequences
-        Complaint texts and the subjects an agent gave them (empty texts are left out).
+    texts, labels : sequences of str
+        Complaint texts and the subjects an agent gave them, parallel (rows with a missing text or
+        label, or an empty text, are left out).
     lexicon : Lexicon
+        The lexicon the categoriser uses; its categories are the labels of the confusion matrix.
     settings : dict, optional
-        The categoriser's settings (:func:`~qualepref_analysis.analysis.complaints.categoriser_settings`).
+        The ``categorisation`` settings (``Params.settings.categorisation``).
     folds : int
         Folds (fewer when a subject has fewer examples).
     seed : int
@@ -65,7 +143,16 @@ def cross_validate(texts, labels, lexicon: Lexicon, *, settings: dict | None = N
     Returns
     -------
     EvaluationReport
-        ``folds == 0`` when there are fewer than :data:`MIN_ROWS` usable rows or a single subject.
+        ``folds == 0`` (and NaN scores) when there are fewer than :data:`MIN_ROWS` usable rows or a
+        single subject.
+
+    Notes
+    -----
+    Each fold trains a fresh categoriser on the other folds, so the figures estimate the quality on
+    unseen complaints. Subjects with fewer examples than folds are pooled into one stratum (``_rare``)
+    for the split. The number of folds is at most the count of the smallest subject, and at least 2.
+    With few labelled rows the estimates are imprecise; do not read small differences between
+    subjects.
     """
     from sklearn.model_selection import StratifiedKFold
 

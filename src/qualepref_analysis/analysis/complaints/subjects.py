@@ -9,15 +9,28 @@ import pandas as pd
 
 from qualepref_analysis.analysis.register import labelled_complaints
 from qualepref_analysis.io.schemas import TAXONOMY
-from qualepref_analysis.analysis.complaints.categoriser import DEFAULTS, ComplaintCategoriser
+from qualepref_analysis.io.settings import CategorisationSettings
+from qualepref_analysis.analysis.complaints.categoriser import ComplaintCategoriser
 from qualepref_analysis.analysis.complaints.evaluation import EvaluationReport
 from qualepref_analysis.analysis.complaints.lexicon import Lexicon
 
-__all__ = ["lexicon_path", "categoriser_settings", "train_categoriser", "assign_subjects"]
+__all__ = ["lexicon_path", "train_categoriser", "assign_subjects"]
 
 
 def lexicon_path(params_dir: Path) -> Path:
-    """``categories.yaml`` of the parameter folder, else the project's default lexicon."""
+    """``categories.yaml`` of the parameter folder, else the project's default lexicon.
+
+    Parameters
+    ----------
+    params_dir : Path
+        The parameter folder (``params/``).
+
+    Returns
+    -------
+    Path
+        ``params_dir / "categories.yaml"`` when that file exists, else the one of the project's default
+        parameters (it may not exist either; :func:`load_lexicon` then says so).
+    """
     own = Path(params_dir) / "categories.yaml"
     if own.is_file():
         return own
@@ -26,13 +39,25 @@ def lexicon_path(params_dir: Path) -> Path:
     return default_params_dir() / "categories.yaml"
 
 
-def categoriser_settings(settings: dict) -> dict:
-    """The ``categorisation`` block of ``default.yaml`` over the defaults."""
-    return {**DEFAULTS, **(settings.get("categorisation") or {})}
+def train_categoriser(register: pd.DataFrame, lexicon: Lexicon,
+                      settings: CategorisationSettings | None = None) -> ComplaintCategoriser:
+    """A categoriser trained on every complaint of the register whose ``categorie`` was filled by hand.
 
+    Parameters
+    ----------
+    register : DataFrame
+        Register rows (typically the complaints of every site and year, for more examples); uses
+        ``texte`` and ``categorie`` (rows where both are filled are the training set).
+    lexicon : Lexicon
+        The lexicon.
+    settings : CategorisationSettings, optional
+        The ``categorisation`` settings (``Params.settings.categorisation``).
 
-def train_categoriser(register: pd.DataFrame, lexicon: Lexicon, settings: dict | None = None) -> ComplaintCategoriser:
-    """A categoriser trained on every complaint of the register whose ``categorie`` was filled by hand."""
+    Returns
+    -------
+    ComplaintCategoriser
+        Fitted on the labelled rows; unfitted (the lexicon decides alone) when there are none.
+    """
     labelled = labelled_complaints(register)
     if not len(labelled):
         return ComplaintCategoriser(lexicon, settings)
@@ -43,12 +68,27 @@ def train_categoriser(register: pd.DataFrame, lexicon: Lexicon, settings: dict |
 def assign_subjects(items: pd.DataFrame, model: ComplaintCategoriser) -> pd.DataFrame:
     """Subject of each complaint: the manual label, else the model's prediction.
 
+    Parameters
+    ----------
+    items : DataFrame
+        Complaints; uses ``categorie`` (manual subject) and ``texte`` when present (without them every
+        row is without a subject and flagged).
+    model : ComplaintCategoriser
+        A categoriser (:func:`train_categoriser`).
+
     Returns
     -------
     DataFrame
         Same index as ``items``; ``sujet``, ``source`` (``manuel`` / ``predit``),
         ``confiance`` (1 for manual labels), ``a_verifier`` (False for manual labels).
-        No text is returned.
+        No text is returned. A row with neither a manual label nor a text gets ``sujet`` None,
+        ``source`` ``sans_texte``, ``confiance`` 0 and ``a_verifier`` True.
+
+    Notes
+    -----
+    Predicted subjects carry the model's error rate (see
+    :func:`~qualepref_analysis.analysis.complaints.cross_validate`); counts per subject that mix manual
+    and predicted labels should say so.
     """
     manual = items["categorie"].notna() if "categorie" in items.columns else pd.Series(False, index=items.index)
     out = pd.DataFrame({"sujet": items.get("categorie"), "source": np.where(manual, "manuel", "predit"),
