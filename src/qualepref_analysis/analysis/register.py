@@ -15,7 +15,23 @@ COMPLAINT_TYPES = ("reclamation", "suggestion")
 
 
 def is_complaint(items: pd.DataFrame) -> pd.Series:
-    """Boolean mask of the complaints and suggestions of a register (column ``type``)."""
+    """Boolean mask of the complaints and suggestions of a register (column ``type``).
+
+    Parameters
+    ----------
+    items : DataFrame
+        Register rows; requires ``type``.
+
+    Returns
+    -------
+    Series of bool
+        Same index as ``items``; True where ``type`` is one of :data:`COMPLAINT_TYPES`.
+
+    Examples
+    --------
+    >>> is_complaint(pd.DataFrame({"type": ["reclamation", "demande", "suggestion"]})).tolist()
+    [True, False, True]
+    """
     return items["type"].isin(COMPLAINT_TYPES)
 
 
@@ -35,6 +51,13 @@ def complaints_of(items: pd.DataFrame, *, site: str | None = None, year: int | N
     -------
     DataFrame
         The selected rows, all columns kept.
+
+    Examples
+    --------
+    >>> items = pd.DataFrame({"type": ["reclamation", "demande"], "site": ["75", "75"]})
+    >>> complaints_of(items, site="75")
+              type site
+    0  reclamation   75
     """
     mask = is_complaint(items)
     if site is not None:
@@ -45,7 +68,28 @@ def complaints_of(items: pd.DataFrame, *, site: str | None = None, year: int | N
 
 
 def labelled_complaints(items: pd.DataFrame) -> pd.DataFrame:
-    """The rows whose subject an agent filled by hand (``categorie``) and that have a text (``texte``)."""
+    """The rows whose subject an agent filled by hand (``categorie``) and that have a text (``texte``).
+
+    These are the training and evaluation examples of the complaint categoriser.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Register rows (usually complaints, :func:`complaints_of`); uses ``categorie`` and ``texte``.
+
+    Returns
+    -------
+    DataFrame
+        The rows where both ``categorie`` and ``texte`` are filled, all columns kept; no row (same
+        columns) when either column is absent.
+
+    Examples
+    --------
+    >>> items = pd.DataFrame({"texte": ["Attente trop longue", None], "categorie": ["accueil", "accueil"]})
+    >>> labelled_complaints(items)
+                     texte categorie
+    0  Attente trop longue   accueil
+    """
     if "texte" not in items.columns or "categorie" not in items.columns:
         return items.iloc[:0]
     return items[items["categorie"].notna() & items["texte"].notna()]

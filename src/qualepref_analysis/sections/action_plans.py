@@ -12,7 +12,24 @@ __all__ = ["plan_table", "plan_summary", "overdue_actions", "plans_narrative"]
 
 
 def plan_table(plans: pd.DataFrame, *, site: str, year: int) -> pd.DataFrame:
-    """The actions of one site's plan for ``year``, with French status and due date (no pilot names)."""
+    """The actions of one site's plan for ``year``, with French status and due date (no pilot names).
+
+    Parameters
+    ----------
+    plans : DataFrame
+        Action plans; requires ``site``, ``annee`` (year of the plan), ``action``, ``statut``
+        (``realisee``, ``en_cours``, ``prevue``, ``abandonnee``) and ``echeance`` (due date, may be empty).
+    site : str
+        Site code.
+    year : int
+        Year of the plan.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``Action``, ``Statut`` (French label), ``Échéance`` (« 30/06/2023 », « – » when none), in
+        the order of ``plans``.
+    """
     mine = plans[(plans["site"] == site) & (plans["annee"] == year)]
     return pd.DataFrame({
         "Action": mine["action"].to_numpy(),
@@ -22,7 +39,37 @@ def plan_table(plans: pd.DataFrame, *, site: str, year: int) -> pd.DataFrame:
 
 
 def plan_summary(plans: pd.DataFrame, *, site: str, year: int) -> dict:
-    """Counts by status and completion rate (done / actions not dropped)."""
+    """Counts by status and completion rate (done / actions not dropped).
+
+    Parameters
+    ----------
+    plans : DataFrame
+        Action plans; requires ``site``, ``annee`` (year of the plan), ``action``, ``statut``
+        (``realisee``, ``en_cours``, ``prevue``, ``abandonnee``) and ``echeance`` (due date, may be empty).
+    site : str
+        Site code.
+    year : int
+        Year of the plan.
+
+    Returns
+    -------
+    dict
+        Keys ``n`` (actions), ``statuts`` (status → count, for the four statuses) and
+        ``taux_realisation`` (% done among the actions not dropped; ``None`` when none is kept).
+
+    Notes
+    -----
+    The rate is computed whatever its base; :func:`plans_narrative` asks the ``Disclosure`` policy
+    before writing it.
+
+    Examples
+    --------
+    >>> plans = pd.DataFrame({"site": ["75"] * 3, "annee": [2023] * 3, "action": ["a", "b", "c"],
+    ...                       "statut": ["realisee", "en_cours", "abandonnee"], "echeance": pd.NaT})
+    >>> summary = plan_summary(plans, site="75", year=2023)
+    >>> summary["statuts"], float(summary["taux_realisation"])
+    ({'realisee': 1, 'en_cours': 1, 'prevue': 0, 'abandonnee': 1}, 50.0)
+    """
     mine = plans[(plans["site"] == site) & (plans["annee"] == year)]
     counts = mine["statut"].value_counts().reindex(["realisee", "en_cours", "prevue", "abandonnee"], fill_value=0)
     kept = int(len(mine) - counts["abandonnee"])
@@ -31,7 +78,23 @@ def plan_summary(plans: pd.DataFrame, *, site: str, year: int) -> dict:
 
 
 def overdue_actions(plans: pd.DataFrame, *, site: str, reference: pd.Timestamp) -> pd.DataFrame:
-    """Actions of the site not done nor dropped whose due date is before ``reference``."""
+    """Actions of the site not done nor dropped whose due date is before ``reference``.
+
+    Parameters
+    ----------
+    plans : DataFrame
+        Action plans; requires ``site``, ``annee`` (year of the plan), ``action``, ``statut``
+        (``realisee``, ``en_cours``, ``prevue``, ``abandonnee``) and ``echeance`` (due date, may be empty).
+    site : str
+        Site code.
+    reference : Timestamp
+        The date to compare due dates with (typically the extraction date).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``Plan`` (year), ``Action``, ``Statut`` (French label), ``Échéance``; every plan year.
+    """
     mine = plans[(plans["site"] == site) & plans["statut"].isin(["en_cours", "prevue"])
                  & plans["echeance"].notna() & (plans["echeance"] < reference)]
     return pd.DataFrame({"Plan": mine["annee"].astype(int).to_numpy(), "Action": mine["action"].to_numpy(),
@@ -43,6 +106,25 @@ def plans_narrative(current: dict, following: dict, overdue: int, *, year: int, 
     """French sentences on the plan of the year and the next one.
 
     The completion rate is given as a percentage only on as many actions as the disclosure policy allows.
+
+    Parameters
+    ----------
+    current : dict
+        :func:`plan_summary` of ``year``.
+    following : dict
+        :func:`plan_summary` of ``year + 1``.
+    overdue : int
+        Number of overdue actions (rows of :func:`overdue_actions`).
+    year : int
+        Year under review.
+    disclosure : Disclosure
+        Decides whether the completion rate (a ``share`` on the actions kept) is written as a
+        percentage; otherwise « x réalisée(s) sur les n maintenues ».
+
+    Returns
+    -------
+    str
+        French sentences on the plan of ``year``, the plan of ``year + 1`` and the overdue actions.
     """
     if current["n"] == 0:
         text = f"Aucun plan d'actions n'est enregistré pour {year}."

@@ -16,7 +16,33 @@ AUDIT_TYPES = {"autoevaluation": "Autoévaluation", "labellisation": "Audit de l
 
 def audit_summaries(audits: pd.DataFrame, *, site: str, since: pd.Timestamp) -> pd.DataFrame:
     """One row per audit of the site dated on or after ``since``: modules, commitments assessed,
-    conformant share, strengths, areas for progress, non-conformities (engagement numbers only)."""
+    conformant share, strengths, areas for progress, non-conformities (engagement numbers only).
+
+    Parameters
+    ----------
+    audits : DataFrame
+        Audit results, one row per commitment assessed; requires ``site``, ``date_audit``, ``type`` (a
+        key of :data:`AUDIT_TYPES`), ``module``, ``engagement`` and ``resultat`` (``conforme``,
+        ``non_conforme``, ``point_fort``, ``piste_progres``). Comments are not read.
+    site : str
+        Site code.
+    since : Timestamp
+        First audit date kept.
+
+    Returns
+    -------
+    DataFrame
+        One row per (date, type), by date: ``date``, ``type``, ``modules`` (text, « 1, 2 »),
+        ``engagements_evalues`` (conformant or not), ``part_conforme`` (%, ``None`` when none was
+        assessed), ``points_forts``, ``pistes_progres``, ``non_conformites`` and
+        ``engagements_non_conformes`` (« module.engagement », comma-separated). An empty frame without
+        columns when there is no audit.
+
+    Notes
+    -----
+    ``part_conforme`` is computed on any number of commitments; :func:`audits_table` and
+    :func:`audits_narrative` ask the ``Disclosure`` policy before showing it as a percentage.
+    """
     mine = audits[(audits["site"] == site) & (audits["date_audit"] >= since)]
     rows = []
     for (date, kind), group in mine.groupby(["date_audit", "type"], sort=True):
@@ -45,7 +71,22 @@ def _conformant(row, disclosure: Disclosure) -> object:
 
 
 def audits_table(summaries: pd.DataFrame, *, disclosure: Disclosure) -> pd.DataFrame:
-    """The summaries with French headers (a share on too few commitments given as counts)."""
+    """The summaries with French headers (a share on too few commitments given as counts).
+
+    Parameters
+    ----------
+    summaries : DataFrame
+        :func:`audit_summaries`.
+    disclosure : Disclosure
+        A conformant share on fewer commitments than the threshold is given as « x sur n ».
+
+    Returns
+    -------
+    DataFrame
+        Columns ``Date`` (« 10 mai 2023 »), ``Type``, ``Modules``, ``Engagements évalués``, ``Conformes (%)``
+        (number, « x sur n » text, or ``None``), ``Points forts``, ``Pistes de progrès``,
+        ``Non-conformités`` (« 1 (2.3) »).
+    """
     if summaries.empty:
         return pd.DataFrame(columns=["Date", "Type", "Modules", "Engagements évalués", "Conformes (%)",
                                      "Points forts", "Pistes de progrès", "Non-conformités"])
@@ -63,7 +104,22 @@ def audits_table(summaries: pd.DataFrame, *, disclosure: Disclosure) -> pd.DataF
 
 
 def audits_narrative(summaries: pd.DataFrame, *, year: int, disclosure: Disclosure) -> str:
-    """One French sentence per audit: modules, commitments assessed, conformity, strengths, progress areas."""
+    """One French sentence per audit: modules, commitments assessed, conformity, strengths, progress areas.
+
+    Parameters
+    ----------
+    summaries : DataFrame
+        :func:`audit_summaries`.
+    year : int
+        Year under review (for the sentence when there is no audit).
+    disclosure : Disclosure
+        As for :func:`audits_table`.
+
+    Returns
+    -------
+    str
+        The sentences, in date order; « Aucun audit … » when ``summaries`` is empty.
+    """
     if summaries.empty:
         return f"Aucun audit ni autoévaluation n'est enregistré pour ce site depuis le début de {year}."
     sentences = []
@@ -83,5 +139,21 @@ def audits_narrative(summaries: pd.DataFrame, *, year: int, disclosure: Disclosu
 
 
 def audit_figures(summaries: pd.DataFrame) -> list[dict]:
-    """What section 06 records in ``results.json``: one record per audit."""
+    """What section 06 records in ``results.json``: one record per audit.
+
+    Parameters
+    ----------
+    summaries : DataFrame
+        :func:`audit_summaries`.
+
+    Returns
+    -------
+    list of dict
+        One dict per row with the columns of :func:`audit_summaries` as keys, ``date`` as ISO text
+        (« 2023-05-10 »).
+
+    Notes
+    -----
+    ``part_conforme`` is recorded whatever its base (no ``Disclosure`` policy is applied here).
+    """
     return [{**row, "date": str(pd.Timestamp(row["date"]).date())} for row in summaries.to_dict(orient="records")]

@@ -18,7 +18,29 @@ __all__ = ["subject_table", "subjects_narrative", "subject_figures", "evaluation
 
 
 def subjects_narrative(subjects: pd.DataFrame, *, disclosure: Disclosure) -> str:
-    """French sentences on how the subjects were obtained and the two main subjects."""
+    """French sentences on how the subjects were obtained and the two main subjects.
+
+    Parameters
+    ----------
+    subjects : DataFrame
+        :func:`~qualepref_analysis.analysis.complaints.assign_subjects` of the complaints shown;
+        requires ``sujet``, ``source`` (``manuel``, ``predit`` or ``sans_texte``) and ``a_verifier``.
+    disclosure : Disclosure
+        The two main subjects' shares are written only when a ``share`` on the complaints whose subject
+        is known is allowed.
+
+    Returns
+    -------
+    str
+        One French paragraph: complaints labelled by hand, classified automatically (of which to
+        review), those without text nor label, and the two main subjects with their share.
+
+    Notes
+    -----
+    Shares are over the complaints whose subject is known (manual or predicted); those without text
+    nor label are excluded and the paragraph says so. Predicted subjects carry the categoriser's error
+    (see :func:`evaluation_narrative`).
+    """
     from qualepref_analysis.report.formatting import format_number, format_percent, plural
 
     n = len(subjects)
@@ -45,7 +67,27 @@ def subjects_narrative(subjects: pd.DataFrame, *, disclosure: Disclosure) -> str
     return text
 
 def evaluation_narrative(report: EvaluationReport, *, disclosure: Disclosure) -> str:
-    """How far to trust the automatic classification, in one French paragraph."""
+    """How far to trust the automatic classification, in one French paragraph.
+
+    Parameters
+    ----------
+    report : EvaluationReport
+        :func:`~qualepref_analysis.analysis.complaints.cross_validate` on the labelled complaints.
+    disclosure : Disclosure
+        Accuracy and macro-F1 are given in % only when a ``share`` on ``report.n`` rows is allowed;
+        otherwise as « x sur n ».
+
+    Returns
+    -------
+    str
+        One French paragraph: no labelled complaint, too few to measure (``folds == 0``), or the
+        cross-validated agreement with the agents' labels.
+
+    Notes
+    -----
+    The figures are measured on the labelled complaints, which may not be representative of the
+    others; the paragraph warns that rare categories are the least reliable.
+    """
     from qualepref_analysis.report.formatting import format_number, format_percent
 
     if report.n == 0:
@@ -67,6 +109,31 @@ def subject_table(subjects: pd.DataFrame, *, disclosure: Disclosure) -> pd.DataF
 
     Shares are over all complaints, manual and predicted; they are left empty
     when the disclosure policy does not allow a share on that many complaints.
+
+    Parameters
+    ----------
+    subjects : DataFrame
+        :func:`~qualepref_analysis.analysis.complaints.assign_subjects` of the complaints shown;
+        requires ``sujet``, ``source`` (``manuel``, ``predit`` or ``sans_texte``) and ``a_verifier``.
+    disclosure : Disclosure
+        Decides whether the shares (a ``share`` on the complaints whose subject is known) are shown.
+
+    Returns
+    -------
+    DataFrame
+        One row per subject with at least one complaint, most frequent first, columns ``Sujet`` (French
+        label), ``Étiquetées à la main``, ``Prédites``, ``dont à vérifier``, ``Total``, ``Part (%)``;
+        then, when some complaints have neither text nor label, a row « Sans texte ni étiquette (sujet
+        inconnu) » without share.
+
+    Examples
+    --------
+    >>> subjects = pd.DataFrame({"sujet": ["prise_rdv", "prise_rdv", "joignabilite"],
+    ...                          "source": ["manuel", "predit", "predit"], "a_verifier": [False, False, True]})
+    >>> subject_table(subjects, disclosure=Disclosure(threshold=3, survey_threshold=20))[["Total", "Part (%)"]]
+       Total   Part (%)
+    0      2  66.666667
+    1      1  33.333333
     """
     counts = pd.crosstab(subjects["sujet"], subjects["source"]).reindex(index=list(TAXONOMY), columns=["manuel", "predit"],
                                                                        fill_value=0)
@@ -90,7 +157,26 @@ def subject_table(subjects: pd.DataFrame, *, disclosure: Disclosure) -> pd.DataF
     return out.reset_index(drop=True)
 
 def subject_figures(subjects: pd.DataFrame, *, disclosure: Disclosure, evaluation: EvaluationReport | None = None) -> dict:
-    """The subjects recorded in ``results.json`` (no text)."""
+    """The subjects recorded in ``results.json`` (no text).
+
+    Parameters
+    ----------
+    subjects : DataFrame
+        :func:`~qualepref_analysis.analysis.complaints.assign_subjects` of the complaints shown;
+        requires ``sujet``, ``source`` (``manuel``, ``predit`` or ``sans_texte``) and ``a_verifier``.
+    disclosure : Disclosure
+        Decides whether the shares are recorded.
+    evaluation : EvaluationReport, optional
+        The cross-validation, recorded when given.
+
+    Returns
+    -------
+    dict
+        Keys ``n`` (complaints), ``etiquetees``, ``predites``, ``sans_texte``, ``a_verifier`` (predicted
+        ones to review), ``nombre`` (subject → count), ``part`` (subject → % of the complaints whose
+        subject is known, or ``None`` when the ``Disclosure`` policy withholds shares) and, with
+        ``evaluation``, ``evaluation`` (``n``, ``plis``, ``exactitude``, ``f1_macro``).
+    """
     counts = subjects["sujet"].dropna().value_counts()
     known = int(counts.sum())
     figures = {
@@ -112,6 +198,22 @@ def evaluation_tables(report: EvaluationReport, *, disclosure: Disclosure) -> tu
 
     Precision, recall and F1 of a category with too few labelled complaints for a share are
     left empty (its counts stay in the confusion matrix).
+
+    Parameters
+    ----------
+    report : EvaluationReport
+        :func:`~qualepref_analysis.analysis.complaints.cross_validate`.
+    disclosure : Disclosure
+        Masks the scores of a category with fewer labelled complaints than the threshold.
+
+    Returns
+    -------
+    per_class : DataFrame
+        Columns ``Sujet`` (French label), ``Précision (%)``, ``Rappel (%)``, ``F1 (%)``,
+        ``Réclamations étiquetées``; one row per category present in the labels.
+    confusion : DataFrame
+        First column ``Étiquette \\ prédiction`` (« Vrai : <sujet> »), then one count column per
+        predicted category; only categories that are true or predicted at least once.
     """
     per_class = report.per_class.copy()
     per_class.index = [label("categorie", c) for c in per_class.index]

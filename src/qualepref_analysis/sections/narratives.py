@@ -71,7 +71,43 @@ def _counts(row: pd.Series) -> str:
 
 
 def indicator_paragraph(row: pd.Series, *, site_label: str, threshold: int) -> str:
-    """Sentences on one indicator of one site and year (value, target, change over a year)."""
+    """Sentences on one indicator of one site and year (value, target, change over a year).
+
+    Parameters
+    ----------
+    row : Series
+        One row of the indicator catalogue as the disclosure policy annotated it
+        (:meth:`~qualepref_analysis.report.disclosure.Disclosure.indicators`); requires
+        ``code`` (a code of the catalogue), ``detail``, ``annee``, ``valeur``, ``unite``,
+        ``numerateur``, ``denominateur``, ``petit_effectif``, ``cible``, ``evaluation``, ``sens``; optionally
+        ``en_attente``, ``valeur_annee_precedente``, ``petit_effectif_annee_precedente``, ``evolution``,
+        ``evolution_relative``.
+    site_label : str
+        The site's name (the sentences speak of the indicator, not of the site: not used today).
+    threshold : int
+        The small-cell threshold that applies, quoted when the value is not published.
+
+    Returns
+    -------
+    str
+        French sentences: the value with its counts and its position against the target, the items
+        still within their deadline, and the change since ``annee - 1``. A value on a small cell is
+        replaced by its counts and the threshold; a missing value by « aucune donnée ».
+
+    Notes
+    -----
+    The sentence follows ``petit_effectif`` as given; it does not compare counts with a threshold
+    itself. Items still within their deadline (``en_attente``) are said to be left out of the rate
+    (they are censored, not late).
+
+    Examples
+    --------
+    >>> row = pd.Series({"code": "appels_taux_decroches", "detail": "", "annee": 2023, "valeur": 82.0,
+    ...                  "unite": "pourcent", "numerateur": 82, "denominateur": 100, "petit_effectif": False,
+    ...                  "cible": 80.0, "evaluation": "atteint", "sens": "hausse"})
+    >>> print(indicator_paragraph(row, site_label="Paris", threshold=10).replace(chr(160), " "))
+    Le taux d'appels décrochés s'établit à 82,0 % en 2023 (82 sur 100), au-dessus de la cible de 80 %.
+    """
     indicator = _BY_CODE[row["code"]]
     subject = _capitalise(_subject(indicator, row["detail"]))
     pronoun = "Elle" if indicator.feminine else "Il"
@@ -130,7 +166,9 @@ def group_paragraph(indicators: pd.DataFrame, *, group: str, site: str, year: in
     Parameters
     ----------
     indicators : DataFrame
-        The catalogue as the disclosure policy annotated it (``petit_effectif``…).
+        The catalogue as the disclosure policy annotated it
+        (:meth:`~qualepref_analysis.report.disclosure.Disclosure.indicators`), every site; requires
+        ``groupe``, ``site`` and the columns of :func:`indicator_paragraph`.
     group : str
         Indicator group (a key of :data:`GROUP_TITLES`).
     site : str
@@ -141,6 +179,20 @@ def group_paragraph(indicators: pd.DataFrame, *, group: str, site: str, year: in
         Site code → label.
     disclosure : Disclosure
         The small-cell policy (its threshold is quoted when a value is not published).
+
+    Returns
+    -------
+    str
+        The sentences of :func:`indicator_paragraph` for each indicator of the group, in the
+        catalogue's order, each rate followed by the other sites' values (« À titre de comparaison… »);
+        for complaints and e-mail information, a sentence on the items never answered. « Aucune donnée
+        pour … » when the group has nothing for that site and year.
+
+    Notes
+    -----
+    The mean delay is computed on answered items only; the paragraph says how many were never
+    answered at the extraction date (its share only when the ``Disclosure`` policy allows a share on
+    that many items). Other sites' small cells are given as counts, never as rates.
     """
     mine = indicators[(indicators["groupe"] == group) & (indicators["annee"] == year)]
     sentences = []
@@ -183,9 +235,28 @@ def _unanswered_sentence(rows: pd.DataFrame, *, group: str, site: str, disclosur
 def indicator_table(indicators: pd.DataFrame, *, site: str, year: int) -> pd.DataFrame:
     """The indicator table of one site and year, every cell already written the French way.
 
-    Columns: Indicateur, value of ``year``, Cible, Évaluation (a word and a symbol:
-    colour is never the only cue), value of ``year − 1``, Évolution. A value on a
-    small cell is replaced by its counts.
+    Parameters
+    ----------
+    indicators : DataFrame
+        The catalogue as the disclosure policy annotated it
+        (:meth:`~qualepref_analysis.report.disclosure.Disclosure.indicators`); requires ``site``,
+        ``annee``, ``code``, ``libelle``, ``detail``, ``unite``, ``valeur``, ``numerateur``,
+        ``denominateur``, ``petit_effectif``, ``cible``, ``sens``, ``evaluation``,
+        ``valeur_annee_precedente``, ``petit_effectif_annee_precedente``, ``evolution``,
+        ``evolution_relative``.
+    site : str
+        Site code.
+    year : int
+        Year under review.
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator of the site and year (text cells), columns ``Indicateur``, ``{year}``
+        (the value), ``Cible`` (« ≥ 80 % » / « ≤ 10 »; « – » without target), ``Évaluation`` (a word and
+        a symbol: colour is never the only cue), ``{year - 1}`` and ``Évolution``. A value on a small
+        cell is replaced by its counts; last year's small value by « effectif trop faible », and no
+        change is given from or to a small cell.
     """
     mine = indicators[(indicators["site"] == site) & (indicators["annee"] == year)]
     rows = []
@@ -220,7 +291,29 @@ def indicator_table(indicators: pd.DataFrame, *, site: str, year: int) -> pd.Dat
 
 def narrative_html(indicators: pd.DataFrame, *, site: str, year: int, params, disclosure: Disclosure,
                    groups: list[str] | None = None) -> str:
-    """HTML (escaped) of the paragraphs of several indicator groups, each under its French title."""
+    """HTML (escaped) of the paragraphs of several indicator groups, each under its French title.
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        As for :func:`group_paragraph`.
+    site : str
+        Site code.
+    year : int
+        Year under review.
+    params : Params
+        The review's parameters; ``params.sites`` gives each site's label (``libelle``).
+    disclosure : Disclosure
+        The small-cell policy.
+    groups : list of str, optional
+        Groups to write, keys of :data:`GROUP_TITLES`; default all, in that order.
+
+    Returns
+    -------
+    str
+        For each group, ``<h3>`` with its title then ``<p class="qp-narrative">`` with
+        :func:`group_paragraph`, both HTML-escaped.
+    """
     import html
 
     labels = {code: s.libelle for code, s in params.sites.items()}

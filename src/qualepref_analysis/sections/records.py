@@ -15,9 +15,33 @@ def indicator_records(indicators: pd.DataFrame, *, site: str, year: int,
                       codes: list[str] | None = None) -> dict[str, dict]:
     """The ``results.json`` records of one site and year.
 
-    ``{code: {"valeur", "unite", "cible", "atteint", "numerateur", "denominateur", "en_attente",
-    "n_annee_precedente", "valeur_annee_precedente", "evaluation"}}``. A value on a small cell is
-    recorded as ``null`` (its counts are kept) so that no percentage on too few items is published.
+    Parameters
+    ----------
+    indicators : DataFrame
+        The catalogue as the disclosure policy annotated it
+        (:meth:`~qualepref_analysis.report.disclosure.Disclosure.indicators`); requires ``site``,
+        ``annee``, ``code``, ``detail``, ``valeur``, ``unite``, ``cible``, ``atteint``, ``evaluation``,
+        ``numerateur``, ``denominateur``, ``en_attente``, ``n_annee_precedente``,
+        ``valeur_annee_precedente``, ``petit_effectif``, ``petit_effectif_annee_precedente``.
+    site : str
+        Site code.
+    year : int
+        Year under review.
+    codes : list of str, optional
+        Only these indicator codes (default: all).
+
+    Returns
+    -------
+    dict of str to dict
+        ``{key: {"valeur", "unite", "cible", "atteint", "numerateur", "denominateur", "en_attente",
+        "n_annee_precedente", "valeur_annee_precedente", "evaluation"}}``, the key being
+        :func:`~qualepref_analysis.analysis.indicators.result_key` of the code and detail; missing
+        values are ``None``; ``satisfaction_globale`` records also have ``pondere`` (bool).
+
+    Notes
+    -----
+    A value on a small cell is recorded as ``null`` (its counts are kept) so that no percentage on too
+    few items is published; likewise last year's value when its base was small.
     """
     mine = indicators[(indicators["site"] == site) & (indicators["annee"] == year)]
     if codes is not None:
@@ -58,8 +82,15 @@ def unanswered_figures(items: pd.DataFrame, *, disclosure: Disclosure) -> dict:
     Returns
     -------
     dict
-        ``n``, ``statuts`` (count per status), ``part_sans_reponse``, ``mediane_km``, ``delai_reference``,
-        ``part_dans_delai_km``.
+        ``n``, ``statuts`` (count per status of ``STATUSES``), ``part_sans_reponse`` (%),
+        ``mediane_km`` (working days; ``None`` when not reached), ``delai_reference`` (the most frequent
+        ``delai_max``; ``None`` without items), ``part_dans_delai_km`` (% answered within it).
+
+    Notes
+    -----
+    Unanswered items are right-censored at the extraction date in the Kaplan–Meier estimates, not
+    dropped. Shares and the median are ``None`` when the ``Disclosure`` policy withholds a
+    ``statistic`` on that many items.
     """
     counts = items["statut"].value_counts().reindex(list(STATUSES), fill_value=0)
     km = kaplan_meier(items["duree_observee"], items["repondu"])

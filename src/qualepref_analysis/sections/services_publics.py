@@ -39,7 +39,28 @@ def _in_scope(indicators: pd.DataFrame, site: str) -> pd.DataFrame:
 
 
 def transparency_table(indicators: pd.DataFrame, *, site: str, year: int) -> tuple[pd.DataFrame, str | None]:
-    """The latest published value of each indicator in ``year`` (département and site), with its target."""
+    """The latest published value of each indicator in ``year`` (département and site), with its target.
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        Services Publics+ transparency indicators; requires ``perimetre`` (``departement`` or a site
+        code), ``periode`` (text starting with the year, e.g. ``2023-T2``), ``indicateur``, ``valeur``,
+        ``unite`` (``pourcent``, ``jours`` or ``score_5``) and ``cible``.
+    site : str
+        Site code (rows of the département are kept too).
+    year : int
+        Year of the periods.
+
+    Returns
+    -------
+    table : DataFrame
+        Columns ``Indicateur``, ``Périmètre`` (« Département » / « Site »), ``Valeur``, ``Cible`` (text,
+        French units; « – » when missing), for the latest period of ``year`` only; empty with these
+        columns when there is none.
+    period : str or None
+        That latest period, or ``None``.
+    """
     mine = _in_scope(indicators, site)
     mine = mine[mine["periode"].str.startswith(str(year))]
     if mine.empty:
@@ -56,7 +77,24 @@ def transparency_table(indicators: pd.DataFrame, *, site: str, year: int) -> tup
 
 
 def transparency_trend(indicators: pd.DataFrame, *, site: str, year: int) -> pd.DataFrame:
-    """Indicator values per period over ``year − 1`` and ``year`` (rows: indicators, columns: periods)."""
+    """Indicator values per period over ``year − 1`` and ``year`` (rows: indicators, columns: periods).
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        Services Publics+ transparency indicators; requires ``perimetre`` (``departement`` or a site
+        code), ``periode`` (text starting with the year, e.g. ``2023-T2``), ``indicateur``, ``valeur``.
+    site : str
+        Site code (rows of the département are kept too).
+    year : int
+        Year under review.
+
+    Returns
+    -------
+    DataFrame
+        Index: indicator (French label); one column per period, sorted; when several rows share an
+        indicator and a period (département and site), the last row's value. An empty frame when nothing is in scope.
+    """
     mine = _in_scope(indicators, site)
     mine = mine[mine["periode"].str[:4].isin([str(year - 1), str(year)])]
     if mine.empty:
@@ -68,7 +106,35 @@ def transparency_trend(indicators: pd.DataFrame, *, site: str, year: int) -> pd.
 
 def experiences_summary(experiences: pd.DataFrame, *, site: str, year: int, calendar: str = "metropole",
                         disclosure: Disclosure) -> dict:
-    """Count, feelings, answer rate and mean answer delay (working days) of the experiences of the year."""
+    """Count, feelings, answer rate and mean answer delay (working days) of the experiences of the year.
+
+    Parameters
+    ----------
+    experiences : DataFrame
+        User experiences published on Services Publics+; requires ``site``, ``date`` (publication),
+        ``ressenti`` (``positif``, ``neutre``, ``negatif``) and optionally ``date_reponse``.
+    site : str
+        Site code.
+    year : int
+        Year of ``date``.
+    calendar : str, default "metropole"
+        The site's working-day calendar (see :mod:`qualepref_analysis.analysis.calendar`).
+    disclosure : Disclosure
+        Shares, the answer rate and the mean delay are ``None`` when a ``share`` on that many
+        experiences is not allowed.
+
+    Returns
+    -------
+    dict
+        Keys ``n``, ``ressentis`` (feeling → count), ``parts_ressentis`` (feeling → %, or ``None``),
+        ``repondues`` (answered), ``taux_reponse`` (%, or ``None``) and ``delai_moyen_reponse`` (mean
+        working days from publication to answer, or ``None``).
+
+    Notes
+    -----
+    The mean delay covers answered experiences only: unanswered ones are not counted (they would be
+    right-censored), so it understates the wait when many remain unanswered.
+    """
     mine = experiences[(experiences["site"] == site) & (experiences["date"].dt.year == year)]
     n = len(mine)
     feelings = mine["ressenti"].value_counts().reindex(["positif", "neutre", "negatif"], fill_value=0)
@@ -86,7 +152,29 @@ def experiences_summary(experiences: pd.DataFrame, *, site: str, year: int, cale
 
 
 def experiences_narrative(summary: dict, *, year: int) -> str:
-    """French sentences on the experiences of the year (shares only where :func:`experiences_summary` gave them)."""
+    """French sentences on the experiences of the year (shares only where :func:`experiences_summary` gave them).
+
+    Parameters
+    ----------
+    summary : dict
+        :func:`experiences_summary`.
+    year : int
+        Year under review.
+
+    Returns
+    -------
+    str
+        The number of experiences and their feelings, then the answer rate and mean delay, or the count
+        answered when the rate was withheld.
+
+    Examples
+    --------
+    >>> summary = {"n": 3, "ressentis": {"positif": 2, "neutre": 0, "negatif": 1}, "repondues": 2,
+    ...            "taux_reponse": None, "delai_moyen_reponse": None}
+    >>> print(experiences_narrative(summary, year=2023))  # doctest: +NORMALIZE_WHITESPACE
+    En 2023, 3 expériences d'usagers ont été publiées sur Services Publics+ : 2 positive(s), 0 neutre(s)
+    et 1 négative(s). 2 ont reçu une réponse (effectif trop faible pour un pourcentage).
+    """
     n = summary["n"]
     if n == 0:
         return f"Aucune expérience d'usager n'a été publiée sur Services Publics+ pour ce site en {year}."
@@ -107,7 +195,24 @@ def experiences_narrative(summary: dict, *, year: int) -> str:
 
 
 def diagnostic_table(diagnostic: pd.DataFrame, *, site: str, year: int) -> pd.DataFrame:
-    """Attainment (%) per commitment of the site's diagnostic of ``year`` (latest referential)."""
+    """Attainment (%) per commitment of the site's diagnostic of ``year`` (latest referential).
+
+    Parameters
+    ----------
+    diagnostic : DataFrame
+        Services Publics+ diagnostics; requires ``site``, ``annee``, ``referentiel``, ``engagement``
+        (number), ``libelle`` (may be empty) and ``taux_atteinte`` (%).
+    site : str
+        Site code.
+    year : int
+        Year of the diagnostic.
+
+    Returns
+    -------
+    DataFrame
+        One row per commitment, by number: ``Engagement`` (« n° 3 »), ``Libellé``, ``Atteinte de la cible
+        (%)`` (float); empty with these columns when the site has no diagnostic that year.
+    """
     mine = diagnostic[(diagnostic["site"] == site) & (diagnostic["annee"] == year)]
     if mine.empty:
         return pd.DataFrame(columns=["Engagement", "Libellé", "Atteinte de la cible (%)"])
@@ -121,6 +226,25 @@ def diagnostic_table(diagnostic: pd.DataFrame, *, site: str, year: int) -> pd.Da
 
 
 def diagnostic_narrative(table: pd.DataFrame, *, year: int) -> str:
+    """French sentences on the diagnostic: mean attainment, the most and the least advanced commitments.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`diagnostic_table` (``Engagement``, ``Libellé``, ``Atteinte de la cible (%)``).
+    year : int
+        Year of the diagnostic.
+
+    Returns
+    -------
+    str
+        The mean attainment and the commitments with the highest and lowest attainment (the first in
+        table order on a tie); « Aucun diagnostic … » when ``table`` is empty.
+
+    Notes
+    -----
+    The mean is unweighted over commitments.
+    """
     if table.empty:
         return f"Aucun diagnostic Services Publics+ n'est disponible pour ce site en {year}."
     values = table["Atteinte de la cible (%)"]
@@ -135,7 +259,21 @@ def diagnostic_narrative(table: pd.DataFrame, *, year: int) -> str:
 
 
 def sp_figures(table: pd.DataFrame | None, experiences: dict | None) -> dict:
-    """What section 04 records in ``results.json`` (``table`` may be absent)."""
+    """What section 04 records in ``results.json`` (``table`` may be absent).
+
+    Parameters
+    ----------
+    table : DataFrame or None
+        :func:`diagnostic_table`.
+    experiences : dict or None
+        :func:`experiences_summary`, recorded as is.
+
+    Returns
+    -------
+    dict
+        Keys ``diagnostic`` (``None`` without diagnostic, else ``moyenne`` and ``max`` / ``min``, each
+        ``{"engagement", "valeur"}``) and ``experiences``.
+    """
     values = table["Atteinte de la cible (%)"] if table is not None and not table.empty else pd.Series(dtype=float)
     return {
         "diagnostic": None if values.empty else {

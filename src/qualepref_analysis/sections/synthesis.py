@@ -18,7 +18,33 @@ __all__ = ["indicator_rows", "synthesis_table", "synthesis_paragraphs"]
 _BY_CODE = {ind.code: ind for ind in CATALOGUE}
 
 def indicator_rows(results: dict, *, sites: dict[str, str]) -> pd.DataFrame:
-    """Every indicator recorded by section 01, one row per site × indicator (values as recorded)."""
+    """Every indicator recorded by section 01, one row per site × indicator (values as recorded).
+
+    Parameters
+    ----------
+    results : dict
+        The content of ``results.json``: ``{"sites": {site: {"01_indicateurs": {"indicateurs": {key:
+        record}}}}}``, records as :func:`~qualepref_analysis.sections.records.indicator_records` wrote them.
+    sites : dict of str to str
+        Site code → label.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``site``, ``site_libelle``, ``cle`` (the record's key), ``code`` (catalogue code),
+        ``detail`` (the key's suffix, e.g. the PAN; empty otherwise) and every key of the records
+        (``valeur``, ``unite``, ``cible``, ``evaluation``, ``numerateur``, ``denominateur``,
+        ``valeur_annee_precedente``…). Keys outside the catalogue are skipped. No column when nothing
+        is recorded.
+
+    Examples
+    --------
+    >>> results = {"sites": {"75": {"01_indicateurs": {"indicateurs": {
+    ...     "appels_taux_decroches": {"valeur": 82.0, "unite": "pourcent", "cible": 80.0}}}}}}
+    >>> indicator_rows(results, sites={"75": "Paris"})[["site_libelle", "code", "valeur"]]
+      site_libelle                   code  valeur
+    0        Paris  appels_taux_decroches    82.0
+    """
     rows = []
     for site, sections in (results.get("sites") or {}).items():
         for key, record in ((sections.get("01_indicateurs") or {}).get("indicateurs") or {}).items():
@@ -41,7 +67,24 @@ def _cell(row: pd.Series) -> str:
 
 
 def synthesis_table(rows: pd.DataFrame, *, sites: dict[str, str]) -> pd.DataFrame:
-    """One row per indicator, one column per site (value and ✔/✘/⚠), the target."""
+    """One row per indicator, one column per site (value and ✔/✘/⚠), the target.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        :func:`indicator_rows`; requires ``cle``, ``code``, ``detail``, ``site``, ``valeur``, ``unite``,
+        ``cible``, and uses ``evaluation``, ``numerateur``, ``denominateur`` when present.
+    sites : dict of str to str
+        Site code → label, in column order.
+
+    Returns
+    -------
+    DataFrame
+        Text cells, in the catalogue's order: ``Indicateur``, one column per site label (value with ✔
+        met, ✘ missed, ⚠ not assessable; « x sur n » for a rate withheld on a small cell; « – » when
+        missing) and ``Cible`` (« ≥ 80 % » / « ≤ 10 »). Only ``Indicateur`` and ``Cible`` when ``rows``
+        is empty.
+    """
     if rows.empty:
         return pd.DataFrame(columns=["Indicateur", "Cible"])
     order = {ind.code: i for i, ind in enumerate(CATALOGUE)}
@@ -65,6 +108,28 @@ def synthesis_paragraphs(rows: pd.DataFrame, *, year: int, disclosure: Disclosur
 
     A change of a count is given as a percentage only when last year's count reached
     the threshold of the disclosure policy; otherwise last year's count is given.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        :func:`indicator_rows`; requires ``code``, ``site_libelle``, ``detail``, ``valeur``, ``unite``,
+        ``numerateur``, ``denominateur``, ``valeur_annee_precedente``, ``cible``, ``evaluation``.
+    year : int
+        Year under review.
+    disclosure : Disclosure
+        Decides whether a change of a count is a percentage (figure ``change`` on last year's count).
+
+    Returns
+    -------
+    list of (str, str)
+        ``(title, paragraph)`` per theme of :data:`~qualepref_analysis.sections.narratives.GROUP_TITLES`
+        that has a value, in that order.
+
+    Notes
+    -----
+    Values withheld on a small cell (recorded as ``null``) are written as counts, « effectif trop
+    faible », never as rates. A target is said met « partout où elle est évaluable »: sites whose
+    value could not be assessed are not counted either way.
     """
     paragraphs = []
     for group, title in GROUP_TITLES.items():

@@ -32,7 +32,23 @@ def correspondence_volumes(correspondances: pd.DataFrame, *, site: str, year: in
     Returns
     -------
     DataFrame
-        Columns ``type``, ``canal``, ``nombre`` (0 where nothing was received).
+        Columns ``type``, ``canal``, ``nombre`` (0 where nothing was received): every combination of
+        the types ``reclamation``, ``suggestion``, ``information`` and the five channels, in that order.
+
+    Notes
+    -----
+    Types and channels outside those lists are not counted. Counts are shown as they are (the
+    ``Disclosure`` policy publishes counts even when small).
+
+    Examples
+    --------
+    >>> register = pd.DataFrame({"site": ["75", "75", "13"], "type": ["reclamation", "information", "reclamation"],
+    ...                          "canal": ["courriel", "courriel", "urne"],
+    ...                          "date_reception": pd.to_datetime(["2023-03-01", "2023-05-02", "2023-03-01"])})
+    >>> correspondence_volumes(register, site="75", year=2023).query("nombre > 0")
+               type     canal  nombre
+    0   reclamation  courriel       1
+    10  information  courriel       1
     """
     mine = correspondances[(correspondances["site"] == site)
                            & (correspondances["date_reception"].dt.year == year)]
@@ -50,6 +66,13 @@ def volumes_table(volumes: pd.DataFrame, *, year: int) -> Table:
         :func:`correspondence_volumes` (``type``, ``canal``, ``nombre``).
     year : int
         Year of receipt (caption).
+
+    Returns
+    -------
+    Table
+        Frame with columns ``Type de demande``, one per channel (French labels) and ``Total``; one row
+        per type and a ``Total`` row; caption « Demandes reçues en {year} par type et par canal »;
+        every count formatted as ``number``.
     """
     table = volumes.pivot(index="type", columns="canal", values="nombre").reindex(index=_TYPES, columns=_CHANNELS)
     table["total"] = table.sum(axis=1)
@@ -66,6 +89,43 @@ def volumes_narrative(volumes: pd.DataFrame, previous: pd.DataFrame | None, *, s
     """A French paragraph on the volumes received, set against the previous year.
 
     The change is given in % only on a base the disclosure policy allows; otherwise last year's count.
+
+    Parameters
+    ----------
+    volumes : DataFrame
+        :func:`correspondence_volumes` of the year (``type``, ``canal``, ``nombre``).
+    previous : DataFrame or None
+        The same for the year before; ``None`` when the register does not cover it (no comparison).
+    site_label : str
+        The site's name, as :func:`~qualepref_analysis.report.formatting.site_subject` phrases it.
+    year : int
+        Year under review.
+    disclosure : Disclosure
+        Decides whether the relative change (figure ``change``, on last year's complaints) is shown.
+
+    Returns
+    -------
+    str
+        One French paragraph: complaints and suggestions, information requests, the first channel of
+        complaints, and the comparison with ``year - 1``.
+
+    Notes
+    -----
+    « Réclamations et suggestions » are the types of
+    :data:`~qualepref_analysis.analysis.register.COMPLAINT_TYPES`. A change on a small base is replaced
+    by last year's count rather than a percentage that would mean little.
+
+    Examples
+    --------
+    >>> volumes = pd.DataFrame({"type": ["reclamation", "information"], "canal": ["courriel", "courriel"],
+    ...                         "nombre": [12, 3]})
+    >>> previous = volumes.assign(nombre=[10, 2])
+    >>> rule = Disclosure(threshold=5, survey_threshold=20)
+    >>> text = volumes_narrative(volumes, previous, site_label="Paris", year=2023, disclosure=rule)
+    >>> print(text.replace(chr(160), " "))  # « 20,0 % » has a no-break space  # doctest: +NORMALIZE_WHITESPACE
+    En 2023, le site « Paris » a reçu 12 réclamations et suggestions et 3 demandes d'information.
+    Le premier canal des réclamations et suggestions est « Courriel » (12 sur 12).
+    Leur nombre est en hausse de 20,0 % par rapport à 2022 (10).
     """
     from qualepref_analysis.report.formatting import format_number, format_percent, plural, site_subject
 
@@ -95,7 +155,25 @@ def volumes_narrative(volumes: pd.DataFrame, previous: pd.DataFrame | None, *, s
 
 def volumes_with_previous(correspondances: pd.DataFrame, *, site: str, year: int
                           ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """Volumes of ``year`` and of the year before (``None`` when the register does not cover it)."""
+    """Volumes of ``year`` and of the year before (``None`` when the register does not cover it).
+
+    Parameters
+    ----------
+    correspondances : DataFrame
+        Validated ``correspondances`` (columns ``site``, ``type``, ``canal``, ``date_reception``).
+    site : str
+        Site code.
+    year : int
+        Year under review.
+
+    Returns
+    -------
+    current : DataFrame
+        :func:`correspondence_volumes` of ``year``.
+    previous : DataFrame or None
+        :func:`correspondence_volumes` of ``year - 1``; ``None`` when no item of the register (any site)
+        was received that year.
+    """
     current = correspondence_volumes(correspondances, site=site, year=year)
     covered = (correspondances["date_reception"].dt.year == year - 1).any()
     previous = correspondence_volumes(correspondances, site=site, year=year - 1) if covered else None
@@ -105,7 +183,17 @@ def volumes_with_previous(correspondances: pd.DataFrame, *, site: str, year: int
 def plot_volumes(volumes: pd.DataFrame, *, title: str):
     """Horizontal stacked bars: items received per channel, one colour per type of request.
 
-    Returns the matplotlib Figure (French title and axis labels).
+    Parameters
+    ----------
+    volumes : DataFrame
+        :func:`correspondence_volumes` (``type``, ``canal``, ``nombre``).
+    title : str
+        Figure title, in French.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A new figure (French title and axis labels); the caller closes it.
     """
     import matplotlib.pyplot as plt
 
@@ -126,7 +214,22 @@ def plot_volumes(volumes: pd.DataFrame, *, title: str):
 
 
 def volumes_figures(volumes: pd.DataFrame, previous: pd.DataFrame | None) -> dict:
-    """The figures recorded in ``results.json`` for the volumes."""
+    """The figures recorded in ``results.json`` for the volumes.
+
+    Parameters
+    ----------
+    volumes : DataFrame
+        :func:`correspondence_volumes` of the year (``type``, ``canal``, ``nombre``).
+    previous : DataFrame or None
+        The same for the year before, or ``None``.
+
+    Returns
+    -------
+    dict
+        Keys ``reclamations_suggestions``, ``information``, ``information_courriel`` (int counts),
+        ``par_type_et_canal`` (type → channel → count) and ``annee_precedente`` (the first three keys
+        for ``previous``, or ``None``).
+    """
     def totals(frame: pd.DataFrame) -> dict:
         return {
             "reclamations_suggestions": int(frame.loc[frame["type"].isin(COMPLAINT_TYPES), "nombre"].sum()),
@@ -143,7 +246,22 @@ def volumes_figures(volumes: pd.DataFrame, previous: pd.DataFrame | None) -> dic
 
 
 def monthly_by_channel(items: pd.DataFrame, *, year: int) -> pd.DataFrame:
-    """Items received per month of ``year`` (rows) and channel (columns, French labels)."""
+    """Items received per month of ``year`` (rows) and channel (columns, French labels).
+
+    Parameters
+    ----------
+    items : DataFrame
+        Register rows, already restricted to the site and types wanted; requires ``date_reception`` and
+        ``canal``.
+    year : int
+        Year of receipt.
+
+    Returns
+    -------
+    DataFrame
+        Twelve rows: ``mois`` (monthly period), then one count column per channel that occurs in
+        ``year``, in the channels' order, labelled in French (0 where nothing was received).
+    """
     mine = items[items["date_reception"].dt.year == year]
     months = pd.period_range(f"{year}-01", f"{year}-12", freq="M", name="mois")
     table = (mine.assign(mois=mine["date_reception"].dt.to_period("M"))
@@ -191,6 +309,26 @@ def status_by_channel(items: pd.DataFrame, *, disclosure: Disclosure) -> pd.Data
     """Answer status per channel (items with delays computed), with the rate within the deadline.
 
     The rate is left empty where too few items count in its denominator for a share.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Output of :func:`~qualepref_analysis.analysis.delays.correspondence_delays`, restricted to the
+        site, year and types wanted; requires ``canal``, ``statut``, ``date_reception``, ``delai_max``.
+    disclosure : Disclosure
+        Masks the rate (a ``share``) whose denominator is below the threshold.
+
+    Returns
+    -------
+    DataFrame
+        One row per channel present and a ``Total`` row; columns ``Canal``, ``Délai (jours ouvrés)``
+        (the channel's deadline; empty for the total), one count column per status (French labels of
+        ``STATUS_LABELS``) and ``Taux dans les délais (%)``.
+
+    Notes
+    -----
+    The rate's denominator is the items answered plus the unanswered ones whose deadline has passed;
+    items still within their deadline (``en_attente``) are censored and left out, not counted as late.
     """
     from qualepref_analysis.analysis.delays import STATUSES, STATUS_LABELS
 
@@ -214,6 +352,25 @@ def readable_quantiles(stats: pd.DataFrame, *, disclosure: Disclosure) -> pd.Dat
 
     The mean, quartiles, decile and maximum of a channel with fewer answers than the threshold are
     withheld (its number of answers is kept).
+
+    Parameters
+    ----------
+    stats : DataFrame
+        :func:`~qualepref_analysis.analysis.delays.delay_quantiles` with the default quantiles, reset to
+        columns (``canal`` optional, ``n``, ``moyenne``, ``25%``, ``50%``, ``75%``, ``90%``, ``max``).
+    disclosure : Disclosure
+        Masks statistics drawn on fewer answers than the threshold.
+
+    Returns
+    -------
+    DataFrame
+        Those of ``Canal`` (French labels), ``Réponses``, ``Moyenne``, ``1er quartile``, ``Médiane``,
+        ``3e quartile``, ``9e décile``, ``Maximum`` that ``stats`` holds (the minimum is dropped).
+
+    Notes
+    -----
+    These describe answered items only; see
+    :func:`~qualepref_analysis.analysis.delays.delay_quantiles`.
     """
     stats = stats.copy()
     for column in ("moyenne", "min", "25%", "50%", "75%", "90%", "max"):
@@ -232,6 +389,27 @@ def readable_time_to_answer(summary: pd.DataFrame, *, disclosure: Disclosure) ->
 
     Shares, the mean delay and the Kaplan–Meier median of a channel with fewer complaints than the
     threshold are withheld (its count is kept).
+
+    Parameters
+    ----------
+    summary : DataFrame
+        :func:`~qualepref_analysis.analysis.delays.time_to_answer` (``canal`` optional, ``n``,
+        ``sans_reponse``, ``delai_moyen_repondus``, ``mediane_km``, ``delai_reference``,
+        ``part_dans_delai_km``).
+    disclosure : Disclosure
+        Masks figures drawn on fewer complaints than the threshold.
+
+    Returns
+    -------
+    DataFrame
+        Those of ``Canal`` (French labels), ``Réclamations``, ``Sans réponse (%)``, ``Délai moyen des
+        réponses``, ``Médiane (Kaplan–Meier)``, ``Délai attendu`` and ``Répondues dans le délai
+        (Kaplan–Meier, %)`` that ``summary`` holds.
+
+    Notes
+    -----
+    A Kaplan–Meier median that is not reached (``inf``: more than half still unanswered at extraction)
+    is shown empty rather than as a number.
     """
     out = summary.copy()
     out["mediane_km"] = out["mediane_km"].where(out["mediane_km"] != float("inf"))

@@ -34,7 +34,27 @@ FIRST_WEIGHT, LATER_WEIGHT, SECONDARY_WEIGHT = 1.0, 0.75, 0.4
 
 @dataclass(frozen=True)
 class Term:
-    """A compiled lexicon term: a sequence of ``(kind, value)`` elements."""
+    """A compiled lexicon term: a sequence of ``(kind, value)`` elements.
+
+    Built by :func:`parse_term`.
+
+    Parameters
+    ----------
+    text : str
+        The term as written in ``categories.yaml``.
+    category : str
+        Its category (a code of the taxonomy).
+    weight : float
+        Its weight; negative for a negative cue (``indices_contraires``).
+    elements : tuple of (str, str)
+        ``(kind, value)`` pairs, kind one of ``word`` (exact word), ``prefix`` (word starting with
+        value), ``number`` (any number, value ``#``) or ``gap`` (up to three words, value empty).
+
+    Attributes
+    ----------
+    text, category, weight, elements
+        As above.
+    """
 
     text: str
     category: str
@@ -43,7 +63,35 @@ class Term:
 
 
 def parse_term(text: str, category: str, weight: float) -> Term:
-    """Compile a term written as ``prendre ~ rendez vous`` / ``creneau*`` / ``# mois``."""
+    """Compile a term written as ``prendre ~ rendez vous`` / ``creneau*`` / ``# mois``.
+
+    Parameters
+    ----------
+    text : str
+        The term: words (normalised like the texts: case, accents, SMS spellings), ``*`` after a word
+        for any word starting with it, ``~`` for up to three words, ``#`` for any number.
+    category : str
+        Its category.
+    weight : float
+        Its weight (negative for a negative cue).
+
+    Returns
+    -------
+    Term
+        The compiled term.
+
+    Raises
+    ------
+    ParamsError
+        The term is empty or starts or ends with ``~``.
+
+    Examples
+    --------
+    >>> parse_term("prendre ~ RDV", "prise_rdv", 3).elements
+    (('word', 'prendre'), ('gap', ''), ('word', 'rendez'), ('word', 'vous'))
+    >>> parse_term("creneau*", "prise_rdv", 2).elements
+    (('prefix', 'creneau'),)
+    """
     cleaned = normalise_text(text.replace("*", " STAR ").replace("~", " GAP ").replace("#", " NUM "))
     words = cleaned.replace(" .", "").upper().split() if cleaned else []
     elements: list[tuple[str, str]] = []
@@ -104,6 +152,9 @@ class LexiconScores:
     terms : list of dict
         Per text, category → matched terms (positive ones), for explanations.
     categories : tuple of str
+        The categories, in the order of the columns of ``scores``.
+    matched : ndarray of bool
+        See :attr:`matched`.
     """
 
     scores: np.ndarray
@@ -111,7 +162,27 @@ class LexiconScores:
     categories: tuple[str, ...]
 
     def probabilities(self, temperature: float = 1.0) -> np.ndarray:
-        """Soft-max of the scores (uniform where nothing matched)."""
+        """Soft-max of the scores (uniform where nothing matched).
+
+        Parameters
+        ----------
+        temperature : float, default 1.0
+            Divides the scores before the soft-max; above 1 the probabilities are flatter.
+
+        Returns
+        -------
+        ndarray, shape (n_texts, n_categories)
+            Probabilities; each row sums to 1.
+
+        Notes
+        -----
+        These are a monotone transform of the lexicon scores, not calibrated probabilities.
+
+        Examples
+        --------
+        >>> LexiconScores(np.array([[2.0, 0.0]]), [{}], ("a", "b")).probabilities().round(3)
+        array([[0.881, 0.119]])
+        """
         z = self.scores / temperature
         z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
@@ -119,13 +190,46 @@ class LexiconScores:
 
     @property
     def matched(self) -> np.ndarray:
-        """True where at least one term matched."""
+        """True where at least one term matched.
+
+        Returns
+        -------
+        ndarray of bool, shape (n_texts,)
+            True where some category has a positive score.
+        """
         return self.scores.max(axis=1) > 0
 
 
 @dataclass
 class Lexicon:
-    """Weighted terms and negative cues per category."""
+    """Weighted terms and negative cues per category.
+
+    Usually read from ``categories.yaml`` by :func:`load_lexicon`.
+
+    Parameters
+    ----------
+    categories : tuple of str
+        Every category, in a fixed order (the columns of the scores).
+    labels : dict of str to str
+        Category → French label (``libelle``).
+    terms : list of Term
+        Positive terms.
+    negatives : list of Term
+        Negative cues (negative weights).
+
+    Attributes
+    ----------
+    categories, labels, terms, negatives
+        As above.
+
+    Examples
+    --------
+    >>> lexicon = Lexicon(categories=("prise_rdv", "autre"), labels={"prise_rdv": "Prise de rendez-vous"},
+    ...                   terms=[parse_term("creneau*", "prise_rdv", 2)],
+    ...                   negatives=[parse_term("j avais ~ rendez vous", "prise_rdv", -2)])
+    >>> lexicon.score_one("Aucun créneau disponible.")
+    (array([2., 0.]), {'prise_rdv': ['creneau*']})
+    """
 
     categories: tuple[str, ...]
     labels: dict[str, str]
@@ -167,7 +271,26 @@ class Lexicon:
         return found
 
     def score_one(self, text: str, *, normalised: str | None = None) -> tuple[np.ndarray, dict[str, list[str]]]:
-        """Score one raw text: per category, the weighted terms found minus the negative cues."""
+        """Score one raw text: per category, the weighted terms found minus the negative cues.
+
+        Each term counts once, with the weight of the best sentence it is found in: 1 for the first
+        sentence that speaks of a subject, 0.75 for later ones, 0.4 for a sentence opened by a
+        secondary marker (*de plus*, *par ailleurs*…).
+
+        Parameters
+        ----------
+        text : str
+            The raw text (ignored when ``normalised`` is given).
+        normalised : str, optional
+            Its :func:`normalise_text` form, if already computed.
+
+        Returns
+        -------
+        scores : ndarray, shape (n_categories,)
+            Score per category, floored at 0.
+        explained : dict of str to list of str
+            Category → the positive terms matched (as written in the lexicon).
+        """
         normalised = normalise_text(text) if normalised is None else normalised
         best: dict[int, float] = {}
         seen_subject = False
@@ -205,7 +328,20 @@ class Lexicon:
         return np.maximum(np.array(scores), 0.0), explained
 
     def score(self, texts: Sequence[object], *, normalised: Sequence[str] | None = None) -> LexiconScores:
-        """Score many texts (each distinct text once); ``normalised`` spares normalising again."""
+        """Score many texts (each distinct text once); ``normalised`` spares normalising again.
+
+        Parameters
+        ----------
+        texts : sequence
+            Raw texts (``None`` counts as empty).
+        normalised : sequence of str, optional
+            Their :func:`normalise_text` forms, parallel to ``texts``.
+
+        Returns
+        -------
+        LexiconScores
+            One row per text, in the order given.
+        """
         cache: dict[str, tuple[np.ndarray, dict[str, list[str]]]] = {}
         rows, terms = [], []
         for position, text in enumerate(texts):
@@ -222,6 +358,19 @@ class Lexicon:
 def load_lexicon(path: str | Path) -> Lexicon:
     """Read ``categories.yaml``.
 
+    Parameters
+    ----------
+    path : str or Path
+        The lexicon file (see :func:`~qualepref_analysis.analysis.complaints.lexicon_path`).
+
+    Returns
+    -------
+    Lexicon
+        With every category of the taxonomy (``TAXONOMY``), in its order, whether or not the file
+        lists terms for it.
+
+    Notes
+    -----
     Expected layout::
 
         categories:

@@ -85,6 +85,20 @@ def normalise_text(text: object) -> str:
     """Lower case, accents folded, apostrophes and hyphens as spaces, SMS spellings expanded,
     courtesy formulas removed; sentence ends kept as ``.``.
 
+    Numbers written in words (*deux* … *cent*, not *un*) become digits, and a secondary grievance
+    introduced mid-sentence (*en plus*, *de plus*, *par ailleurs*…) starts a new sentence.
+
+    Parameters
+    ----------
+    text : object
+        A raw text; ``None`` gives ``""``, anything else is converted with ``str``.
+
+    Returns
+    -------
+    str
+        ASCII lower-case words separated by single spaces, sentences separated by ``" . "`` and ended by
+        ``" ."``; ``""`` when nothing is left.
+
     Examples
     --------
     >>> normalise_text("Bjr, PAS DE RDV dispo !!! Merci d'avance. Cordialement")
@@ -104,12 +118,44 @@ def normalise_text(text: object) -> str:
 
 
 def sentences(normalised: str) -> list[str]:
-    """Sentences of a normalised text."""
+    """Sentences of a normalised text.
+
+    Parameters
+    ----------
+    normalised : str
+        Output of :func:`normalise_text`.
+
+    Returns
+    -------
+    list of str
+        The sentences, in order (the last one keeps the final ``" ."``).
+
+    Examples
+    --------
+    >>> sentences(normalise_text("Pas de RDV. De plus, le tel sonne dans le vide"))
+    ['pas de rendez vous', 'de plus le telephone sonne dans le vide .']
+    """
     return [s.strip() for s in normalised.split(" . ") if s.strip(" .")]
 
 
 def tokens(normalised: str) -> list[str]:
-    """Word tokens of a normalised text (digits become ``#``)."""
+    """Word tokens of a normalised text (digits become ``#``).
+
+    Parameters
+    ----------
+    normalised : str
+        Output of :func:`normalise_text`.
+
+    Returns
+    -------
+    list of str
+        The words, sentence marks dropped, each number replaced by ``#``.
+
+    Examples
+    --------
+    >>> tokens(normalise_text("J'attends depuis trois mois."))
+    ['j', 'attends', 'depuis', '#', 'mois']
+    """
     return [("#" if t.isdigit() else t) for t in normalised.split() if t != "."]
 
 
@@ -122,5 +168,21 @@ def _stem(word: str) -> str:
 
 
 def stem_tokens(normalised: str) -> list[str]:
-    """French Snowball stems of the tokens (for the supervised model)."""
+    """French Snowball stems of the tokens (for the supervised model).
+
+    Parameters
+    ----------
+    normalised : str
+        Output of :func:`normalise_text`.
+
+    Returns
+    -------
+    list of str
+        The stem of each token of :func:`tokens` (``#`` kept as is).
+
+    Examples
+    --------
+    >>> stem_tokens(normalise_text("Les créneaux disponibles"))
+    ['le', 'creneau', 'disponibl']
+    """
     return [_stem(t) if t != "#" else t for t in tokens(normalised)]
