@@ -20,7 +20,28 @@ from qualepref_analysis.report.disclosure import Disclosure
 __all__ = ["complaint_quotes", "cut_quote"]
 
 def cut_quote(text: str, length: int) -> str:
-    """``text`` on one line, cut at a word boundary to at most ``length`` characters (with « … »)."""
+    """``text`` on one line, cut at a word boundary to at most ``length`` characters (with « … »).
+
+    Parameters
+    ----------
+    text : str
+        The extract, already scrubbed of personal data (cut after scrubbing, never before).
+    length : int
+        Longest result, in characters, the ellipsis included.
+
+    Returns
+    -------
+    str
+        ``text`` with its whitespace collapsed to single spaces; when longer than ``length``, cut at the
+        last space of its second half (else mid-word), trailing punctuation dropped, and « … » added.
+
+    Examples
+    --------
+    >>> cut_quote("Toujours pas de   rendez-vous,\\n après trois mois d'attente", 40)
+    'Toujours pas de rendez-vous, après…'
+    >>> cut_quote("Court", 40)
+    'Court'
+    """
     text = " ".join(str(text).split())
     if len(text) <= length:
         return text
@@ -37,7 +58,8 @@ def complaint_quotes(items: pd.DataFrame, subjects: pd.DataFrame, settings: Quot
     Parameters
     ----------
     items : DataFrame
-        The complaints (``texte``), same index as ``subjects``.
+        The complaints (``texte``; ``date_reception`` when present orders them), same index as
+        ``subjects``.
     subjects : DataFrame
         :func:`~qualepref_analysis.analysis.complaints.assign_subjects` of ``items``.
     settings : QuoteSettings
@@ -48,7 +70,15 @@ def complaint_quotes(items: pd.DataFrame, subjects: pd.DataFrame, settings: Quot
     Returns
     -------
     DataFrame or None
-        ``Sujet``, ``Extrait``; the most recent complaints first.
+        ``Sujet`` (French label), ``Extrait``: at most ``settings.par_sujet`` extracts per subject, in the
+        taxonomy's order, the most recent complaints first, each at most ``settings.longueur_max``
+        characters. ``None`` when quotes are off or ``items`` has no ``texte`` column.
+
+    Notes
+    -----
+    A subject on which the ``Disclosure`` policy would not show a share gets no quote (it could point
+    at its author). Scrubbing is automatic and may miss some personal data; the extracts should be read
+    by a person before the review is published.
     """
     if not settings.activees or "texte" not in items.columns:
         return None
