@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from qualepref_analysis import load_data_dir
+from qualepref_analysis.analysis.indicators import CATALOGUE, compute_indicators
+from qualepref_analysis.errors import QualeprefWarning
+from qualepref_analysis.report.disclosure import Disclosure
 from qualepref_analysis.sections.satisfaction import (campaigns_for_year, dimension_by_service, prepare_site_survey,
                                              question_estimates, question_records, satisfaction_narrative)
 
@@ -52,11 +57,11 @@ def test_absent_survey_says_so(params):
 def test_small_cells_are_not_published():
     responses = pd.DataFrame({"service": ["a"] * 25, "q_global": [4] * 20 + [1] * 5,
                               "q_pmr": [4, 3, 1] + [np.nan] * 22})
-    estimates = question_estimates(responses, None, satisfied=(3, 4), ci="logit", min_count=20).set_index("question")
+    estimates = question_estimates(responses, None, satisfied=(3, 4), ci="logit", disclosure=Disclosure(10, 20)).set_index("question")
     assert estimates.loc["q_global", "pondere"] == pytest.approx(80)
     assert estimates.loc["q_pmr", "n"] == 3 and np.isnan(estimates.loc["q_pmr", "pondere"])
     assert question_records(estimates.reset_index(), method="aucune")["questions"]["q_pmr"]["pondere"] is None
-    heat = dimension_by_service(responses.assign(service=["a"] * 21 + ["b"] * 4), None, satisfied=(3, 4), min_count=20)
+    heat = dimension_by_service(responses.assign(service=["a"] * 21 + ["b"] * 4), None, satisfied=(3, 4), disclosure=Disclosure(10, 20))
     assert heat.isna().loc[:, heat.columns[1]].all()  # 4 respondents of b: blank
 
 
@@ -66,10 +71,46 @@ def test_narrative_in_french():
                               "ic_bas": [88.6, 71.0], "ic_haut": [94.4, 79.9], "deff": [0.5, 0.6], "n_effectif": [32, 30]})
     previous = estimates.assign(pondere=[89.5, 70.0])
     text = satisfaction_narrative(estimates, previous, site_label="Préfecture des Hauts-de-Seine", target=80,
-                                  min_count=20)
+                                  disclosure=Disclosure(10, 20))
     assert text.startswith(f"92,0{NBSP}% des usagers se déclarent satisfaits de l'accueil à la préfecture des Hauts-de-Seine")
     assert f"contre 85,7{NBSP}% parmi les seuls répondants" in text
     assert f"au-dessus de la cible de 80{NBSP}%" in text
     assert "en hausse de 2,5 points" in text and "« temps d'attente »" in text
     small = estimates.assign(n=[12, 180], petit_effectif=[True, False])
-    assert "%" not in satisfaction_narrative(small, None, site_label="Sous-préfecture d'Antony", target=80, min_count=20)
+    assert "%" not in satisfaction_narrative(small, None, site_label="Sous-préfecture d'Antony", target=80, disclosure=Disclosure(10, 20))
+
+
+@pytest.mark.parametrize("site", ["prefecture", "antony", "boulogne"])
+def test_the_demo_survey_is_weighted_without_warning(bundle, params, site):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", QualeprefWarning)
+        for year in (2021, 2022):
+            view = prepare_site_survey(bundle.frame("enquetes"), bundle.frame("marges"), site=site, year=year,
+                                       params=params)
+            assert view.available and view.method == "raking" and view.warnings == []
+        if site == "prefecture":  # the indicator, every site and campaign at once
+            satisfaction = tuple(i for i in CATALOGUE if i.code == "satisfaction_globale")
+            values = compute_indicators(bundle, params, catalogue=satisfaction)
+            assert len(values) == 6 and (values["detail"] == "").all()
+
+
+def test_section_records_the_warnings_it_met(bundle, params):
+    margins = bundle.frame("marges")
+    # a margin without respondent at Boulogne in 2022 (the half-day margin raised by as much: same totals)
+    campaign = (margins["site"] == "boulogne") & (margins["campagne"] == "2022")
+    matin = campaign & (margins["modalite"] == "matin")
+    extra = margins[campaign & (margins["variable"] == "service")].head(1).assign(modalite="guichet_fictif",
+                                                                                  effectif=100)
+    margins = pd.concat([margins.assign(effectif=margins["effectif"].where(~matin, margins["effectif"] + 100)), extra],
+                        ignore_index=True)
+    with pytest.warns(QualeprefWarning, match="campagne 2022 : redressement impossible"):
+        view = prepare_site_survey(bundle.frame("enquetes"), margins, site="boulogne", year=2022, params=params)
+    assert view.method == "aucune" and len(view.warnings) == 1
+    assert view.warnings[0].startswith("enquête de la sous-préfecture de Boulogne-Billancourt, campagne 2022 : "
+                                       "redressement impossible (marge(s) de « service » sans aucun répondant : "
+                                       "guichet_fictif")
+    assert view.reason.startswith("redressement impossible (marge(s) de « service » sans aucun répondant")
+    glob = view.estimates.set_index("question").loc["q_global"]
+    assert glob["pondere"] == pytest.approx(glob["brut"])  # unweighted
+    # the campaign before (2021) is weighted: no warning for it
+    assert not any("campagne 2021" in message for message in view.warnings)

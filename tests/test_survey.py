@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualepref_analysis.analysis.survey import WeightingError, poststratify, proportion, rake
+from qualepref_analysis.analysis.survey import (WeightingError, WeightingWarning, campaign_weights,
+                                                campaign_weights_or_none, poststratify, proportion, rake,
+                                                weighted_shares)
+from qualepref_analysis.errors import QualeprefWarning
 
 from conftest import ROOT
 
@@ -71,7 +75,8 @@ def test_capping_keeps_margins_and_caps_weights(data):
     responses, margins = data
     uncapped = rake(responses, margins, ["service", "demi_journee"]).values
     assert uncapped.max() > 4.5 * uncapped.mean()
-    weights = rake(responses, margins, ["service", "demi_journee"], cap=4.0)
+    with pytest.warns(QualeprefWarning, match="poids plafonnés"):
+        weights = rake(responses, margins, ["service", "demi_journee"], cap=4.0)
     values = weights.values
     assert values.max() <= 4.0 * values.mean() * (1 + 1e-9)
     assert weights.convergence.capped > 0
@@ -159,3 +164,146 @@ def test_properties(responses, share_a, share_matin):
     flat = proportion(responses, "q", poststratify(responses, proportional))
     if flat.n:
         assert flat.estimate == pytest.approx(flat.unweighted)
+
+
+# --- One engine for one campaign and for all of them; warnings when results cannot be weighted as asked ---
+
+LABELS = {"antony": "Sous-préfecture d'Antony", "boulogne": "Sous-préfecture de Boulogne-Billancourt"}
+
+
+def _two_campaigns():
+    """Antony can be post-stratified; Boulogne's margin « c » has no respondent."""
+    responses = pd.DataFrame({"site": ["antony"] * 4 + ["boulogne"] * 3, "campagne": "2022-T4",
+                              "service": ["a", "a", "b", "b", "a", "a", "b"], "q_global": [4, 1, 3, 4, 4, 1, 2]})
+    margins = pd.DataFrame({"site": ["antony", "antony", "boulogne", "boulogne", "boulogne"], "campagne": "2022-T4",
+                            "variable": "service", "modalite": ["a", "b", "a", "b", "c"],
+                            "effectif": [30.0, 70.0, 10.0, 10.0, 5.0]})
+    return responses, margins
+
+
+def test_a_margin_without_respondent_warns_and_leaves_the_campaign_unweighted():
+    responses, margins = _two_campaigns()
+    with pytest.warns(QualeprefWarning) as met:
+        shares = weighted_shares(responses, margins, "q_global", site_labels=LABELS).set_index("site")
+    messages = [str(w.message) for w in met if issubclass(w.category, QualeprefWarning)]
+    assert len(messages) == 1
+    assert messages[0].startswith("enquête de la sous-préfecture de Boulogne-Billancourt, campagne 2022-T4 : "
+                                  "redressement impossible (marge(s) de « service » sans aucun répondant : c")
+    assert messages[0].endswith(": résultats non pondérés")
+    # by hand: Boulogne unweighted, 1 satisfied (the 4) of 3; Antony a = 30 / 2 = 15, b = 70 / 2 = 35 each,
+    # satisfied 15 + 35 + 35 of 100
+    assert not shares.loc["boulogne", "pondere"] and shares.loc["boulogne", "part"] == pytest.approx(100 / 3)
+    assert "sans aucun répondant" in shares.loc["boulogne", "raison"]
+    assert shares.loc["antony", "pondere"] and shares.loc["antony", "part"] == pytest.approx(85.0)
+    assert shares.loc["antony", "raison"] == ""
+    # the same campaign alone: refused by campaign_weights, warned and unweighted by campaign_weights_or_none
+    boulogne = responses[responses["site"] == "boulogne"]
+    mine = margins[margins["site"] == "boulogne"]
+    with pytest.raises(WeightingError, match="sans aucun répondant : c"):
+        campaign_weights(boulogne, mine)
+    with pytest.warns(WeightingWarning, match="enquête de la sous-préfecture de Boulogne-Billancourt, campagne 2022-T4"):
+        weights, reason = campaign_weights_or_none(boulogne, mine, site_labels=LABELS)
+    assert weights is None and reason.startswith("redressement impossible (") and reason.endswith("non pondérés")
+    with pytest.warns(WeightingWarning, match="aucune marge de fréquentation"):
+        assert campaign_weights_or_none(boulogne, None) == (None, "aucune marge de fréquentation pour cette "
+                                                                  "campagne : résultats non pondérés")
+
+
+def test_a_cap_that_binds_says_how_many_weights_it_capped(data):
+    responses, margins = data
+    with pytest.warns(QualeprefWarning) as met:
+        weights = rake(responses.assign(site="antony", campagne="2022-T4"), margins, ["service", "demi_journee"],
+                       cap=4.0, site_labels=LABELS)
+    values = weights.values
+    at_cap = int(np.isclose(values, 4.0 * values.mean(), rtol=1e-9).sum())  # counted on the weights themselves
+    assert at_cap > 0 and weights.convergence.capped == at_cap
+    message = str(met[0].message)
+    assert message.startswith("enquête de la sous-préfecture d'Antony, campagne 2022-T4 : ")
+    assert f"{at_cap} poids plafonnés à 4 fois le poids moyen" in message
+    # every campaign at once: the same weights, the same warning
+    sample = responses.assign(site="antony", campagne="2022-T4")
+    with pytest.warns(QualeprefWarning, match=f"campagne 2022-T4 : {at_cap} poids plafonnés"):
+        shares = weighted_shares(sample, margins.assign(site="antony", campagne="2022-T4"), "q_global", cap=4.0,
+                                 site_labels=LABELS)
+    assert shares["poids_plafonnes"].tolist() == [at_cap] and shares["pondere"].all()
+    assert shares["part"].iloc[0] == pytest.approx(100 * proportion(responses, "q_global", weights).estimate, rel=1e-12)
+
+
+def test_raking_that_cannot_converge_warns_when_left_unweighted():
+    responses = pd.DataFrame({"site": "antony", "campagne": "2022", "service": ["a", "b"],
+                              "demi_journee": ["matin", "apres_midi"], "q": [4, 1]})
+    margins = pd.DataFrame({"site": "antony", "campagne": "2022",
+                            "variable": ["service", "service", "demi_journee", "demi_journee"],
+                            "modalite": ["a", "b", "matin", "apres_midi"], "effectif": [10.0, 10.0, 5.0, 15.0]})
+    with pytest.warns(QualeprefWarning, match="campagne 2022 : redressement impossible .*ne converge pas"):
+        shares = weighted_shares(responses, margins, "q", max_iter=200, site_labels=LABELS)
+    assert not shares["pondere"].iloc[0] and shares["part"].iloc[0] == pytest.approx(50.0)
+
+
+def test_one_variable_raking_is_the_poststratification(data):
+    responses, margins = data
+    np.testing.assert_allclose(rake(responses, margins, ["service"]).values, poststratify(responses, margins).values,
+                               rtol=1e-12)
+
+
+@pytest.fixture(scope="module")
+def demo_survey(params):
+    from qualepref_analysis import load_data_dir
+
+    from conftest import DEMO_DIR
+
+    bundle = load_data_dir(DEMO_DIR, params)
+    return bundle.frame("enquetes"), bundle.frame("marges")
+
+
+@pytest.mark.parametrize("options", [{}, {"cap": 4.0}, {"collapse": {"service": {"pan": "accueil_general"}}},
+                                     {"cap": 5.0, "collapse": {"service": {"cert": "autres", "pan": "autres"}}},
+                                     {"variables": ("service",)}])
+def test_every_campaign_at_once_equals_each_campaign_alone(demo_survey, options):
+    # weighted_shares (the indicator) and campaign_weights (section 03) are one engine: same figures whatever the options
+    survey, margins = demo_survey
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", QualeprefWarning)  # caps may bind: said, and checked above
+        shares = weighted_shares(survey, margins, "q_global", **options).set_index(["site", "campagne"])
+        for (site, campaign), responses in survey.groupby(["site", "campagne"], observed=True):
+            mine = margins[(margins["site"] == site) & (margins["campagne"] == campaign)]
+            weights, _ = campaign_weights_or_none(responses, mine, **options)
+            expected = 100 * proportion(responses, "q_global", weights).estimate
+            assert shares.loc[(site, campaign), "part"] == pytest.approx(expected, rel=1e-12)
+            assert bool(shares.loc[(site, campaign), "pondere"]) is (weights is not None)
+            capped = 0 if weights is None else weights.convergence.capped
+            assert shares.loc[(site, campaign), "poids_plafonnes"] == capped
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data(), groups=st.integers(2, 4), cap=st.sampled_from([None, 3.0, 5.0]))
+def test_groups_are_raked_as_if_alone(data, groups, cap):
+    # raking every campaign at once gives each the weights it gets alone (or the same refusal), whatever the others
+    frames, margins = [], []
+    for g in range(groups):
+        responses = data.draw(samples()).assign(site=f"s{g}", campagne="2022")
+        shares = data.draw(st.lists(st.floats(0.05, 1.0), min_size=3, max_size=3))
+        halves = data.draw(st.floats(0.2, 0.8))
+        services = sorted(responses["service"].unique()) if data.draw(st.booleans()) else ["a", "b", "c"]
+        total = 1000.0 * (g + 1)
+        rows = [("service", s, total * x / sum(shares[:len(services)])) for s, x in zip(services, shares)]
+        rows += [("demi_journee", "matin", total * halves), ("demi_journee", "apres_midi", total * (1 - halves))]
+        frames.append(responses)
+        margins.append(pd.DataFrame(rows, columns=["variable", "modalite", "effectif"]).assign(site=f"s{g}",
+                                                                                               campagne="2022"))
+    survey, margins = pd.concat(frames, ignore_index=True), pd.concat(margins, ignore_index=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", QualeprefWarning)
+        together = weighted_shares(survey, margins, "q", cap=cap, max_iter=300).set_index("site")
+        for g in range(groups):
+            site = f"s{g}"
+            mine = survey[survey["site"] == site]
+            try:
+                weights = rake(mine, margins[margins["site"] == site], ["service", "demi_journee"], cap=cap,
+                               max_iter=300)
+            except WeightingError:
+                weights = None
+            assert bool(together.loc[site, "pondere"]) is (weights is not None)
+            expected = proportion(mine, "q", weights).estimate
+            if not np.isnan(expected):
+                assert together.loc[site, "part"] == pytest.approx(100 * expected, rel=1e-12)

@@ -1,30 +1,46 @@
-"""Survey weighting: post-stratification of the respondents to footfall margins.
+"""Survey weighting: post-stratification and raking of the respondents to footfall margins.
 
 Each site's sample over-represents some services (the foreigners' service
 above all); weights bring it back to the footfall of each service during the
 campaign, given by the ``marges`` data set.
+
+There is one weighting engine, :func:`_rake_design`: iterative proportional fitting
+vectorised over groups (one group = one site × campaign), with optional weight
+capping. :func:`rake`, :func:`poststratify` and :func:`campaign_weights` run it on
+one campaign (and refuse, with :class:`WeightingError`, a campaign it cannot weight);
+:func:`weighted_shares` runs it on every campaign at once and leaves a campaign it
+cannot weight unweighted, saying so with a :class:`WeightingWarning`.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
-from qualepref_analysis.errors import QualeprefError
+from qualepref_analysis.errors import QualeprefError, QualeprefWarning
 
-__all__ = ["Weights", "Convergence", "Estimate", "WeightingError", "poststratify", "rake", "proportion",
-           "weighted_share", "weighted_shares", "campaign_weights"]
+__all__ = ["Weights", "Convergence", "Estimate", "WeightingError", "WeightingWarning", "poststratify", "rake",
+           "proportion", "weighted_share", "weighted_shares", "campaign_weights", "campaign_weights_or_none"]
+
+#: Reason given when a campaign has no footfall margin at all.
+_NO_MARGIN = "aucune marge de fréquentation pour cette campagne : résultats non pondérés"
 
 
 class WeightingError(QualeprefError, ValueError):
     """The margins cannot weight these respondents (a stratum without margin, or without respondent)."""
 
 
+class WeightingWarning(QualeprefWarning):
+    """Weights computed but to be read with care (some capped), or not computed: results left unweighted."""
+
+
 @dataclass(frozen=True)
 class Convergence:
-    """How the weighting converged: sweeps made and the largest relative gap to a margin."""
+    """How the weighting converged: sweeps made, the largest relative gap to a margin, weights capped."""
 
     converged: bool
     iterations: int
@@ -61,139 +77,453 @@ class Weights:
     convergence: Convergence | None = None
 
 
-def _margin_table(margins: pd.DataFrame, variable: str, *, collapse: dict | None = None) -> pd.Series:
-    mine = margins[margins["variable"] == variable]
-    if mine.empty:
-        raise WeightingError(f"aucune marge pour la variable « {variable} » : impossible de pondérer ; "
-                             f"variables disponibles : {', '.join(sorted(margins['variable'].unique())) or '(aucune)'}.")
-    categories = mine["modalite"].map(lambda c: (collapse or {}).get(c, c))
-    return mine.groupby(categories)["effectif"].sum().astype(float)
+# --------------------------------------------------------------------------------------------------
+# The weighting engine: respondents coded once, then IPF over every group at once.
 
 
-def _strata(responses: pd.DataFrame, variable: str, population: pd.Series, *, collapse: dict | None = None) -> pd.Series:
-    if variable not in responses.columns:
-        raise WeightingError(f"la variable de pondération « {variable} » n'est pas une colonne des réponses.")
-    strata = responses[variable].astype(object).map(lambda c: (collapse or {}).get(c, c))
-    if strata.isna().any():
-        rows = ", ".join(map(str, strata.index[strata.isna()][:5]))
-        raise WeightingError(f"des répondants n'ont pas de valeur pour « {variable} » (lignes {rows}) : "
-                             "ils ne peuvent pas être pondérés.")
-    without_margin = sorted(set(strata.unique()) - set(population.index))
-    if without_margin:
-        raise WeightingError(f"modalité(s) de « {variable} » présente(s) dans l'enquête mais sans marge : "
-                             f"{', '.join(map(str, without_margin))} ; ajoutez-les au fichier marges ou regroupez-les "
-                             "(paramètre regroupements).")
-    empty = sorted(set(population.index) - set(strata.unique()))
-    if empty:
-        raise WeightingError(f"marge(s) de « {variable} » sans aucun répondant : {', '.join(map(str, empty))} ; "
-                             "regroupez ces modalités avec une modalité voisine (paramètre regroupements).")
-    return strata
+@dataclass
+class _Design:
+    """Respondents of ``size`` groups coded for weighting on ``variables``.
+
+    For each variable, ``codes`` gives each respondent's category (−1: no value) among
+    ``categories`` (the margins' categories, sorted, then those found only in the
+    responses), ``cells`` the cell ``group × k + code``, ``raw`` the margin counts and
+    ``targets`` the counts rescaled to the total of the first variable, shape (size, k).
+    ``reason`` is, per group, why it cannot be weighted (``""`` when it can).
+    """
+
+    variables: tuple[str, ...]
+    group: np.ndarray
+    size: int
+    categories: dict[str, pd.Index]
+    codes: dict[str, np.ndarray]
+    cells: dict[str, np.ndarray]
+    raw: dict[str, np.ndarray]
+    targets: dict[str, np.ndarray]
+    reason: np.ndarray
 
 
-def _indicators(strata: pd.Series, categories: list) -> np.ndarray:
-    codes = pd.Categorical(strata, categories=categories).codes
-    matrix = np.zeros((len(strata), len(categories)))
-    matrix[np.arange(len(strata)), codes] = 1.0
+@dataclass
+class _Fit:
+    """What :func:`_rake_design` returns, per respondent (``weights``) and per group (the rest)."""
+
+    design: _Design
+    weights: np.ndarray
+    iterations: np.ndarray
+    error: np.ndarray
+    capped: np.ndarray
+    reason: np.ndarray
+
+
+def _per_variable(collapse: Mapping | None, variables: tuple[str, ...]) -> dict[str, dict]:
+    """``{"pan": "autres"}`` (every variable) or ``{"service": {"pan": "autres"}}`` → per-variable mappings."""
+    if not collapse:
+        return {}
+    if all(isinstance(value, Mapping) for value in collapse.values()):
+        return {v: dict(m) for v, m in collapse.items() if m}
+    return {v: dict(collapse) for v in variables}
+
+
+def _listed(values, limit: int = 10) -> str:
+    return ", ".join(map(str, list(values)[:limit]))
+
+
+def _design(responses: pd.DataFrame, group: np.ndarray, size: int, margins: pd.DataFrame, margin_group: np.ndarray,
+            variables: tuple[str, ...], collapse: dict[str, dict]) -> _Design:
+    """Code the respondents and margins of every group, and find the groups that cannot be weighted.
+
+    A group cannot be weighted, first reason found (the order of the checks of one campaign): a
+    variable without margin; margins of different totals (beyond 0.5 %); a variable that is not a
+    column; a respondent without value; a category of the responses without margin; a margin
+    (non-zero) without respondent; a zero margin with respondents.
+    """
+    n = len(responses)
+    reason = np.full(size, "", dtype=object)
+
+    def fail(mask: np.ndarray, message) -> None:  # messages are built for the failing groups only
+        for g in np.flatnonzero(mask & (reason == "")):
+            reason[g] = message(g)
+
+    margin_variable = margins["variable"].astype(object).to_numpy()
+    margin_category = margins["modalite"].astype(object).to_numpy()
+    margin_count = margins["effectif"].to_numpy(dtype=float)
+    categories, codes, cells, raw, targets, given, counts, missing = {}, {}, {}, {}, {}, {}, {}, {}
+    for v in variables:
+        mapping = collapse.get(v) or {}
+        mine = margin_variable == v
+        modalities = margin_category[mine]
+        if mapping:
+            modalities = np.array([mapping.get(c, c) for c in modalities], dtype=object)
+        in_margins = sorted(set(modalities))
+        if v in responses.columns:
+            position, uniques = pd.factorize(responses[v])
+            uniques = [mapping.get(u, u) for u in list(uniques)]
+        else:
+            position, uniques = np.full(n, -1, dtype=np.intp), []
+        known = set(in_margins)
+        cats = pd.Index(in_margins + [u for u in dict.fromkeys(uniques) if u not in known], dtype=object)
+        k = max(len(cats), 1)
+        lookup = np.append(cats.get_indexer(pd.Index(uniques, dtype=object)) if uniques else np.zeros(0, np.intp), -1)
+        code = lookup[position].astype(np.intp)
+        cell = group * k + np.maximum(code, 0)
+        margin_cell = margin_group[mine] * k + cats.get_indexer(pd.Index(modalities, dtype=object))
+        categories[v], codes[v], cells[v] = cats, code, cell
+        raw[v] = np.bincount(margin_cell, weights=margin_count[mine], minlength=size * k).reshape(size, k)
+        given[v] = np.bincount(margin_cell, minlength=size * k).reshape(size, k) > 0
+        counts[v] = np.bincount(cell[code >= 0], minlength=size * k).reshape(size, k)
+        missing[v] = np.bincount(group[code < 0], minlength=size) > 0
+
+    for v in variables:
+        def no_margin(g, v=v):
+            there = sorted(set(margin_variable[margin_group == g]))
+            return (f"aucune marge pour la variable « {v} » : impossible de pondérer ; "
+                    f"variables disponibles : {', '.join(map(str, there)) or '(aucune)'}.")
+        fail(~given[v].any(axis=1), no_margin)
+    totals = {v: raw[v].sum(axis=1) for v in variables}
+    reference = totals[variables[0]]
+    differs = np.zeros(size, dtype=bool)
+    for v in variables[1:]:
+        differs |= np.abs(totals[v] - reference) > 0.005 * reference
+
+    def different(g):
+        listed = ", ".join(f"{v} = {totals[v][g]:,.0f}".replace(",", " ") for v in variables)
+        return f"les marges n'ont pas le même total ({listed}) : corrigez le fichier marges."
+    fail(differs, different)
+    index = responses.index
+    for v in variables:
+        cats = categories[v]
+        if v not in responses.columns:
+            fail(np.ones(size, dtype=bool),
+                 lambda g, v=v: f"la variable de pondération « {v} » n'est pas une colonne des réponses.")
+            continue
+
+        def without_value(g, v=v):
+            rows = _listed(index[(group == g) & (codes[v] < 0)], 5)
+            return (f"des répondants n'ont pas de valeur pour « {v} » (lignes {rows}) : "
+                    "ils ne peuvent pas être pondérés.")
+        fail(missing[v], without_value)
+        present, has_margin = counts[v] > 0, given[v]
+        fail((present & ~has_margin).any(axis=1), lambda g, v=v, cats=cats: (
+            f"modalité(s) de « {v} » présente(s) dans l'enquête mais sans marge : "
+            f"{_listed(cats[present[g] & ~has_margin[g]])} ; ajoutez-les au fichier marges ou regroupez-les "
+            "(paramètre regroupements)."))
+        empty = has_margin & ~present & (raw[v] > 0)
+        fail(empty.any(axis=1), lambda g, v=v, cats=cats: (
+            f"marge(s) de « {v} » sans aucun répondant : {_listed(cats[empty[g]])} ; "
+            "regroupez ces modalités avec une modalité voisine (paramètre regroupements)."))
+        null = has_margin & present & (raw[v] <= 0)
+        fail(null.any(axis=1), lambda g, v=v, cats=cats: (
+            f"marge(s) de « {v} » nulle(s) alors qu'elles ont des répondants : {_listed(cats[null[g]])} ; "
+            "corrigez le fichier marges ou regroupez ces modalités (paramètre regroupements)."))
+    with np.errstate(divide="ignore", invalid="ignore"):  # every margin brought to the first one's total
+        targets = {v: raw[v] if i == 0 else raw[v] * reference[:, None] / totals[v][:, None]
+                   for i, v in enumerate(variables)}
+    return _Design(variables, group, size, categories, codes, cells, raw, targets, reason)
+
+
+def _margin_errors(w: np.ndarray, design: _Design) -> np.ndarray:
+    """Per group, the largest relative gap between the weighted counts and the margins."""
+    worst = np.zeros(design.size)
+    for v in design.variables:
+        target = design.targets[v].ravel()
+        achieved = np.bincount(design.cells[v], weights=w, minlength=target.size)
+        gap = np.zeros(target.size)
+        np.divide(np.abs(achieved - target), target, out=gap, where=target > 0)
+        worst = np.maximum(worst, gap.reshape(design.size, -1).max(axis=1, initial=0.0))
+    return worst
+
+
+def _rake_design(design: _Design, *, cap: float | None, tol: float, max_iter: int) -> _Fit:
+    """Iterative proportional fitting of every group of ``design`` at once (numpy bincount, no loop over groups).
+
+    Weights start at the post-stratification on the first variable (N_h / n_h), then sweep
+    over the variables, each sweep multiplying the weights of a cell by target / weighted
+    count, until every margin of the group is hit within ``tol`` (relative). A group that has
+    converged is left as it is while the others go on. With ``cap``, the weights above
+    ``cap`` × the group's mean weight (its total over its respondents) are then held at
+    that limit and the group's raking resumed on the others, until none exceeds it.
+    A group fails (its ``reason`` says why, its weights are 0) when capping makes a margin
+    unreachable, or when ``max_iter`` sweeps of one round do not converge.
+    """
+    variables, group, size = design.variables, design.group, design.size
+    reason = design.reason.copy()
+    active = reason == ""
+    first = variables[0]
+    target0 = design.targets[first].ravel()
+    count0 = np.bincount(design.cells[first], minlength=target0.size)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = np.where(active[group], (target0 / count0)[design.cells[first]], 0.0)
+    group_count = np.bincount(group, minlength=size)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        limit = np.inf * np.ones(size) if cap is None else cap * target0.reshape(size, -1).sum(axis=1) / group_count
+    fixed = None  # respondents whose weight is held at the cap (allocated when the cap first binds)
+    iterations = np.zeros(size, dtype=np.int64)
+    round_sweeps = np.zeros(size, dtype=np.int64)
+    error = np.full(size, np.inf)
+    sweep = 0
+    while active.any():
+        for j, v in enumerate(variables):
+            if sweep == 0 and j == 0:
+                continue  # the starting weights already hit the first margin
+            target = design.targets[v].ravel()
+            cell = design.cells[v]
+            if fixed is None:
+                free = np.bincount(cell, weights=w, minlength=target.size)
+                held = 0.0
+            else:
+                w_free = np.where(fixed, 0.0, w)
+                free = np.bincount(cell, weights=w_free, minlength=target.size)
+                held = np.bincount(cell, weights=w - w_free, minlength=target.size)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                factor = np.where(free > 0, (target - held) / free, 1.0)
+            if fixed is not None:
+                blocked = np.zeros(size, dtype=bool)
+                blocked[np.flatnonzero((free > 0) & (factor <= 0)) // (target.size // size)] = True
+                blocked &= active
+                for g in np.flatnonzero(blocked):
+                    reason[g] = (f"le plafonnement des poids à {_number(cap)} fois la moyenne est incompatible "
+                                 f"avec les marges de « {v} » : relevez le plafond.")
+                active &= ~blocked
+            if not active.all():
+                factor.reshape(size, -1)[~active] = 1.0  # finished and failed groups keep their weights
+            w = w * factor[cell] if fixed is None else np.where(fixed, w, w * factor[cell])
+        sweep += 1
+        iterations[active] += 1
+        round_sweeps[active] += 1
+        gaps = _margin_errors(w, design)
+        error[active] = gaps[active]
+        if len(variables) == 1 and fixed is None:
+            converged = active.copy()  # N_h / n_h hits its margin exactly; gaps are summation rounding
+        else:
+            converged = active & (gaps < tol)
+        exhausted = active & ~converged & (round_sweeps >= max_iter)
+        for g in np.flatnonzero(exhausted):
+            reason[g] = (f"le calage sur {', '.join(variables)} ne converge pas (écart relatif restant "
+                         f"{error[g]:.2g} après {iterations[g]} itérations) : regroupez les petites modalités"
+                         f"{' ou relevez le plafond des poids' if cap is not None else ''}.")
+        active &= ~exhausted
+        if cap is not None and converged.any():
+            over = (w > limit[group] * (1 + 1e-12)) & converged[group]
+            if fixed is not None:
+                over &= ~fixed
+            if over.any():
+                fixed = over if fixed is None else fixed | over
+                w = np.where(over, limit[group], w)
+                resumed = np.bincount(group[over], minlength=size) > 0
+                round_sweeps[resumed] = 0
+                converged &= ~resumed
+        active &= ~converged
+    failed = reason != ""
+    w = np.where(failed[group], 0.0, w)
+    capped = np.zeros(size, dtype=np.int64) if fixed is None else np.bincount(group[fixed], minlength=size)
+    return _Fit(design, w, iterations, error, capped, reason)
+
+
+# --------------------------------------------------------------------------------------------------
+# Messages
+
+
+def _number(value: float) -> str:
+    """``4.0`` → ``4``, ``2.5`` → ``2,5`` (French decimal comma)."""
+    return f"{value:g}".replace(".", ",")
+
+
+def _site_phrase(site, labels: Mapping[str, str] | None) -> str:
+    """« de la sous-préfecture d'Antony » from its label (as ``report.formatting.site_subject``), else « du site « x » »."""
+    label = str((labels or {}).get(site, site))
+    if label.split(" ", 1)[0].lower() in ("préfecture", "sous-préfecture", "prefecture", "sous-prefecture"):
+        return "de la " + label[:1].lower() + label[1:]
+    return f"du site « {label} »"
+
+
+def _survey_name(keys: dict, labels: Mapping[str, str] | None) -> str:
+    """« enquête de la sous-préfecture d'Antony, campagne 2022 » from the group's key values."""
+    parts = []
+    if "site" in keys:
+        parts.append(f"enquête {_site_phrase(keys['site'], labels)}")
+    else:
+        parts.append("enquête")
+    if "campagne" in keys:
+        parts.append(f"campagne {keys['campagne']}")
+    parts += [f"{k} {v}" for k, v in keys.items() if k not in ("site", "campagne")]
+    return ", ".join(parts)
+
+
+def _campaign_keys(responses: pd.DataFrame) -> dict:
+    """The site and campaign of one campaign's responses, when its columns say so."""
+    keys = {}
+    for column in ("site", "campagne"):
+        if column in responses.columns:
+            values = pd.unique(responses[column].dropna())
+            if len(values) == 1:
+                keys[column] = values[0]
+    return keys
+
+
+def _unweighted(error: str) -> str:
+    return f"redressement impossible ({error.rstrip('.')}) : résultats non pondérés"
+
+
+def _capped_message(capped: int, cap: float) -> str:
+    plural = "s" if capped > 1 else ""
+    return (f"{capped} poids plafonné{plural} à {_number(cap)} fois le poids moyen ; le calage a été repris sur "
+            "les autres répondants")
+
+
+def _warn(name: str, message: str) -> None:
+    warnings.warn(f"{name} : {message}", WeightingWarning, stacklevel=3)
+
+
+# --------------------------------------------------------------------------------------------------
+# One campaign
+
+
+def _indicators(codes: np.ndarray, k: int) -> np.ndarray:
+    matrix = np.zeros((len(codes), k))
+    matrix[np.arange(len(codes)), codes] = 1.0
     return matrix
+
+
+def _weigh_campaign(responses: pd.DataFrame, margins: pd.DataFrame, variables: tuple[str, ...], *, method: str,
+                    cap: float | None, collapse: dict[str, dict], tol: float, max_iter: int,
+                    site_labels: Mapping[str, str] | None) -> Weights:
+    """The engine on one group: the responses and margins of one site and campaign."""
+    design = _design(responses, np.zeros(len(responses), dtype=np.intp), 1, margins,
+                     np.zeros(len(margins), dtype=np.intp), variables, collapse)
+    fit = _rake_design(design, cap=cap, tol=tol, max_iter=max_iter)
+    if fit.reason[0]:
+        raise WeightingError(fit.reason[0])
+    capped = int(fit.capped[0])
+    if capped:
+        _warn(_survey_name(_campaign_keys(responses), site_labels), _capped_message(capped, cap))
+    calibration = np.hstack([_indicators(design.codes[v], len(design.categories[v])) for v in variables])
+    population = {(v, c): float(x) for v in variables for c, x in zip(design.categories[v], design.raw[v][0])}
+    return Weights(values=pd.Series(fit.weights, index=responses.index), method=method, variables=variables,
+                   calibration=calibration, population=population,
+                   convergence=Convergence(True, int(fit.iterations[0]), float(fit.error[0]), capped))
 
 
 def poststratify(responses: pd.DataFrame, margins: pd.DataFrame, by: str = "service", *,
                  collapse: dict | None = None) -> Weights:
     """Post-stratification weights: w = N_h / n_h for a respondent of stratum h.
 
+    The weighting engine on one variable (its fixed point is reached at once).
+
     Parameters
     ----------
     responses : DataFrame
-        ``enquetes`` rows of one site and campaign.
+        ``enquetes`` rows of one site and campaign; needs the column ``by``.
     margins : DataFrame
-        ``marges`` rows of that site and campaign (long format: ``variable``, ``modalite``, ``effectif``).
+        ``marges`` rows of that site and campaign, long format: columns ``variable``,
+        ``modalite``, ``effectif``.
     by : str
         The variable to post-stratify on.
     collapse : dict, optional
         Categories to merge, ``{"pan": "autres"}``, applied to margins and responses alike.
 
+    Returns
+    -------
+    Weights
+        ``values`` aligned on ``responses.index``, ``method = "poststratification"``, the
+        calibration indicators and the population counts per category.
+
     Raises
     ------
     WeightingError
-        No margin for ``by``; a respondent's stratum has no margin; a margin has no respondent.
+        No margin for ``by``; ``by`` is not a column; a respondent without value; a
+        respondent's stratum has no margin; a margin has no respondent.
+
+    Examples
+    --------
+    >>> responses = pd.DataFrame({"service": ["a", "a", "b"]})
+    >>> margins = pd.DataFrame({"variable": "service", "modalite": ["a", "b"], "effectif": [20.0, 10.0]})
+    >>> poststratify(responses, margins).values.tolist()
+    [10.0, 10.0, 10.0]
     """
-    population = _margin_table(margins, by, collapse=collapse)
-    strata = _strata(responses, by, population, collapse=collapse)
-    counts = strata.value_counts()
-    values = strata.map(population / counts).astype(float)
-    return Weights(values=values, method="poststratification", variables=(by,),
-                   calibration=_indicators(strata, list(population.index)),
-                   population={(by, k): v for k, v in population.items()},
-                   convergence=Convergence(True, 1, 0.0))
+    return _weigh_campaign(responses, margins, (by,), method="poststratification", cap=None,
+                           collapse={by: dict(collapse)} if collapse else {}, tol=1e-10, max_iter=1,
+                           site_labels=None)
 
 
 def rake(responses: pd.DataFrame, margins: pd.DataFrame, variables: list[str] | tuple[str, ...] = ("service", "demi_journee"),
          *, max_iter: int = 1000, tol: float = 1e-10, cap: float | None = None,
-         collapse: dict | None = None) -> Weights:
+         collapse: dict | None = None, site_labels: Mapping[str, str] | None = None) -> Weights:
     """Raking (iterative proportional fitting) of the respondents to several margins.
 
     Sweeps over the variables until every margin is hit within ``tol`` (relative), which
     makes the weights equal to R's converged raking (``calibrate(calfun = "raking")``;
     ``rake()``'s default control stops earlier). With ``cap``, weights above ``cap`` × the
-    mean weight are trimmed and the raking resumed, until none exceeds it.
+    mean weight are trimmed and the raking resumed, until none exceeds it. On one variable
+    without cap, the result is the post-stratification. This is the same engine as
+    :func:`weighted_shares`, run on one group.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        ``enquetes`` rows of one site and campaign; needs a column per variable (and
+        ``site``, ``campagne`` to name the campaign in a warning).
+    margins : DataFrame
+        ``marges`` rows of that site and campaign: ``variable``, ``modalite``, ``effectif``.
+        Margins of different variables are brought to the total of the first one
+        (they must agree within 0.5 %).
+    variables : sequence of str
+        The variables to rake on, in sweep order.
+    max_iter : int
+        Sweeps allowed (per capping round) before giving up.
+    tol : float
+        Largest relative gap allowed between a weighted count and its margin.
+    cap : float, optional
+        Largest weight, as a multiple of the mean weight.
+    collapse : dict, optional
+        Categories to merge before weighting, applied to margins and responses alike:
+        ``{"pan": "autres"}`` for every variable, or per variable ``{"service": {"pan": "autres"}}``.
+    site_labels : mapping, optional
+        Site code → label, to name the site in a warning.
+
+    Returns
+    -------
+    Weights
+        ``values`` aligned on ``responses.index``, ``method = "raking"``, the calibration
+        indicators (one column per category of each variable), the population counts and the
+        :class:`Convergence` (sweeps, largest gap, weights capped).
 
     Raises
     ------
     WeightingError
-        A category without margin or without respondent, margins of different totals, or no convergence.
+        No variable; a variable without margin or not a column; a respondent without value;
+        a category without margin or without respondent; margins of different totals; a
+        cap incompatible with the margins; no convergence.
+
+    Warns
+    -----
+    WeightingWarning
+        When the cap binds: how many weights were capped.
     """
     variables = tuple(variables)
     if not variables:
         raise WeightingError("aucune variable de pondération.")
-    tables = {v: _margin_table(margins, v, collapse=collapse) for v in variables}
-    totals = {v: t.sum() for v, t in tables.items()}
-    reference = totals[variables[0]]
-    different = [v for v in variables if abs(totals[v] - reference) > 0.005 * reference]
-    if different:
-        listed = ", ".join(f"{v} = {totals[v]:,.0f}".replace(",", " ") for v in variables)
-        raise WeightingError(f"les marges n'ont pas le même total ({listed}) : corrigez le fichier marges.")
-    strata = {v: _strata(responses, v, tables[v], collapse=collapse) for v in variables}
-    codes = {v: pd.Categorical(strata[v], categories=list(tables[v].index)).codes for v in variables}
-    targets = {v: tables[v].to_numpy() * reference / totals[v] for v in variables}  # same total for all
-    n = max(len(responses), 1)
-    w = np.full(len(responses), reference / n)
-    fixed = np.zeros(len(responses), dtype=bool)  # weights held at the cap
-    limit = np.inf if cap is None else cap * reference / n  # the mean weight is the total over n
-    iterations, error = 0, np.inf
-    for _ in range(len(responses) + 1):
-        for iterations in range(iterations + 1, iterations + max_iter + 1):
-            for v in variables:
-                free = np.bincount(codes[v], weights=np.where(fixed, 0.0, w), minlength=len(targets[v]))
-                held = np.bincount(codes[v], weights=np.where(fixed, w, 0.0), minlength=len(targets[v]))
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    factor = np.where(free > 0, (targets[v] - held) / free, 1.0)
-                if np.any(factor[free > 0] <= 0):
-                    raise WeightingError(f"le plafonnement des poids à {cap} fois la moyenne est incompatible "
-                                         f"avec les marges de « {v} » : relevez le plafond.")
-                w = np.where(fixed, w, w * factor[codes[v]])
-            error = max(np.max(np.abs(np.bincount(codes[v], weights=w, minlength=len(targets[v])) - targets[v])
-                               / targets[v]) for v in variables)
-            if error < tol:
-                break
-        if error >= tol:
-            raise WeightingError(f"le calage sur {', '.join(variables)} ne converge pas (écart relatif restant "
-                                 f"{error:.2g} après {iterations} itérations) : regroupez les petites modalités"
-                                 f"{' ou relevez le plafond des poids' if cap is not None else ''}.")
-        over = ~fixed & (w > limit * (1 + 1e-12))
-        if not over.any():
-            break
-        fixed |= over
-        w = np.where(fixed, limit, w)
-    capped = int(fixed.sum())
-    calibration = np.hstack([_indicators(strata[v], list(tables[v].index)) for v in variables])
-    population = {(v, k): x for v in variables for k, x in tables[v].items()}
-    return Weights(values=pd.Series(w, index=responses.index), method="raking", variables=variables,
-                   calibration=calibration, population=population,
-                   convergence=Convergence(True, iterations, float(error), capped))
+    return _weigh_campaign(responses, margins, variables, method="raking", cap=cap,
+                           collapse=_per_variable(collapse, variables), tol=tol, max_iter=max_iter,
+                           site_labels=site_labels)
 
 
 def weighted_share(answers: pd.Series, weights: pd.Series | None, satisfied: tuple[int, ...] = (3, 4)) -> float:
-    """Weighted percentage (0-100) of satisfied answers among the respondents to a question."""
+    """Weighted percentage (0-100) of satisfied answers among the respondents to a question.
+
+    Parameters
+    ----------
+    answers : Series
+        Answers to one question (1-4, missing when not answered).
+    weights : Series or None
+        One weight per answer, aligned on ``answers``; ``None`` for an unweighted share.
+    satisfied : tuple of int
+        The answers that count as satisfied.
+
+    Returns
+    -------
+    float
+        The share, in percent; NaN when nobody answered.
+    """
     answered = answers.notna()
     w = pd.Series(1.0, index=answers.index) if weights is None else weights.astype(float)
     total = w[answered].sum()
@@ -202,72 +532,213 @@ def weighted_share(answers: pd.Series, weights: pd.Series | None, satisfied: tup
     return float(100 * w[answered & answers.isin(satisfied)].sum() / total)
 
 
-def campaign_weights(responses: pd.DataFrame, margins: pd.DataFrame, *,
+def _usable(responses: pd.DataFrame, margins: pd.DataFrame, variables: tuple[str, ...]) -> list[str]:
+    """The variables that the margins give and the respondents have (not all missing)."""
+    given = set(margins["variable"])
+    return [v for v in variables if v in given and v in responses.columns and responses[v].notna().any()]
+
+
+def campaign_weights(responses: pd.DataFrame, margins: pd.DataFrame | None, *,
                      variables: tuple[str, ...] = ("service", "demi_journee"), cap: float | None = None,
-                     collapse: dict | None = None) -> Weights:
+                     collapse: dict | None = None, site_labels: Mapping[str, str] | None = None) -> Weights:
     """The weights of one site and campaign, as the whole review computes them.
 
     Post-stratification when the margins give only one of ``variables``, raking on all
     those they give otherwise (INDICATORS.md: post-stratification on ``service`` by
-    default, raking when the ``marges`` file gives several margins).
+    default, raking when the ``marges`` file gives several margins); raking also on one
+    variable when a ``cap`` is set. A variable whose values are all missing is not used.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        ``enquetes`` rows of one site and campaign: the columns of ``variables`` it has
+        (and ``site``, ``campagne`` for the messages).
+    margins : DataFrame or None
+        ``marges`` rows of that site and campaign: ``variable``, ``modalite``, ``effectif``.
+    variables : tuple of str
+        Calibration variables, in sweep order (``enquetes.variables_calage``).
+    cap : float, optional
+        Largest weight as a multiple of the mean weight (``enquetes.plafond_poids``).
+    collapse : dict, optional
+        Categories to merge, per variable: ``{"service": {"pan": "autres"}}`` (``enquetes.regroupements``).
+    site_labels : mapping, optional
+        Site code → label, for the warnings.
+
+    Returns
+    -------
+    Weights
+        See :func:`rake` and :func:`poststratify`.
 
     Raises
     ------
     WeightingError
-        No usable margin, or the margins cannot weight these respondents.
+        No usable margin, or the margins cannot weight these respondents (see :func:`rake`).
+
+    Warns
+    -----
+    WeightingWarning
+        When the cap binds.
     """
-    available = [v for v in variables if v in set(margins["variable"]) and v in responses.columns]
+    available = [] if margins is None or margins.empty else _usable(responses, margins, tuple(variables))
     if not available:
         raise WeightingError(f"aucune marge utilisable (attendu : {', '.join(variables)}).")
+    per_variable = _per_variable(collapse, tuple(variables))
     if len(available) == 1 and cap is None:
-        return poststratify(responses, margins, available[0], collapse=(collapse or {}).get(available[0]))
-    merged = {k: v for mapping in (collapse or {}).values() for k, v in mapping.items()}
-    return rake(responses, margins, available, cap=cap, collapse=merged or None)
+        return poststratify(responses, margins, available[0], collapse=per_variable.get(available[0]))
+    return rake(responses, margins, available, cap=cap, collapse={v: per_variable.get(v, {}) for v in available},
+                site_labels=site_labels)
+
+
+def campaign_weights_or_none(responses: pd.DataFrame, margins: pd.DataFrame | None, *,
+                             variables: tuple[str, ...] = ("service", "demi_journee"), cap: float | None = None,
+                             collapse: dict | None = None,
+                             site_labels: Mapping[str, str] | None = None) -> tuple[Weights | None, str]:
+    """:func:`campaign_weights`, or ``None`` and the French reason, said in a warning, when they cannot be computed.
+
+    Parameters
+    ----------
+    responses, margins, variables, cap, collapse, site_labels
+        As :func:`campaign_weights`.
+
+    Returns
+    -------
+    weights : Weights or None
+    reason : str
+        ``""`` when weighted; otherwise why the results are not weighted (« redressement
+        impossible (…) : résultats non pondérés »).
+
+    Warns
+    -----
+    WeightingWarning
+        When the results are left unweighted (naming the site, the campaign and why), and
+        when the cap binds.
+    """
+    if margins is None or margins.empty:
+        reason = _NO_MARGIN
+    else:
+        try:
+            return campaign_weights(responses, margins, variables=variables, cap=cap, collapse=collapse,
+                                    site_labels=site_labels), ""
+        except WeightingError as exc:
+            reason = _unweighted(str(exc))
+    _warn(_survey_name(_campaign_keys(responses), site_labels), reason)
+    return None, reason
+
+
+# --------------------------------------------------------------------------------------------------
+# Every campaign at once
+
+
+def _factorize_groups(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.MultiIndex]:
+    """Group code of each row (in order of first appearance) and the groups' key values."""
+    levels, group_codes = [], np.zeros(len(frame), dtype=np.int64)
+    for key in keys:
+        code, uniques = pd.factorize(frame[key], use_na_sentinel=False)
+        levels.append((code, uniques))
+        group_codes = pd.factorize(group_codes * max(len(uniques), 1) + code)[0]  # renumbered: never overflows
+    first_rows = np.unique(group_codes, return_index=True)[1]
+    index = pd.MultiIndex.from_arrays([np.asarray(uniques, dtype=object)[code[first_rows]] for code, uniques in levels],
+                                      names=keys)
+    return group_codes.astype(np.intp), index
 
 
 def weighted_shares(responses: pd.DataFrame, margins: pd.DataFrame | None, question: str, *,
                     variables: tuple[str, ...] = ("service", "demi_journee"), groups: tuple[str, ...] = ("site", "campagne"),
-                    satisfied: tuple[int, ...] = (3, 4), tol: float = 1e-10, max_iter: int = 1000) -> pd.DataFrame:
-    """Weighted share of satisfied answers for every site × campaign at once (vectorised raking).
+                    satisfied: tuple[int, ...] = (3, 4), cap: float | None = None, collapse: dict | None = None,
+                    tol: float = 1e-10, max_iter: int = 1000,
+                    site_labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Weighted share of satisfied answers for every site × campaign at once.
 
-    Same weights as :func:`campaign_weights` per group (post-stratification on one margin,
-    raking on several), computed for all groups together. A group whose margins cannot
-    weight its respondents is left unweighted and flagged ``pondere = False``.
+    The weights of each group are those of :func:`campaign_weights` (post-stratification on
+    one margin, raking on several, the same ``cap`` and ``collapse``): the same engine, run
+    on all the groups that use the same variables together. A group whose margins cannot
+    weight its respondents is left unweighted (``pondere = False``), and a
+    :class:`WeightingWarning` says which and why.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        ``enquetes`` rows: the ``groups`` columns, ``question``, and the columns of ``variables``.
+    margins : DataFrame or None
+        ``marges`` rows: the ``groups`` columns, ``variable``, ``modalite``, ``effectif``.
+        ``None``: every group unweighted.
+    question : str
+        The question column (answers 1-4, missing when not answered).
+    variables : tuple of str
+        Calibration variables; each group uses those its margins give and its respondents have.
+    groups : tuple of str
+        The columns that define a campaign.
+    satisfied : tuple of int
+        The answers that count as satisfied.
+    cap : float, optional
+        Largest weight as a multiple of the group's mean weight.
+    collapse : dict, optional
+        Categories to merge, per variable: ``{"service": {"pan": "autres"}}``.
+    tol, max_iter
+        Convergence of the raking (see :func:`rake`).
+    site_labels : mapping, optional
+        Site code → label, for the warnings.
 
     Returns
     -------
     DataFrame
-        One row per group: the ``groups`` columns, ``part`` (0-100), ``repondants``,
-        ``satisfaits`` (unweighted counts), ``pondere``.
+        One row per group: the ``groups`` columns, ``part`` (weighted share, 0-100),
+        ``repondants`` and ``satisfaits`` (unweighted counts), ``pondere`` (bool),
+        ``poids_plafonnes`` (weights held at the cap) and ``raison`` (why unweighted, or ``""``).
+
+    Warns
+    -----
+    WeightingWarning
+        For each group left unweighted (site, campaign, reason), and each group whose
+        weights were capped (how many).
     """
     keys = list(groups)
-    data = responses.reset_index(drop=True)
-    group_codes, uniques = pd.MultiIndex.from_frame(data[keys]).factorize()
-    group_index = pd.MultiIndex.from_tuples(list(uniques), names=keys)
-    weights = np.ones(len(data))
-    weighted = np.zeros(len(group_index), dtype=bool)
-    if margins is not None and not margins.empty:
-        margin_keys = pd.MultiIndex.from_frame(margins[keys])
-        margin_group = group_index.get_indexer(margin_keys)
-        usable = margins[margin_group >= 0].assign(_g=margin_group[margin_group >= 0])
-        # the variables each group's margins give, among those configured
-        given = usable[usable["variable"].isin([v for v in variables if v in data.columns])]
-        sets = given.groupby("_g")["variable"].agg(lambda v: tuple(x for x in variables if x in set(v)))
-        for variable_set, members in sets.groupby(sets):
-            members_idx = members.index.to_numpy()
-            rows = np.flatnonzero(np.isin(group_codes, members_idx))
-            ok = _rake_groups(data.iloc[rows], group_codes[rows], given[given["_g"].isin(members_idx)],
-                              variable_set, tol=tol, max_iter=max_iter)
-            if ok is None:
+    group_codes, group_index = _factorize_groups(responses, keys)
+    size = len(group_index)
+    weights = np.ones(len(responses))
+    weighted = np.zeros(size, dtype=bool)
+    reasons = np.full(size, _NO_MARGIN, dtype=object)
+    capped = np.zeros(size, dtype=np.int64)
+    if margins is not None and not margins.empty and size:
+        margin_group = group_index.get_indexer(pd.MultiIndex.from_frame(margins[keys]))
+        usable = margins[margin_group >= 0]
+        margin_group = margin_group[margin_group >= 0].astype(np.intp)
+        candidates = [v for v in variables if v in responses.columns]
+        has_margins = np.bincount(margin_group, minlength=size) > 0
+        reasons[has_margins] = _unweighted(f"aucune marge utilisable (attendu : {', '.join(variables)})")
+        margin_variable = usable["variable"].astype(object).to_numpy()
+        uses = np.zeros((size, len(candidates)), dtype=bool)  # the variables each group is weighted on
+        for j, v in enumerate(candidates):
+            uses[:, j] = ((np.bincount(margin_group[margin_variable == v], minlength=size) > 0)
+                          & (np.bincount(group_codes[responses[v].notna().to_numpy()], minlength=size) > 0))
+        per_variable = _per_variable(collapse, tuple(variables))
+        combinations, which = (np.unique(uses, axis=0, return_inverse=True) if candidates
+                               else (np.zeros((0, 0), dtype=bool), np.zeros(size, dtype=np.intp)))
+        which = np.asarray(which).ravel()
+        for c, row in enumerate(combinations):  # one raking per set of variables (usually one for all groups)
+            used = tuple(v for v, u in zip(candidates, row) if u)
+            members = which == c
+            if not used:
                 continue
-            row_weights, valid_groups = ok
-            keep = np.isin(group_codes[rows], valid_groups)
-            weights[rows[keep]] = row_weights[keep]
-            weighted[valid_groups] = True
-    answers = pd.to_numeric(data[question], errors="coerce")
+            renumber = np.cumsum(members) - 1
+            rows = members[group_codes]
+            margin_rows = members[margin_group]
+            columns = responses[list(used)]
+            design = _design(columns if rows.all() else columns[rows], renumber[group_codes[rows]], int(members.sum()),
+                             usable[margin_rows], renumber[margin_group[margin_rows]], used, per_variable)
+            fit = _rake_design(design, cap=cap, tol=tol, max_iter=max_iter)
+            ok = fit.reason == ""
+            weights[rows] = np.where(ok[design.group], fit.weights, 1.0)
+            members_index = np.flatnonzero(members)
+            weighted[members_index] = ok
+            reasons[members_index] = np.where(ok, "", [_unweighted(r) if r else "" for r in fit.reason])
+            capped[members_index] = np.where(ok, fit.capped, 0)
+    for g in np.flatnonzero(~weighted | (capped > 0)):  # the warnings, group by group
+        name = _survey_name(dict(zip(keys, group_index[g])), site_labels)
+        _warn(name, reasons[g] if not weighted[g] else _capped_message(int(capped[g]), cap))
+    answers = pd.to_numeric(responses[question], errors="coerce")
     answered = answers.notna().to_numpy()
     happy = answered & answers.isin(satisfied).to_numpy()
-    size = len(group_index)
     w_answered = np.bincount(group_codes, weights=np.where(answered, weights, 0.0), minlength=size)
     w_happy = np.bincount(group_codes, weights=np.where(happy, weights, 0.0), minlength=size)
     out = group_index.to_frame(index=False)
@@ -276,61 +747,9 @@ def weighted_shares(responses: pd.DataFrame, margins: pd.DataFrame | None, quest
     out["repondants"] = np.bincount(group_codes, weights=answered.astype(float), minlength=size).astype(int)
     out["satisfaits"] = np.bincount(group_codes, weights=happy.astype(float), minlength=size).astype(int)
     out["pondere"] = weighted
+    out["poids_plafonnes"] = capped
+    out["raison"] = list(reasons)
     return out
-
-
-def _rake_groups(data: pd.DataFrame, group_codes: np.ndarray, margins: pd.DataFrame, variables: tuple[str, ...], *,
-                 tol: float, max_iter: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """IPF of several groups at once; groups with a category lacking margin or respondents are dropped."""
-    cells, targets, bad_groups = {}, {}, set()
-    for v in variables:
-        mine = margins[margins["variable"] == v]
-        categories = pd.Index(pd.unique(pd.concat([mine["modalite"], data[v]]).dropna()))
-        k = len(categories)
-        code = categories.get_indexer(data[v])
-        bad_groups.update(group_codes[code < 0])
-        cell = group_codes * k + np.where(code < 0, 0, code)
-        size = (group_codes.max() + 1) * k if len(group_codes) else 0
-        target = np.zeros(size)
-        np.add.at(target, mine["_g"].to_numpy() * k + categories.get_indexer(mine["modalite"]), mine["effectif"].to_numpy())
-        present = np.bincount(cell, minlength=size) > 0
-        wanted = target > 0
-        mismatch = np.flatnonzero(present != wanted)
-        bad_groups.update(mismatch // k)
-        cells[v], targets[v] = cell, target
-    totals = {v: np.bincount(np.arange(len(targets[v])) // (len(targets[v]) // (group_codes.max() + 1)),
-                             weights=targets[v]) for v in variables}
-    first = totals[variables[0]]
-    for v in variables[1:]:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            differs = np.flatnonzero(np.abs(totals[v] - first) > 0.005 * first)
-        bad_groups.update(differs)
-    valid_groups = np.setdiff1d(np.unique(group_codes), np.array(sorted(bad_groups), dtype=np.int64))
-    keep = np.isin(group_codes, valid_groups)
-    if not keep.any():
-        return None
-    counts = np.bincount(group_codes[keep], minlength=group_codes.max() + 1)
-    w = np.zeros(len(data))
-    w[keep] = (first[group_codes[keep]] / counts[group_codes[keep]])
-    for _ in range(max_iter):
-        for v in variables:
-            current = np.bincount(cells[v][keep], weights=w[keep], minlength=len(targets[v]))
-            scale = np.ones_like(current)
-            filled = current > 0
-            scale[filled] = targets[v][filled] / current[filled]
-            w[keep] *= scale[cells[v][keep]]
-        errors = []
-        for v in variables:
-            current = np.bincount(cells[v][keep], weights=w[keep], minlength=len(targets[v]))
-            filled = targets[v] > 0
-            relevant = filled & np.isin(np.arange(len(targets[v])) // (len(targets[v]) // (group_codes.max() + 1)),
-                                        valid_groups)
-            errors.append(np.max(np.abs(current[relevant] - targets[v][relevant]) / targets[v][relevant]))
-        if max(errors) < tol:
-            break
-    else:
-        return None
-    return w, valid_groups
 
 
 @dataclass(frozen=True)
@@ -385,10 +804,41 @@ def proportion(responses: pd.DataFrame, question: str, weights: Weights | None =
     ``svyciprop(method = "beta")``) or ``"wilson"`` (Wilson score on the effective sample
     size); degrees of freedom = respondents to the question − 1.
 
+    Parameters
+    ----------
+    responses : DataFrame
+        ``enquetes`` rows of one site and campaign, with the column ``question`` (1-4, missing
+        when not answered).
+    question : str
+        The question column.
+    weights : Weights, optional
+        The campaign's weights (:func:`campaign_weights`), aligned on ``responses``; ``None``:
+        unweighted (simple random sample, with replacement).
+    satisfied : tuple of int
+        The answers that count as satisfied.
+    ci : str
+        ``"logit"``, ``"beta"`` or ``"wilson"``.
+    level : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    Estimate
+        Share (0-1), Taylor-linearised standard error through the calibration, interval,
+        respondents to the question, unweighted share, design effect, Kish effective size,
+        degrees of freedom, weighting method and interval method. All NaN (n = 0) when
+        nobody answered.
+
     Raises
     ------
     WeightingError
-        The question has values outside 1-4, or the weights are not aligned on the responses.
+        The question is not a column, has values outside 1-4, the weights are not aligned on
+        the responses, or ``ci`` is unknown.
+
+    Notes
+    -----
+    The design effect is the variance ratio of ``svymean(deff = TRUE)`` (without
+    replacement, N = Σ weights); unweighted, the with-replacement one.
     """
     from scipy import stats
 

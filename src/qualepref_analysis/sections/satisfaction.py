@@ -10,9 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from qualepref_analysis.report.disclosure import Disclosure
 from qualepref_analysis.report.labels import label
 from qualepref_analysis.report.formatting import format_number, format_percent, site_subject
-from qualepref_analysis.analysis.survey import Estimate, Weights, WeightingError, campaign_weights, proportion
+from qualepref_analysis.analysis.survey import Estimate, Weights, campaign_weights_or_none, proportion
+from qualepref_analysis.errors import QualeprefWarning
 
 __all__ = ["QUESTION_LABELS", "question_label", "campaigns_for_year", "weights_or_none", "question_estimates",
            "respondents_table", "dimension_by_service", "weighting_sentence", "satisfaction_narrative",
@@ -48,27 +50,30 @@ def campaigns_for_year(survey: pd.DataFrame, *, site: str, year: int) -> tuple[s
     return (str(current.index[-1]) if len(current) else None, str(before.index[-1]) if len(before) else None)
 
 
-def weights_or_none(responses: pd.DataFrame, margins: pd.DataFrame | None, options: dict) -> tuple[Weights | None, str]:
-    """Weights of one campaign, or ``None`` with the French reason when they cannot be computed."""
-    if margins is None or margins.empty:
-        return None, "aucune marge de fréquentation pour cette campagne : résultats non pondérés"
-    try:
-        return campaign_weights(responses, margins, variables=options["variables"], cap=options["cap"],
-                                collapse=options["collapse"]), ""
-    except WeightingError as exc:
-        return None, f"redressement impossible ({exc}) : résultats non pondérés"
+def weights_or_none(responses: pd.DataFrame, margins: pd.DataFrame | None, options: dict, *,
+                    site_labels: dict[str, str] | None = None) -> tuple[Weights | None, str]:
+    """Weights of one campaign, or ``None`` with the French reason when they cannot be computed.
+
+    :func:`~qualepref_analysis.analysis.survey.campaign_weights_or_none` with the ``enquetes``
+    options (:func:`~qualepref_analysis.analysis.indicators.survey_options`): a campaign left
+    unweighted, or whose weights were capped, emits a
+    :class:`~qualepref_analysis.analysis.survey.WeightingWarning`.
+    """
+    return campaign_weights_or_none(responses, margins, variables=options["variables"], cap=options["cap"],
+                                    collapse=options["collapse"], site_labels=site_labels)
 
 
 def question_estimates(responses: pd.DataFrame, weights: Weights | None, *, satisfied: tuple[int, ...],
-                       ci: str, min_count: int) -> pd.DataFrame:
+                       ci: str, disclosure: Disclosure) -> pd.DataFrame:
     """One row per question: n, unweighted and weighted share, SE, interval, deff, effective n (shares 0-100).
 
-    Shares of a question answered by fewer than ``min_count`` respondents are left empty.
+    Shares of a question answered by fewer respondents than the disclosure policy allows for a survey
+    share are left empty.
     """
     rows = []
     for question in [c for c in responses.columns if c.startswith("q_")]:
         estimate: Estimate = proportion(responses, question, weights, satisfied=satisfied, ci=ci)
-        small = estimate.n < min_count
+        small = not disclosure.shows("share", estimate.n, survey=True)
         rows.append({
             "question": question, "n": estimate.n, "petit_effectif": small,
             "brut": np.nan if small else 100 * estimate.unweighted,
@@ -106,8 +111,8 @@ def respondents_table(responses: pd.DataFrame) -> pd.DataFrame:
 
 
 def dimension_by_service(responses: pd.DataFrame, weights: Weights | None, *, satisfied: tuple[int, ...],
-                         min_count: int) -> pd.DataFrame:
-    """Share satisfied (weighted, %) per question (rows) and service (columns); blank under ``min_count``."""
+                         disclosure: Disclosure) -> pd.DataFrame:
+    """Share satisfied (weighted, %) per question (rows) and service (columns); blank on too few respondents."""
     w = pd.Series(1.0, index=responses.index) if weights is None else weights.values
     questions = [c for c in responses.columns if c.startswith("q_")]
     services = responses["service"].value_counts().index.tolist()
@@ -117,7 +122,7 @@ def dimension_by_service(responses: pd.DataFrame, weights: Weights | None, *, sa
         answers = pd.to_numeric(responses[q], errors="coerce")
         for s in services:
             mask = (responses["service"] == s) & answers.notna()
-            if mask.sum() >= min_count:
+            if disclosure.shows("share", int(mask.sum()), survey=True):
                 table.loc[question_label(q), label("service", s)] = (
                     100 * w[mask & answers.isin(satisfied)].sum() / w[mask].sum())
     return table
@@ -141,7 +146,7 @@ def weighting_sentence(weights: Weights | None, reason: str, estimates: pd.DataF
 
 
 def satisfaction_narrative(estimates: pd.DataFrame, previous: pd.DataFrame | None, *, site_label: str,
-                           target: float | None, min_count: int) -> str:
+                           target: float | None, disclosure: Disclosure) -> str:
     """« 92,0 % des usagers se déclarent satisfaits… », against the target and the previous campaign."""
     glob = estimates[estimates["question"] == "q_global"]
     if glob.empty:
@@ -149,7 +154,7 @@ def satisfaction_narrative(estimates: pd.DataFrame, previous: pd.DataFrame | Non
     row = glob.iloc[0]
     if row["petit_effectif"]:
         return (f"Seuls {format_number(row['n'])} usagers ont répondu à la question de satisfaction globale "
-                f"{site_complement_of(site_label)} : trop peu (moins de {format_number(min_count)}) pour publier un pourcentage.")
+                f"{site_complement_of(site_label)} : trop peu (moins de {format_number(disclosure.limit(survey=True))}) pour publier un pourcentage.")
     text = (f"{format_percent(row['pondere'])} des usagers se déclarent satisfaits de l'accueil "
             f"{site_complement_of(site_label)} (intervalle de confiance à 95 % : {format_percent(row['ic_bas'])} à "
             f"{format_percent(row['ic_haut'])}), contre {format_percent(row['brut'])} parmi les seuls répondants "
@@ -190,7 +195,7 @@ def question_records(estimates: pd.DataFrame, *, method: str) -> dict:
     return {"methode": method, "questions": records}
 
 
-from dataclasses import dataclass  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
 
 
 @dataclass
@@ -206,6 +211,9 @@ class SiteSurvey:
     reason: str = ""
     estimates: pd.DataFrame | None = None
     previous: pd.DataFrame | None = None
+    #: French messages of the QualeprefWarning met while weighting the two campaigns
+    #: (« enquête de …, campagne … : redressement impossible (…) : résultats non pondérés »), to show.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def method(self) -> str:
@@ -214,7 +222,13 @@ class SiteSurvey:
 
 def prepare_site_survey(survey: pd.DataFrame | None, margins: pd.DataFrame | None, *, site: str, year: int,
                         params) -> SiteSurvey:
-    """Weights and estimates of the site's campaign of ``year`` and of the campaign before it."""
+    """Weights and estimates of the site's campaign of ``year`` and of the campaign before it.
+
+    The :class:`~qualepref_analysis.errors.QualeprefWarning` met on the way (a campaign left
+    unweighted, weights capped) are kept in :attr:`SiteSurvey.warnings` and emitted again.
+    """
+    import warnings
+
     from qualepref_analysis.analysis.indicators import survey_options
 
     if survey is None:
@@ -224,17 +238,23 @@ def prepare_site_survey(survey: pd.DataFrame | None, margins: pd.DataFrame | Non
     if campaign is None:
         return SiteSurvey(False, f"Aucune enquête de satisfaction n'a été menée sur ce site en {year}.")
     options = survey_options(params.settings)
-    satisfied = tuple(int(v) for v in params.settings["reponses_satisfaites"])
-    threshold = params.survey_small_cell_threshold
+    satisfied = params.settings.reponses_satisfaites
+    disclosure = Disclosure.from_params(params)
 
     def one(name: str):
         responses = survey[(survey["site"] == site) & (survey["campagne"] == name)]
         responses = responses.dropna(axis=1, how="all")
         mine = None if margins is None else margins[(margins["site"] == site) & (margins["campagne"] == name)]
-        weights, reason = weights_or_none(responses, mine, options)
-        estimates = question_estimates(responses, weights, satisfied=satisfied, ci=options["ci"], min_count=threshold)
+        weights, reason = weights_or_none(responses, mine, options, site_labels=site_labels)
+        estimates = question_estimates(responses, weights, satisfied=satisfied, ci=options["ci"], disclosure=disclosure)
         return responses, weights, reason, estimates
 
-    responses, weights, reason, estimates = one(campaign)
-    previous = one(before)[3] if before is not None else None
-    return SiteSurvey(True, "", campaign, before, responses, weights, reason, estimates, previous)
+    site_labels = {code: declared.libelle for code, declared in params.sites.items()}
+    with warnings.catch_warnings(record=True) as met:
+        warnings.simplefilter("always", QualeprefWarning)
+        responses, weights, reason, estimates = one(campaign)
+        previous = one(before)[3] if before is not None else None
+    for warning in met:  # said again to the caller, not swallowed
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    said = list(dict.fromkeys(str(w.message) for w in met if issubclass(w.category, QualeprefWarning)))
+    return SiteSurvey(True, "", campaign, before, responses, weights, reason, estimates, previous, warnings=said)
