@@ -65,6 +65,11 @@ def test_results_hold_no_rate_on_a_small_cell(review_with_huge_thresholds):
                 assert record["valeur"] is None, (section, code)
     for question, record in records["03_satisfaction"]["questions"].items():
         assert record["pondere"] is None and record["brut"] is None, question
+    plans = records["05_plan_actions"]
+    assert plans["plan"]["taux_realisation"] is None and plans["plan_suivant"]["taux_realisation"] is None
+    assert plans["plan"]["n"] > 0  # the counts stay
+    assert all(audit["part_conforme"] is None for audit in records["06_audits"]["audits"])
+    assert all(audit["engagements_evalues"] > 0 for audit in records["06_audits"]["audits"])
 
 
 def _table(page: str, caption_start: str) -> list[list[str]]:

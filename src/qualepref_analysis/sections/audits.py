@@ -138,13 +138,15 @@ def audits_narrative(summaries: pd.DataFrame, *, year: int, disclosure: Disclosu
     return " ".join(sentences)
 
 
-def audit_figures(summaries: pd.DataFrame) -> list[dict]:
+def audit_figures(summaries: pd.DataFrame, *, disclosure: Disclosure) -> list[dict]:
     """What section 06 records in ``results.json``: one record per audit.
 
     Parameters
     ----------
     summaries : DataFrame
         :func:`audit_summaries`.
+    disclosure : Disclosure
+        Decides whether ``part_conforme`` is published.
 
     Returns
     -------
@@ -154,6 +156,12 @@ def audit_figures(summaries: pd.DataFrame) -> list[dict]:
 
     Notes
     -----
-    ``part_conforme`` is recorded whatever its base (no ``Disclosure`` policy is applied here).
+    ``part_conforme`` is ``None`` where the disclosure policy gives a share on that many commitments as
+    counts only (the counts, ``engagements_evalues`` and ``non_conformites``, stay).
     """
-    return [{**row, "date": str(pd.Timestamp(row["date"]).date())} for row in summaries.to_dict(orient="records")]
+    records = []
+    for row in summaries.to_dict(orient="records"):
+        shown = disclosure.shows("share", row["engagements_evalues"])
+        records.append({**row, "date": str(pd.Timestamp(row["date"]).date()),
+                        "part_conforme": row["part_conforme"] if shown else None})
+    return records

@@ -47,8 +47,6 @@ def subjects_narrative(subjects: pd.DataFrame, *, disclosure: Disclosure) -> str
     if n == 0:
         return "Aucune réclamation ni suggestion sur la période."
     manual = int((subjects["source"] == "manuel").sum())
-    predicted = n - manual
-    review = int(subjects["a_verifier"].sum())
     blind = int((subjects["source"] == "sans_texte").sum())
     predicted = n - manual - blind
     review = int(subjects.loc[subjects["source"] == "predit", "a_verifier"].sum())

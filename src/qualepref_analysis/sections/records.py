@@ -8,7 +8,7 @@ from qualepref_analysis.analysis.delays import STATUSES, kaplan_meier
 from qualepref_analysis.analysis.indicators import result_key
 from qualepref_analysis.report.disclosure import Disclosure
 
-__all__ = ["indicator_records", "unanswered_figures"]
+__all__ = ["indicator_records", "unanswered_figures", "plan_record"]
 
 
 def indicator_records(indicators: pd.DataFrame, *, site: str, year: int,
@@ -105,3 +105,23 @@ def unanswered_figures(items: pd.DataFrame, *, disclosure: Disclosure) -> dict:
         "delai_reference": deadline,
         "part_dans_delai_km": (100 * km.answered_within(deadline)) if enough and deadline is not None else None,
     }
+
+
+def plan_record(summary: dict, *, disclosure: Disclosure) -> dict:
+    """An action plan's summary as ``results.json`` records it.
+
+    Parameters
+    ----------
+    summary : dict
+        :func:`~qualepref_analysis.sections.action_plans.plan_summary`.
+    disclosure : Disclosure
+        The completion rate is ``None`` on fewer actions kept than the policy allows for a share.
+
+    Returns
+    -------
+    dict
+        The same keys (``n``, ``statuts``, ``taux_realisation``).
+    """
+    kept = summary["n"] - summary["statuts"]["abandonnee"]
+    shown = disclosure.shows("share", kept)
+    return {**summary, "taux_realisation": summary["taux_realisation"] if shown else None}
