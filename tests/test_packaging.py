@@ -35,3 +35,14 @@ def test_jupyterlab_is_not_a_dependency_of_the_batch_path():
     names = {_requirement(s)[0] for s in project["dependencies"]}
     assert "jupyterlab" not in names
     assert any(_requirement(s)[0] == "jupyterlab" for s in project["optional-dependencies"]["lab"])
+
+
+def test_no_shell_variables_below_the_batch():
+    """Analysis, sections, report and io never read the process's environment (DESIGN.md): only
+    the batch, the command and the notebook API may."""
+    package = ROOT / "src" / "qualepref_analysis"
+    allowed = {package / "cli.py", package / "context.py"}
+    readers = [path.relative_to(package).as_posix() for path in package.rglob("*.py")
+               if "environ" in path.read_text(encoding="utf-8") and path not in allowed
+               and package / "batch" not in path.parents]
+    assert readers == []
