@@ -29,7 +29,7 @@ from qualepref_analysis.io.parsing import (
     parse_periods,
     parse_site_codes,
 )
-from qualepref_analysis.io.privacy import mask_cell, scrub_values
+from qualepref_analysis.io.privacy import LabelScrubber, mask_cell
 from qualepref_analysis.io.schemas import DATASETS, QUESTION_PREFIX, ColumnSpec, DatasetSpec, build_schema
 from qualepref_analysis.io.tabular import SUPPORTED_SUFFIXES, RawTable, file_sha256, read_table
 
@@ -209,17 +209,26 @@ def _strip(values: pd.Series) -> pd.Series:
     return pd.Series(stripped[codes] if len(codes) else [], index=values.index, dtype=object)
 
 
-def _scrubbed(raw: pd.Series) -> pd.Series:
-    """Personal data removed from every distinct value (labels and free codes are shown in the review)."""
+def _scrubbed(raw: pd.Series, scrubber: LabelScrubber) -> pd.Series:
+    """Personal data removed from every distinct value (labels and free codes are shown in the review).
+
+    The scrubber remembers what it has seen: a value repeated in other columns or files is scrubbed once.
+    """
     codes, uniques = pd.factorize(raw, sort=False)
-    clean = pd.Series(scrub_values([str(u) for u in uniques]), dtype=object)
+    clean = pd.Series(scrubber.scrub([str(u) for u in uniques]), dtype=object)
     return pd.Series(clean.to_numpy()[codes] if len(codes) else [], index=raw.index, dtype=object)
 
 
-def _parse_column(raw: pd.Series, col: ColumnSpec, *, excel: bool) -> Parsed:
+def _label_scrubber(params: Params) -> LabelScrubber:
+    """The scrubber of the labels of one load: the sites' names of ``params/sites.yaml`` are places, not people."""
+    return LabelScrubber([params.prefecture, *(site.libelle for site in params.sites.values())])
+
+
+def _parse_column(raw: pd.Series, col: ColumnSpec, *, excel: bool, scrubber: LabelScrubber | None = None) -> Parsed:
     """Parse a column once per distinct value (registers repeat dates and codes a lot)."""
     if col.kind in ("label", "free_code") and not raw.empty:
-        raw = _scrubbed(raw)  # an e-mail typed in a service column never reaches the review
+        # an e-mail typed in a service column, or an agent's surname in an action title, never reaches the review
+        raw = _scrubbed(raw, scrubber if scrubber is not None else LabelScrubber())
     if col.kind in ("id", "text", "label") or raw.empty:
         return _parse_values(raw, col, excel=excel)
     codes, uniques = pd.factorize(raw, sort=False)
@@ -295,7 +304,8 @@ def _schema_errors(exc: pa.errors.SchemaErrors, spec: DatasetSpec, raw_cells: pd
     return out
 
 
-def load_dataset(path: str | Path, params: Params, *, name: str | None = None) -> LoadedDataset:
+def load_dataset(path: str | Path, params: Params, *, name: str | None = None,
+                 scrubber: LabelScrubber | None = None) -> LoadedDataset:
     """Read, type and validate one data file.
 
     Parameters
@@ -306,6 +316,9 @@ def load_dataset(path: str | Path, params: Params, *, name: str | None = None) -
         Declared sites and column mappings.
     name : str, optional
         Data set name; by default taken from the file name.
+    scrubber : LabelScrubber, optional
+        Scrubber of the ``label`` and ``free_code`` columns, shared by the files of one load
+        (:func:`load_data_dir`); by default a new one knowing the sites of ``params``.
 
     Returns
     -------
@@ -322,6 +335,7 @@ def load_dataset(path: str | Path, params: Params, *, name: str | None = None) -
     if name not in DATASETS:
         raise UnknownDatasetError(path, f"jeu de données inconnu « {name} » ; noms possibles : {', '.join(DATASETS)}.")
     spec = DATASETS[name]
+    scrubber = scrubber if scrubber is not None else _label_scrubber(params)
     raw = read_table(path)
     names = _match_columns(raw, spec, params.column_mappings.get(name, {}), path)
     cells = raw.rows.rename(columns=names)
@@ -344,7 +358,7 @@ def load_dataset(path: str | Path, params: Params, *, name: str | None = None) -
         column_cells = cells[col.name]
         if col.default is not None:
             column_cells = column_cells.mask(column_cells == "", col.default)
-        parsed = _parse_column(column_cells, col, excel=raw.excel)
+        parsed = _parse_column(column_cells, col, excel=raw.excel, scrubber=scrubber)
         typed[col.name] = parsed.values
         if len(parsed.errors):
             errors.append(_error_frame(path, parsed.errors.index, col.name, column_cells, parsed.errors,
@@ -386,9 +400,10 @@ def load_data_dir(directory: str | Path, params: Params) -> DataBundle:
                                        "correspondances.csv (ou .xlsx).")
     files, problems = find_dataset_files(directory)
     bundle = DataBundle(directory, failures=dict(problems))
+    scrubber = _label_scrubber(params)  # one for the folder: a label seen in several files is scrubbed once
     for name, path in files.items():
         try:
-            bundle.datasets[name] = load_dataset(path, params, name=name)
+            bundle.datasets[name] = load_dataset(path, params, name=name, scrubber=scrubber)
         except DataFileError as exc:
             bundle.failures[path.name] = exc
     _check_margins_against_survey(bundle)

