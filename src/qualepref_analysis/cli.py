@@ -252,6 +252,8 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(EXIT_FILE_ERROR)
     except (click.exceptions.Abort, KeyboardInterrupt):
+        for received in (signal.SIGTERM, signal.SIGINT):  # a second signal must not cut the clean-up short
+            signal.signal(received, signal.SIG_IGN)
         click.echo("Interrompu : rien n'a été publié à moitié ; la revue précédente éventuelle est intacte.", err=True)
         sys.exit(130)
     except QualeprefError as exc:
