@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from qualepref_analysis.report.labels import label
-from qualepref_analysis.report.formatting import format_date, format_number, format_percent
+from qualepref_analysis.report.formatting import format_date, format_number, format_percent, plural
 from qualepref_analysis.report.disclosure import Disclosure
 
 __all__ = ["plan_table", "plan_summary", "overdue_actions", "plans_narrative"]
@@ -133,8 +133,8 @@ def plans_narrative(current: dict, following: dict, overdue: int, *, year: int, 
         text = (f"Le plan d'actions {year} comptait {format_number(current['n'])} action{'s' if current['n'] >= 2 else ''} : "
                 f"{format_number(done)} réalisée{'s' if done >= 2 else ''}, "
                 f"{format_number(current['statuts']['en_cours'])} en cours, "
-                f"{format_number(current['statuts']['prevue'])} prévue(s) et "
-                f"{format_number(current['statuts']['abandonnee'])} abandonnée(s)")
+                f"{plural(current['statuts']['prevue'], 'prévue')} et "
+                f"{plural(current['statuts']['abandonnee'], 'abandonnée')}")
         rate = current["taux_realisation"]
         kept = current["n"] - current["statuts"]["abandonnee"]
         if rate is not None and disclosure.shows("share", kept):
@@ -146,8 +146,9 @@ def plans_narrative(current: dict, following: dict, overdue: int, *, year: int, 
             text += "."
     if following["n"]:
         text += (f" Le plan {year + 1} prévoit {format_number(following['n'])} action"
-                 f"{'s' if following['n'] >= 2 else ''}, dont {format_number(following['statuts']['en_cours'])} déjà "
-                 "engagée(s).")
+                 f"{'s' if following['n'] >= 2 else ''}, dont "
+                 f"{plural(following['statuts']['en_cours'], 'déjà engagée', 'déjà engagées')}.")
     if overdue:
-        text += f" {format_number(overdue)} action(s) ont dépassé leur échéance sans être réalisées."
+        text += (f" {format_number(overdue)} action a dépassé son échéance sans être réalisée." if overdue < 2 else
+                 f" {format_number(overdue)} actions ont dépassé leur échéance sans être réalisées.")
     return text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from qualepref_analysis.report.labels import label
-from qualepref_analysis.report.formatting import format_date, format_number, format_percent
+from qualepref_analysis.report.formatting import format_date, format_number, format_percent, plural
 from qualepref_analysis.report.disclosure import Disclosure
 
 __all__ = ["AUDIT_TYPES", "audit_summaries", "audits_table", "audits_narrative", "audit_figures"]
@@ -132,8 +132,9 @@ def audits_narrative(summaries: pd.DataFrame, *, year: int, disclosure: Disclosu
             text += f", {shown} conformes"
         elif shown is not None:
             text += f", {format_percent(shown, 0)} conformes"
-        text += (f" ; {format_number(row.points_forts)} point(s) fort(s), {format_number(row.pistes_progres)} "
-                 f"piste(s) de progrès et {format_number(row.non_conformites)} non-conformité(s).")
+        text += (f" ; {plural(row.points_forts, 'point fort', 'points forts')}, "
+                 f"{plural(row.pistes_progres, 'piste de progrès', 'pistes de progrès')} et "
+                 f"{plural(row.non_conformites, 'non-conformité')}.")
         sentences.append(text)
     return " ".join(sentences)
 

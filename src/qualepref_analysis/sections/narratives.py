@@ -15,7 +15,7 @@ from qualepref_analysis.analysis.indicators import CATALOGUE, Indicator
 from qualepref_analysis.report.disclosure import Disclosure
 from qualepref_analysis.report.labels import label
 from qualepref_analysis.report.values import format_change, format_target, format_value
-from qualepref_analysis.report.formatting import format_number, format_percent, join_french, site_complement, site_subject
+from qualepref_analysis.report.formatting import format_number, format_percent, join_french, site_complement, site_subject, plural
 
 __all__ = ["indicator_paragraph", "group_paragraph", "GROUP_TITLES",
            "indicator_table", "narrative_html"]
@@ -266,7 +266,7 @@ def indicator_table(indicators: pd.DataFrame, *, site: str, year: int) -> pd.Dat
             name += " (non pondéré)"
         if row["petit_effectif"]:
             value = (f"{format_number(row['numerateur'])} sur {format_number(row['denominateur'])}"
-                     if row["unite"] == "pourcent" else f"{format_number(row['denominateur'])} réponse(s)")
+                     if row["unite"] == "pourcent" else plural(int(row["denominateur"]), "réponse"))
         else:
             value = format_value(row["valeur"], row["unite"])
         previous = row["valeur_annee_precedente"]

@@ -7,7 +7,7 @@ import pandas as pd
 
 from qualepref_analysis.analysis.calendar import working_days_between
 from qualepref_analysis.report.labels import label
-from qualepref_analysis.report.formatting import format_number, format_percent
+from qualepref_analysis.report.formatting import format_number, format_percent, plural
 from qualepref_analysis.report.disclosure import Disclosure
 
 __all__ = ["INDICATOR_LABELS", "transparency_table", "transparency_trend", "experiences_summary",
@@ -172,8 +172,8 @@ def experiences_narrative(summary: dict, *, year: int) -> str:
     >>> summary = {"n": 3, "ressentis": {"positif": 2, "neutre": 0, "negatif": 1}, "repondues": 2,
     ...            "taux_reponse": None, "delai_moyen_reponse": None}
     >>> print(experiences_narrative(summary, year=2023))  # doctest: +NORMALIZE_WHITESPACE
-    En 2023, 3 expériences d'usagers ont été publiées sur Services Publics+ : 2 positive(s), 0 neutre(s)
-    et 1 négative(s). 2 ont reçu une réponse (effectif trop faible pour un pourcentage).
+    En 2023, 3 expériences d'usagers ont été publiées sur Services Publics+ : 2 positives, 0 neutre
+    et 1 négative. 2 ont reçu une réponse (effectif trop faible pour un pourcentage).
     """
     n = summary["n"]
     if n == 0:
@@ -181,8 +181,8 @@ def experiences_narrative(summary: dict, *, year: int) -> str:
     feelings = summary["ressentis"]
     text = (f"En {year}, {format_number(n)} expérience{'s' if n >= 2 else ''} d'usager{'s' if n >= 2 else ''} "
             f"{'ont' if n >= 2 else 'a'} été publiée{'s' if n >= 2 else ''} sur Services Publics+ : "
-            f"{format_number(feelings['positif'])} positive(s), {format_number(feelings['neutre'])} neutre(s) et "
-            f"{format_number(feelings['negatif'])} négative(s).")
+            f"{plural(feelings['positif'], 'positive')}, {plural(feelings['neutre'], 'neutre')} et "
+            f"{plural(feelings['negatif'], 'négative')}.")
     if summary["taux_reponse"] is not None:
         text += f" {format_percent(summary['taux_reponse'])} ont reçu une réponse"
         if summary["delai_moyen_reponse"] is not None:
