@@ -151,7 +151,7 @@ def add_working_days(start: object, days: object, *, calendar: str = "metropole"
     Raises
     ------
     ParamsError
-        ``calendar`` is not a known calendar.
+        ``calendar`` is not one of :data:`CALENDAR_SUBDIVISIONS`.
 
     Examples
     --------

@@ -759,10 +759,8 @@ def parse_sites(raw: Any, *, path: Path | str) -> SitesSettings:
 
     Parameters
     ----------
-    raw : dict
-        The YAML content (not modified).
-    path : Path
-        The file it was read from, named in the messages.
+    raw, path
+        As in :func:`parse_settings`.
 
     Returns
     -------

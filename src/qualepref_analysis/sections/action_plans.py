@@ -43,13 +43,8 @@ def plan_summary(plans: pd.DataFrame, *, site: str, year: int) -> dict:
 
     Parameters
     ----------
-    plans : DataFrame
-        Action plans; requires ``site``, ``annee`` (year of the plan), ``action``, ``statut``
-        (``realisee``, ``en_cours``, ``prevue``, ``abandonnee``) and ``echeance`` (due date, may be empty).
-    site : str
-        Site code.
-    year : int
-        Year of the plan.
+    plans, site, year
+        As in :func:`plan_table`.
 
     Returns
     -------
@@ -82,11 +77,8 @@ def overdue_actions(plans: pd.DataFrame, *, site: str, reference: pd.Timestamp) 
 
     Parameters
     ----------
-    plans : DataFrame
-        Action plans; requires ``site``, ``annee`` (year of the plan), ``action``, ``statut``
-        (``realisee``, ``en_cours``, ``prevue``, ``abandonnee``) and ``echeance`` (due date, may be empty).
-    site : str
-        Site code.
+    plans, site
+        As in :func:`plan_table`.
     reference : Timestamp
         The date to compare due dates with (typically the extraction date).
 

@@ -75,10 +75,8 @@ def monthly_pan_visits(frequentation: pd.DataFrame, *, site: str, year: int) -> 
     frequentation : DataFrame
         Validated ``frequentation``; requires ``site``, ``mois`` (period), ``pan``, ``demarche`` (may be
         empty: « non précisée ») and ``visites``.
-    site : str
-        Site code.
-    year : int
-        Year of the months.
+    site, year
+        The site's code and the year of the months, as in :func:`monthly_calls`.
 
     Returns
     -------

@@ -111,8 +111,7 @@ def subject_table(subjects: pd.DataFrame, *, disclosure: Disclosure) -> pd.DataF
     Parameters
     ----------
     subjects : DataFrame
-        :func:`~qualepref_analysis.analysis.complaints.assign_subjects` of the complaints shown;
-        requires ``sujet``, ``source`` (``manuel``, ``predit`` or ``sans_texte``) and ``a_verifier``.
+        As in :func:`subjects_narrative`.
     disclosure : Disclosure
         Decides whether the shares (a ``share`` on the complaints whose subject is known) are shown.
 
@@ -160,8 +159,7 @@ def subject_figures(subjects: pd.DataFrame, *, disclosure: Disclosure, evaluatio
     Parameters
     ----------
     subjects : DataFrame
-        :func:`~qualepref_analysis.analysis.complaints.assign_subjects` of the complaints shown;
-        requires ``sujet``, ``source`` (``manuel``, ``predit`` or ``sans_texte``) and ``a_verifier``.
+        As in :func:`subjects_narrative`.
     disclosure : Disclosure
         Decides whether the shares are recorded.
     evaluation : EvaluationReport, optional

@@ -245,9 +245,9 @@ def indicator_table(indicators: pd.DataFrame, *, site: str, year: int) -> pd.Dat
         ``valeur_annee_precedente``, ``petit_effectif_annee_precedente``, ``evolution``,
         ``evolution_relative``.
     site : str
-        Site code.
+        The site's code.
     year : int
-        Year under review.
+        The year under review.
 
     Returns
     -------

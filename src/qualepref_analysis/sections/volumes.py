@@ -159,10 +159,8 @@ def volumes_with_previous(correspondances: pd.DataFrame, *, site: str, year: int
 
     Parameters
     ----------
-    correspondances : DataFrame
-        Validated ``correspondances`` (columns ``site``, ``type``, ``canal``, ``date_reception``).
-    site : str
-        Site code.
+    correspondances, site
+        As in :func:`correspondence_volumes`.
     year : int
         Year under review.
 

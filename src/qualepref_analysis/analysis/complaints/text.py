@@ -144,7 +144,7 @@ def tokens(normalised: str) -> list[str]:
     Parameters
     ----------
     normalised : str
-        Output of :func:`normalise_text`.
+        A text normalised by :func:`normalise_text`.
 
     Returns
     -------
@@ -173,7 +173,7 @@ def stem_tokens(normalised: str) -> list[str]:
     Parameters
     ----------
     normalised : str
-        Output of :func:`normalise_text`.
+        As in :func:`tokens`.
 
     Returns
     -------
