@@ -166,3 +166,54 @@ def test_figures_are_drawn_even_with_the_agg_backend(tmp_path, monkeypatch):
         assert page.count("data:image/png;base64") == in_notebook == figures, section
         assert "<script" not in page.lower() and "<link" not in page.lower() and 'src="http' not in page
         assert "open_section(" not in page and "Traceback" not in page
+
+
+def _tasks(sites, sections):
+    return [SectionTask(site, section, Path(f"{section}.ipynb"), Path(site), {}, 60, "f", title="t")
+            for site in sites for section in sections]
+
+
+def test_schedule_puts_one_shared_computation_first_and_waits_with_the_rest():
+    from qualepref_analysis.batch.review import schedule
+
+    sections = ["01_indicateurs", "02_reclamations", "03_satisfaction", "06_audits"]
+    order = [(t.site, t.section) for t in schedule(_tasks(["b", "a"], sections))]
+    assert order == [("a", "02_reclamations"),  # trains and cross-validates the classifier for all
+                     ("a", "01_indicateurs"), ("b", "01_indicateurs"),  # meanwhile, on the other worker
+                     ("b", "02_reclamations"),  # finds the classifier ready
+                     ("a", "03_satisfaction"), ("b", "03_satisfaction"), ("a", "06_audits"), ("b", "06_audits")]
+    assert schedule(list(reversed(_tasks(["b", "a"], sections)))) == schedule(_tasks(["b", "a"], sections))
+
+
+def test_schedule_of_a_single_section_is_by_site():
+    from qualepref_analysis.batch.review import schedule
+
+    assert [t.site for t in schedule(_tasks(["c", "a", "b"], ["05_plan_actions"]))] == ["a", "b", "c"]
+    assert schedule([]) == []
+
+
+def test_kernels_of_a_run_train_and_cross_validate_the_classifier_once(tmp_path, monkeypatch):
+    """Each kernel of a batch has its own memory: the classifier's keys must not depend on the
+    state of the objects it was built from (the lexicon fills a memo as it matches texts)."""
+    from qualepref_analysis import context
+    from qualepref_analysis.analysis import complaints
+
+    calls = {"train": 0, "cross_validate": 0}
+    train, cross_validate = complaints.train_categoriser, complaints.cross_validate
+
+    def counted(name, function):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(complaints, "train_categoriser", counted("train", train))
+    monkeypatch.setattr(complaints, "cross_validate", counted("cross_validate", cross_validate))
+    first = context.open_section(site="antony")
+    kernels = [context.SectionContext(params=first.params, data=first.data, site=first.params.sites[site],
+                                      year=first.year, cache=FolderCache(tmp_path))
+               for site in ("antony", "boulogne", "prefecture")]
+    for kernel in kernels:  # one after the other, as the workers run the complaint sections
+        kernel.categoriser()
+        kernel.categoriser_evaluation()
+    assert calls == {"train": 1, "cross_validate": 1}

@@ -163,14 +163,23 @@ class SectionContext:
     def lexicon(self) -> Lexicon:
         """The complaint lexicon: ``categories.yaml`` of the parameters, else the project's."""
         path = _complaints.lexicon_path(self.params.directory)
-        return self.cache.get("lexique", content_key(path.read_bytes()), lambda: _complaints.load_lexicon(path))
+        return self.cache.get("lexique", self._lexicon_key(), lambda: _complaints.load_lexicon(path))
+
+    def _lexicon_key(self) -> str:
+        """The lexicon's part of a cache key: its file's content.
+
+        Never the ``Lexicon`` object itself: matching texts fills its memo, so its pickle changes
+        as it is used, and every kernel would compute the same classifier again.
+        """
+        return content_key(_complaints.lexicon_path(self.params.directory).read_bytes())
 
     def categoriser(self) -> ComplaintCategoriser:
         """The complaint categoriser trained on every hand-labelled complaint of the register (all sites)."""
         labelled = labelled_complaints(self._register_complaints())
         settings = self.params.settings.categorisation
         lexicon = self.lexicon()
-        return self.cache.get("categoriseur", content_key(labelled["texte"], labelled["categorie"], lexicon, settings),
+        key = content_key(labelled["texte"], labelled["categorie"], self._lexicon_key(), settings)
+        return self.cache.get("categoriseur", key,
                               lambda: _complaints.train_categoriser(labelled, lexicon, settings))
 
     def categoriser_evaluation(self) -> EvaluationReport:
@@ -179,7 +188,7 @@ class SectionContext:
         settings = self.params.settings.categorisation
         folds = settings.plis_validation
         lexicon = self.lexicon()
-        key = content_key(labelled["texte"], labelled["categorie"], lexicon, settings, folds)
+        key = content_key(labelled["texte"], labelled["categorie"], self._lexicon_key(), settings, folds)
         return self.cache.get("validation-croisee", key,
                               lambda: _complaints.cross_validate(labelled["texte"], labelled["categorie"], lexicon,
                                                                  settings=settings, folds=folds))
