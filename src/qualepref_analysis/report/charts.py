@@ -29,7 +29,7 @@ def apply_figure_theme() -> None:
         "figure.dpi": 96,
         "axes.titleweight": "bold",
         "axes.formatter.use_locale": False,
-        "savefig.bbox": "tight",
+        "savefig.bbox": "standard",  # every chart lays itself out (tight_layout): one drawing per PNG, not two
     })
 
 
@@ -53,7 +53,7 @@ def show_figure(fig, alt: str | None = None, *, absent: str = "") -> None:
         return
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=96)
     text = alt or next((ax.get_title() for ax in fig.axes if ax.get_title()), "Graphique")
     plt.close(fig)
     display({"image/png": base64.b64encode(buffer.getvalue()).decode("ascii")}, raw=True,
