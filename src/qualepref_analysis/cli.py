@@ -236,14 +236,23 @@ _interrupted = False
 
 
 def _interrupt(signum: int, frame: object) -> None:
+    """First SIGTERM or SIGINT: stop the run (clean-up, exit 130); any later one is ignored.
+
+    A second signal must not cut the clean-up short: a child's interrupt reaching the process
+    group, or an impatient second Ctrl-C, would otherwise leave the staging folder behind and
+    end the command on a signal instead of its exit code.
+    """
     global _interrupted
+    for received in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(received, signal.SIG_IGN)
     _interrupted = True  # also checked at every step, should the exception be swallowed somewhere
     raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``qualepref`` command: no traceback for expected errors."""
-    signal.signal(signal.SIGTERM, _interrupt)  # like Ctrl-C: clean up, keep the previous review
+    for received in (signal.SIGTERM, signal.SIGINT):  # clean up, keep the previous review
+        signal.signal(received, _interrupt)
     try:
         cli.main(args=argv, prog_name="qualepref", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -252,7 +261,7 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(EXIT_FILE_ERROR)
     except (click.exceptions.Abort, KeyboardInterrupt):
-        for received in (signal.SIGTERM, signal.SIGINT):  # a second signal must not cut the clean-up short
+        for received in (signal.SIGTERM, signal.SIGINT):  # a Ctrl-C that click turned into Abort
             signal.signal(received, signal.SIG_IGN)
         click.echo("Interrompu : rien n'a été publié à moitié ; la revue précédente éventuelle est intacte.", err=True)
         sys.exit(130)
