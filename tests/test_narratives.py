@@ -22,7 +22,7 @@ def test_units_and_changes():
     assert format_value(1.28, "jours_ouvres") == "1,3 jour ouvré"
     assert format_change(28.6, None, "pourcent") == "en hausse de 28,6 points"
     assert format_change(-1.5, None, "pourcent") == "en baisse de 1,5 point"
-    assert format_change(-0.4, None, "jours_ouvres") == "en baisse de 0,4 jour"
+    assert format_change(-0.4, None, "jours_ouvres") == "en baisse de 0,4 jour ouvré"
     assert format_change(-55, -12.76, "nombre") == f"en baisse de 12,8{NBSP}%"
     assert format_change(0.01, 0.0, "pourcent") == "stable"
 

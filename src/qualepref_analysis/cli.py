@@ -21,6 +21,20 @@ __all__ = ["main", "cli"]
 EXIT_OK, EXIT_ROWS_QUARANTINED, EXIT_FILE_ERROR = 0, 1, 2
 
 
+def _count(count: int, noun: str, *adjectives: str) -> str:
+    """« 18 sections produites », « 1 ligne vide ignorée » (imported on use: the CLI starts fast)."""
+    from qualepref_analysis.report.grammar import count_of
+
+    return count_of(count, noun, *adjectives)
+
+
+def _agreed(adjective: str, count: int) -> str:
+    """A feminine adjective agreed with ``count`` lines (« retenue », « écartées »)."""
+    from qualepref_analysis.report.grammar import agree
+
+    return agree(adjective, feminine=True, plural=abs(count) >= 2)
+
+
 def _fail(message: str, code: int = EXIT_FILE_ERROR) -> None:
     click.secho(f"Erreur : {message}", fg="red", err=True)
     sys.exit(code)
@@ -66,16 +80,16 @@ def validate(data_dir: Path, params_dir: Path | None, quarantine_path: Path) -> 
         _fail(f"{data_dir}: aucun fichier de données trouvé (attendu : correspondances.csv, appels.csv, …).")
     for name, loaded in bundle.datasets.items():
         status = "OK" if loaded.rows_quarantined == 0 else "lignes écartées"
-        click.echo(f"{loaded.path.name} : {format_number(loaded.rows_read)} lignes lues, "
-                   f"{format_number(loaded.rows_kept)} retenues, "
-                   f"{format_number(loaded.rows_quarantined)} écartées – {status}")
+        click.echo(f"{loaded.path.name} : {_count(loaded.rows_read, 'ligne', 'lu')}, "
+                   f"{format_number(loaded.rows_kept)} {_agreed('retenu', loaded.rows_kept)}, "
+                   f"{format_number(loaded.rows_quarantined)} {_agreed('écarté', loaded.rows_quarantined)} – {status}")
         if loaded.blank_rows:
-            click.echo(f"  ({format_number(loaded.blank_rows)} ligne(s) vide(s) ignorée(s))")
+            click.echo(f"  ({_count(loaded.blank_rows, 'ligne', 'vide', 'ignoré')})")
         for error in loaded.quarantine.head(shown).itertuples(index=False):
             value = f" (valeur « {error.valeur} »)" if error.valeur else ""
             click.echo(f"  ligne {error.ligne}, colonne {error.colonne}{value} : {error.motif}")
         if len(loaded.quarantine) > shown:
-            click.echo(f"  … et {format_number(len(loaded.quarantine) - shown)} autre(s) erreur(s), voir {quarantine_path}")
+            click.echo(f"  … et {_count(len(loaded.quarantine) - shown, 'autre erreur')}, voir {quarantine_path}")
     for file_name, problem in bundle.failures.items():
         click.secho(f"{file_name} : NON CHARGÉ – {problem}", fg="red")
     if "correspondances" not in bundle.datasets and not any(
@@ -83,7 +97,7 @@ def validate(data_dir: Path, params_dir: Path | None, quarantine_path: Path) -> 
         click.secho("correspondances : ABSENT – ce jeu de données est obligatoire.", fg="red")
     quarantine = bundle.quarantine
     write_csv_safely(quarantine, quarantine_path)
-    click.echo(f"Quarantaine complète : {quarantine_path} ({format_number(len(quarantine))} erreur(s)).")
+    click.echo(f"Quarantaine complète : {quarantine_path} ({_count(len(quarantine), 'erreur')}).")
     if bundle.failures or "correspondances" not in bundle.datasets:
         sys.exit(EXIT_FILE_ERROR)
     sys.exit(EXIT_ROWS_QUARANTINED if len(quarantine) else EXIT_OK)
@@ -146,13 +160,15 @@ def review(data_dir: Path | None, params_dir: Path | None, year: int | None, sit
                         sections=section_list, jobs=jobs, force=force, progress=progress)
     bar.close()
     ok = len(result.runs) - len(result.failed)
-    click.echo(f"Bilan {result.year} : {ok} section(s) produite(s) sur {len(result.runs)} → {result.bilan or result.out_dir / 'index.html'}")
+    click.echo(f"Bilan {result.year} : {_count(ok, 'section', 'produit')} sur {len(result.runs)} → "
+               f"{result.bilan or result.out_dir / 'index.html'}")
     if result.synthesis is not None and not result.synthesis.ok:
         click.secho(f"Échec : synthèse – carnet conservé : {result.synthesis.notebook}", fg="red", err=True)
     if result.bundle is not None:
         quarantined = sum(d.rows_quarantined for d in result.bundle.datasets.values())
         if quarantined:
-            click.echo(f"{quarantined} ligne(s) de données écartée(s) : voir {result.out_dir / 'quarantine.csv'}")
+            click.echo(f"{_count(quarantined, 'ligne')} de données {_agreed('écarté', quarantined)} : "
+                       f"voir {result.out_dir / 'quarantine.csv'}")
         for file_name, problem in result.bundle.failures.items():
             click.secho(f"Fichier non chargé : {problem}", fg="yellow", err=True)
     for run in result.failed:
@@ -218,8 +234,8 @@ def categorise(in_file: Path, out_file: Path, train_file: Path | None, params_di
                                  f"{' …' if len(bad) > 5 else ''} ; catégories possibles : {', '.join(TAXONOMY)}.")
         usable = labels != ""
         model.fit(train.loc[usable, "__texte"].tolist(), labels[usable].tolist())
-        click.echo(f"Modèle entraîné sur {int(usable.sum())} réclamation(s) étiquetée(s) de {train_file}"
-                   f" ({int((~usable).sum())} sans catégorie ignorée(s)).", err=True)
+        click.echo(f"Modèle entraîné sur {_count(int(usable.sum()), 'réclamation', 'étiqueté')} de {train_file}"
+                   f" ; {_count(int((~usable).sum()), 'ligne')} sans catégorie {_agreed('laissé', int((~usable).sum()))} de côté.", err=True)
     data = _read_texts(in_file, required=("texte",))
     result = model.predict(data["__texte"].tolist()).frame
     output = data.drop(columns=["__texte"]).reset_index(drop=True)
@@ -229,7 +245,7 @@ def categorise(in_file: Path, out_file: Path, train_file: Path | None, params_di
     output["confiance"] = output["confiance"].map(lambda v: f"{v:.3f}".replace(".", ","))
     write_csv_safely(output, out_file)
     review = int((result["a_verifier"]).sum())
-    click.echo(f"{len(output)} texte(s) classé(s), {review} à vérifier → {out_file}")
+    click.echo(f"{_count(len(output), 'texte', 'classé')}, {review} à vérifier → {out_file}")
 
 
 _interrupted = False

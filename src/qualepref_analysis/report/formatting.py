@@ -37,9 +37,10 @@ def is_missing(value: object) -> bool:
 
 
 def format_number(value: object, decimals: int = 0) -> str:
-    """A number the French way: ``1375`` → ``'1 375'``, ``3.72`` → ``'3,7'`` (1 decimal).
+    """A number the French way: ``1375`` → ``'1 375'``, ``3.72`` → ``'3,7'`` (1 decimal), ``-2`` → ``'−2'``.
 
-    Missing values give ``'–'``.
+    Thousands are separated by a narrow no-break space, negative numbers take the minus sign
+    (U+2212). Missing values give ``'–'``.
     """
     if is_missing(value):
         return "–"
@@ -47,7 +48,8 @@ def format_number(value: object, decimals: int = 0) -> str:
     rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = abs(rounded)  # no "-0"
-    return format_decimal(rounded, format=pattern, locale=LOCALE)
+    text = format_decimal(rounded, format=pattern, locale=LOCALE)
+    return "\u2212" + text[1:] if text.startswith("-") else text  # the minus sign, not a hyphen
 
 
 def format_percent(value: object, decimals: int = 1) -> str:
@@ -58,13 +60,15 @@ def format_percent(value: object, decimals: int = 1) -> str:
 
 
 def format_date(value: object, style: str = "long") -> str:
-    """A date the French way: ``'10 mars 2023'`` (``style='long'``) or ``'10/03/2023'`` (``'short'``)."""
+    """A date the French way: ``'10 mars 2023'``, ``'1er décembre 2022'`` (``style='long'``, for prose) or
+    ``'10/03/2023'`` (``'short'``, for tables)."""
     if is_missing(value) or value is pd.NaT:
         return "–"
     day = pd.Timestamp(value).date() if not isinstance(value, dt.date) or isinstance(value, dt.datetime) else value
     if style == "short":
         return day.strftime("%d/%m/%Y")
-    return _babel_date(day, format="long", locale=LOCALE)
+    text = _babel_date(day, format="long", locale=LOCALE)
+    return "1er" + text[1:] if day.day == 1 else text
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

@@ -81,8 +81,8 @@ def label(kind: str, code: object) -> str:
     --------
     >>> label("canal", "services_publics_plus")
     'Services Publics+'
-    >>> label("service", "sejour_etrangers")
-    'Sejour etrangers'
+    >>> label("service", "sejour_etrangers"), label("service", "accueil_general_bis")
+    ('Séjour des étrangers', 'Accueil general bis')
     """
     text = str(code)
     known = LABELS.get(kind, {}).get(text)

@@ -26,7 +26,11 @@ def format_value(value: float, unit: str) -> str:
     return format_number(value)
 
 def format_change(change: float, relative: float, unit: str) -> str:
-    """``'en hausse de 28,6 points'``, ``'en baisse de 0,4 jour'``, ``'en baisse de 12,8 %'``, ``'stable'``."""
+    """``'en hausse de 28,6 points'``, ``'en baisse de 0,4 jour ouvré'``, ``'en baisse de 12,8 %'``, ``'stable'``.
+
+    Every change carries its unit: points for rates, working days for delays, % (relative) for
+    counts, visits per month for the PAN when no relative change can be given.
+    """
     if change is None or (isinstance(change, float) and math.isnan(change)):
         return ""
     if unit == "pourcent":
@@ -34,11 +38,13 @@ def format_change(change: float, relative: float, unit: str) -> str:
         text = f"{format_number(amount, 1)} point{'s' if amount >= 2 else ''}"
     elif unit == "jours_ouvres":
         amount = abs(round(change, 1))
-        text = f"{format_number(amount, 1)} jour{'s' if amount >= 2 else ''}"
+        text = _days(amount)
     else:
         if relative is None or (isinstance(relative, float) and math.isnan(relative)):
             amount = abs(round(change, 1))
             text = format_number(amount, 0 if float(amount).is_integer() else 1)
+            if unit == "visites_mois":
+                text += " visite par mois" if amount < 2 else " visites par mois"
         else:
             amount = abs(round(relative, 1))
             text = format_percent(amount)

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from qualepref_analysis.analysis.calendar import working_days_between
+from qualepref_analysis.report.grammar import period_label
 from qualepref_analysis.report.labels import label
 from qualepref_analysis.report.formatting import format_number, format_percent, plural
 from qualepref_analysis.report.disclosure import Disclosure
@@ -101,7 +102,9 @@ def transparency_trend(indicators: pd.DataFrame, *, site: str, year: int) -> pd.
         return pd.DataFrame()
     table = mine.pivot_table(index="indicateur", columns="periode", values="valeur", aggfunc="last")
     table.index = [INDICATOR_LABELS.get(c, label("indicateur", c)) for c in table.index]
-    return table.sort_index(axis=1)
+    table = table.sort_index(axis=1)
+    table.columns = [period_label(c) for c in table.columns]  # « 4e trimestre 2022 », in the order of the codes
+    return table
 
 
 def experiences_summary(experiences: pd.DataFrame, *, site: str, year: int, calendar: str = "metropole",
