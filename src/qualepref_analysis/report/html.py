@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from qualepref_analysis.report.formatting import format_date, format_number, format_percent, is_missing
+from qualepref_analysis.report.grammar import french_spacing
 
-__all__ = ["Table", "french_table", "heading", "paragraph", "absent_dataset"]
+__all__ = ["Table", "french_table", "heading", "section_lead", "paragraph", "absent_dataset", "no_site_rows"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,11 @@ class Table:
     frame: pd.DataFrame
     caption: str
     formats: dict[str, str] = field(default_factory=dict)
+
+
+def _text(value: object) -> str:
+    """A text for the page: French typography (:func:`~qualepref_analysis.report.grammar.french_spacing`), escaped."""
+    return html.escape(french_spacing(str(value)))
 
 
 def french_table(frame: "pd.DataFrame | Table", *, formats: dict[str, str] | None = None,
@@ -56,8 +62,8 @@ def french_table(frame: "pd.DataFrame | Table", *, formats: dict[str, str] | Non
         frame, formats, caption = frame.frame, {**frame.formats, **(formats or {})}, caption or frame.caption
     formats = formats or {}
     formatters = {"number": format_number, "percent": format_percent,
-                  "decimal": lambda v: format_number(v, 1), "date": format_date}
-    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in frame.columns)
+                  "decimal": lambda v: format_number(v, 1), "date": lambda v: format_date(v, "short")}
+    head = "".join(f'<th scope="col">{_text(c)}</th>' for c in frame.columns)
     rows = []
     for _, row in frame.iterrows():
         cells = []
@@ -69,9 +75,9 @@ def french_table(frame: "pd.DataFrame | Table", *, formats: dict[str, str] | Non
             else:  # text in a numeric column (counts given instead of a share on a small cell) is shown as is
                 text = "–" if is_missing(value) else str(value)
             align = ' class="num"' if fmt else ""
-            cells.append(f"<td{align}>{html.escape(text)}</td>")
+            cells.append(f"<td{align}>{_text(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    cap = f"<caption>{_text(caption)}</caption>" if caption else ""
     return (f'<table class="qp-table">{cap}<thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>")
 
@@ -79,15 +85,69 @@ def french_table(frame: "pd.DataFrame | Table", *, formats: dict[str, str] | Non
 def heading(text: str, level: int = 2) -> str:
     """An escaped HTML heading (input strings such as site labels are never interpreted)."""
     level = min(max(int(level), 1), 6)
-    return f"<h{level}>{html.escape(str(text))}</h{level}>"
+    return f"<h{level}>{_text(text)}</h{level}>"
+
+
+def section_lead(text: str) -> str:
+    """The line that tells which site and year a section notebook is about, as escaped HTML.
+
+    A paragraph, not a heading: the notebook's title is its heading, and the bilan, which gives
+    every site and section a heading of its own, leaves this line out.
+
+    Examples
+    --------
+    >>> section_lead("Antony — bilan 2022")
+    '<p class="qp-lead">Antony — bilan 2022</p>'
+    """
+    return f'<p class="qp-lead">{_text(text)}</p>'
 
 
 def paragraph(text: str) -> str:
     """An escaped HTML paragraph for generated narrative."""
-    return f'<p class="qp-narrative">{html.escape(str(text))}</p>'
+    return f'<p class="qp-narrative">{_text(text)}</p>'
+
+
+def _dataset_title(name: str) -> str:
+    from qualepref_analysis.io.schemas import DATASETS
+
+    spec = DATASETS.get(name)
+    return spec.description if spec is not None else name
 
 
 def absent_dataset(name: str, what: str) -> str:
-    """One French sentence saying that a data set is absent, as escaped HTML."""
-    return (f'<p class="qp-absent">Le fichier « {html.escape(name)} » est absent du dossier de données : '
-            f"{html.escape(what)} ne peut pas être présenté.</p>")
+    """The French sentence for a data set that was not provided, as escaped HTML.
+
+    Parameters
+    ----------
+    name : str
+        The data set (``site_internet``…), named to the reader by its French title.
+    what : str
+        What the bilan therefore does not show, as a complement (« le suivi des audits »).
+
+    Examples
+    --------
+    >>> print(absent_dataset("audits", "le suivi des audits").replace("\\u00a0", " "))
+    <p class="qp-absent">Les données « Audits et autoévaluations » n’ont pas été fournies : ce bilan ne présente donc pas le suivi des audits.</p>
+    """
+    sentence = (f"Les données « {_dataset_title(name)} » n’ont pas été fournies : "
+                f"ce bilan ne présente donc pas {what}.")
+    return f'<p class="qp-absent">{_text(sentence)}</p>'
+
+
+def no_site_rows(name: str, what: str, site_label: str) -> str:
+    """The French sentence for a data set that was provided but holds no row for this site.
+
+    Parameters
+    ----------
+    name : str
+        The data set.
+    what : str
+        What the bilan therefore does not show for this site.
+    site_label : str
+        The site's label (« Sous-préfecture d'Antony »).
+    """
+    from qualepref_analysis.report.formatting import site_subject
+
+    sentence = (f"Les données « {_dataset_title(name)} » ne comptent aucune ligne pour {site_subject(site_label)} : "
+                f"ce bilan ne présente donc pas {what}.")
+    return f'<p class="qp-absent">{_text(sentence)}</p>'
