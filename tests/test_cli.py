@@ -98,11 +98,12 @@ def test_review_end_to_end_on_one_site(tmp_path):
     assert section_03["methode"] == "raking" and section_03["questions"]["q_global"]["n"] == 171
     bilan = (out / "bilan-2022.html").read_text(encoding="utf-8")
     assert "<script" not in bilan.lower() and 'src="http' not in bilan and "<link" not in bilan
+    antony = bilan[bilan.index("Sous-préfecture d&#x27;Antony</h2>"):]
     for section in ("Indicateurs Qual-e-Pref", "Réclamations et suggestions", "Satisfaction des usagers",
                     "Services Publics+", "Plans d&#x27;actions", "Audits"):
-        assert f"Sous-préfecture d&#x27;Antony — {section}</h2>" in bilan, section
+        assert f"{section}</h3>" in antony, section  # each section under its site's heading
     assert bilan.count('<img alt="') >= 8 and 'alt="Graphique"' not in bilan  # every figure has a French title
-    assert "Synthèse</h2>" in bilan and "Qualité des données" in bilan
+    assert "Synthèse</h2>" in bilan and "Qualité des données" in bilan and "Méthodes et paramètres</h2>" in bilan
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="antony/01_indicateurs.html"' in index and 'href="antony/02_reclamations.html"' in index
     assert (out / "quarantine.csv").exists()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 from pathlib import Path
 
 import re
@@ -20,9 +19,15 @@ import nbformat
 
 from qualepref_analysis import __version__
 from qualepref_analysis.batch.publishing import write_text_replacing
-from qualepref_analysis.report.formatting import format_date, format_number
+import pandas as pd
 
-__all__ = ["notebook_body", "section_page", "assemble_bilan", "STYLE"]
+from qualepref_analysis.io.schemas import DATASETS
+from qualepref_analysis.report.formatting import format_date
+from qualepref_analysis.report.grammar import french_spacing
+from qualepref_analysis.report.html import french_table, paragraph
+from qualepref_analysis.sections.methods import DatasetQuality, data_quality_table, method_paragraphs, parameter_tables
+
+__all__ = ["typeset", "demote_headings", "notebook_body", "section_page", "assemble_bilan", "STYLE"]
 
 _ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>')
 
@@ -43,11 +48,22 @@ table.qp-table td.num { text-align: right; font-variant-numeric: tabular-nums; w
 img { max-width: 100%; height: auto; }
 .failed { color: #b00020; font-weight: 600; }
 footer { color: var(--grey); font-size: .8rem; border-top: 1px solid #ccc; margin-top: 3rem; }
+@page { size: A4; margin: 16mm 15mm 18mm;
+        @bottom-right { content: "Page " counter(page) " sur " counter(pages); font-size: 8pt; color: #666; } }
 @media print {
-  body { max-width: none; padding: 0; font-size: 10pt; }
-  .cover, section.site-section, section.annex { page-break-before: always; break-before: page; }
-  .back, nav.toc { display: none; }
-  img, table { page-break-inside: avoid; break-inside: avoid; }
+  body { max-width: none; padding: 0; font-size: 9.5pt; line-height: 1.4; }
+  section.part, section.annex { page-break-before: always; break-before: page; }
+  section.site-section { border-top: none; margin-top: 1.2rem; }
+  .back { display: none; }
+  nav.toc ol { columns: 2; font-size: 9pt; }
+  h1, h2, h3, h4, h5, h6, caption { page-break-after: avoid; break-after: avoid; }
+  p.qp-narrative, li { orphans: 3; widows: 3; }
+  figure { margin: .4rem 0; page-break-inside: avoid; break-inside: avoid; }
+  img { max-height: 7.5cm; width: auto; }
+  table.qp-table { font-size: 8.5pt; }
+  thead { display: table-header-group; }
+  tr { page-break-inside: avoid; break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
 }
 """
 
@@ -65,15 +81,40 @@ def _markdown(text: str) -> str:
     return _MARKDOWN(text)
 
 
-def notebook_body(path: Path | nbformat.NotebookNode, *, demote: int = 1) -> str:
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+_LEAD = re.compile(r'<p class="qp-lead">.*?</p>', re.S)
+
+
+def demote_headings(fragment: str, levels: int) -> str:
+    """``fragment`` with every heading ``levels`` lower (h2 → h4 for 2), at most h6.
+
+    Examples
+    --------
+    >>> demote_headings("<h2>A</h2><h3 id='b'>B</h3>", 2)
+    "<h4>A</h4><h5 id='b'>B</h5>"
+    """
+    if not levels:
+        return fragment
+    return _HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + levels, 6)}", fragment)
+
+
+def notebook_body(path: Path | nbformat.NotebookNode, *, demote: int = 1, lead: bool = True) -> str:
     """The outputs (and French markdown) of an executed notebook as an HTML fragment.
+
+    The notebook's title (its first ``# `` heading) is left out: the page or the bilan gives
+    the section its own heading. Inside a notebook, headings go h1 (title) → h2 → h3 in
+    markdown and in displayed HTML alike, so that one shift keeps the levels in order.
 
     Parameters
     ----------
     path : Path or NotebookNode
         The executed notebook.
     demote : int
-        Heading levels to add, so that the notebook's headings sit under the page's own.
+        Heading levels to add to every heading, markdown and displayed HTML alike, so that
+        the notebook's headings sit under the page's own.
+    lead : bool
+        Keep the notebook's lead line (site and year, :func:`~qualepref_analysis.report.section_lead`);
+        the bilan leaves it out, its headings say as much.
     """
     notebook = path if isinstance(path, nbformat.NotebookNode) else nbformat.read(path, as_version=4)
     parts = []
@@ -82,13 +123,9 @@ def notebook_body(path: Path | nbformat.NotebookNode, *, demote: int = 1) -> str
         if cell.cell_type == "markdown":
             source = cell.source
             if not title_dropped and source.lstrip().startswith("# "):
-                source = source.lstrip().split("\n", 1)[1] if "\n" in source.lstrip() else ""  # the bilan titles it
+                source = source.lstrip().split("\n", 1)[1] if "\n" in source.lstrip() else ""  # the page titles it
                 title_dropped = True
-            fragment = _ANCHOR.sub("", _markdown(source))
-            for level in range(5, 0, -1):  # h1 → h2… so that the section sits under its site heading
-                fragment = fragment.replace(f"<h{level}", f"<h{min(level + demote, 6)}").replace(
-                    f"</h{level}>", f"</h{min(level + demote, 6)}>")
-            parts.append(fragment)
+            parts.append(_ANCHOR.sub("", _markdown(source)))
             continue
         if cell.cell_type != "code":
             continue
@@ -102,8 +139,23 @@ def notebook_body(path: Path | nbformat.NotebookNode, *, demote: int = 1) -> str
                              f'{data["image/png"].strip()}"></figure>')
             elif "text/html" in data:
                 fragment = data["text/html"]
-                parts.append(fragment if isinstance(fragment, str) else "".join(fragment))
-    return "\n".join(parts)
+                fragment = fragment if isinstance(fragment, str) else "".join(fragment)
+                parts.append(fragment if lead else _LEAD.sub("", fragment))
+    return demote_headings(typeset("\n".join(parts)), demote)
+
+
+_TEXT_NODE = re.compile(r">([^<>]+)<")
+
+
+def typeset(fragment: str) -> str:
+    """French typography on every text of an HTML fragment (tags and attributes untouched).
+
+    Examples
+    --------
+    >>> typeset("<p>IC 95 % : -2</p>") == "<p>IC 95\u00a0%\u00a0: \u22122</p>"
+    True
+    """
+    return _TEXT_NODE.sub(lambda m: ">" + french_spacing(m[1]) + "<", fragment)
 
 
 def section_page(notebook: Path | nbformat.NotebookNode, *, title: str, subtitle: str = "") -> str:
@@ -127,38 +179,30 @@ def assemble_bilan(out_dir: Path, *, params, year: int, runs: list, synthesis: P
     esc = html.escape
     sites = [code for code in params.sites if any(r.site == code for r in runs)]
     toc, body = [], []
+    back = '<p class="back"><a href="#sommaire">Retour au sommaire</a></p>'
     if synthesis is not None and synthesis.exists():
         toc.append('<li><a href="#synthese">Synthèse</a></li>')
-        body.append(f'<section class="site-section" id="synthese"><h2>Synthèse</h2>{notebook_body(synthesis, demote=2)}'
-                    '<p class="back"><a href="#sommaire">Retour au sommaire</a></p></section>')
-    for site in sites:
+        body.append(f'<section class="part" id="synthese"><h2>Synthèse</h2>'
+                    f'{notebook_body(synthesis, demote=1, lead=False)}{back}</section>')
+    for site in sites:  # h2 the site, h3 each of its sections, h4 and below the sections' own headings
         label = params.sites[site].libelle
-        items = []
+        items, parts = [], []
         for run in [r for r in runs if r.site == site]:
             anchor = f"{site}-{run.section}"
             title = sections.get(run.section, run.section)
             items.append(f'<li><a href="#{esc(anchor)}">{esc(title)}</a></li>')
             if run.ok and run.notebook is not None and run.notebook.exists():
-                content = notebook_body(run.notebook, demote=2)
+                content = notebook_body(run.notebook, demote=2, lead=False)
             else:
                 content = ('<p class="failed">Cette section n\'a pas pu être produite : ses résultats ne sont pas '
-                           "présentés. Le carnet exécuté est conservé pour analyse.</p>")
-            body.append(f'<section class="site-section" id="{esc(anchor)}"><h2>{esc(label)} — {esc(title)}</h2>'
-                        f'{content}<p class="back"><a href="#sommaire">Retour au sommaire</a></p></section>')
-        toc.append(f"<li>{esc(label)}<ul>{''.join(items)}</ul></li>")
-    quality = []
-    for loaded in bundle.datasets.values():
-        reasons = loaded.quarantine["motif"].value_counts().head(3) if len(loaded.quarantine) else {}
-        top = "; ".join(f"{esc(str(k))} ({v})" for k, v in dict(reasons).items()) or "–"
-        quality.append(f"<tr><td>{esc(loaded.path.name)}</td><td class='num'>{format_number(loaded.rows_read)}</td>"
-                       f"<td class='num'>{format_number(loaded.rows_kept)}</td>"
-                       f"<td class='num'>{format_number(loaded.rows_quarantined)}</td><td>{top}</td></tr>")
-    for name, problem in bundle.failures.items():
-        quality.append(f"<tr><td>{esc(name)}</td><td colspan='4'>non chargé : {esc(str(problem).split(': ', 1)[-1])}</td></tr>")
-    toc.append('<li><a href="#qualite">Qualité des données</a></li>')
-    hashes = "".join(f"<li>{esc(name)} : <code>{digest[:16]}…</code></li>" for name, digest in sorted(bundle.input_hashes.items()))
-    settings = esc(json.dumps({k: v for k, v in params.settings.as_dict().items() if k != "date_extraction"}, ensure_ascii=False,
-                              default=str))
+                           "présentés.</p>")
+            parts.append(f'<section class="site-section" id="{esc(anchor)}" aria-labelledby="{esc(anchor)}-titre">'
+                         f'<h3 id="{esc(anchor)}-titre">{esc(title)}</h3>{content}{back}</section>')
+        body.append(f'<section class="part site" id="{esc(site)}"><h2>{esc(label)}</h2>{"".join(parts)}</section>')
+        toc.append(f'<li><a href="#{esc(site)}">{esc(label)}</a><ul>{"".join(items)}</ul></li>')
+    toc.append('<li><a href="#methodes">Méthodes et paramètres</a></li>')
+    hashes = "".join(f"<li>{esc(french_spacing(_dataset_title(Path(name).stem)))}\u00a0: <code>{digest[:16]}…</code></li>"
+                     for name, digest in sorted(bundle.input_hashes.items()))
     document = f"""<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Bilan annuel Qual-e-Pref {year} – {esc(params.prefecture)}</title>
@@ -167,14 +211,47 @@ def assemble_bilan(out_dir: Path, *, params, year: int, runs: list, synthesis: P
 <p><strong>{esc(params.prefecture)}</strong></p><p>Document généré le {format_date(generated.date())}.</p></header>
 <nav class="toc" id="sommaire" aria-label="Sommaire"><h2>Sommaire</h2><ol>{''.join(toc)}</ol></nav>
 <main>{''.join(body)}
-<section class="annex" id="qualite"><h2>Qualité des données</h2>
-<table class="qp-table"><caption>Lignes lues, retenues et écartées par fichier (détail dans quarantine.csv)</caption>
-<thead><tr><th scope="col">Fichier</th><th scope="col">Lues</th><th scope="col">Retenues</th><th scope="col">Écartées</th>
-<th scope="col">Principaux motifs</th></tr></thead><tbody>{''.join(quality)}</tbody></table></section></main>
-<footer><p>Produit par qualepref-analysis {esc(__version__)}. Paramètres : {settings}</p>
-<p>Empreintes SHA-256 des fichiers d'entrée :</p><ul>{hashes}</ul></footer>
+{methods_annex(params, bundle)}</main>
+<footer><p>Produit par qualepref-analysis {esc(__version__)}, à partir des données suivantes
+(empreintes SHA-256, pour retrouver exactement les fichiers utilisés)\u00a0:</p><ul>{hashes}</ul></footer>
 </body></html>
 """
     path = out_dir / f"bilan-{year}.html"
     write_text_replacing(path, document)
     return path
+
+
+def _dataset_title(name: str) -> str:
+    spec = DATASETS.get(name)
+    return spec.description if spec is not None else name
+
+
+def dataset_quality(bundle) -> list[DatasetQuality]:
+    """What each data set's loading kept and set aside, by the data set's French name (no file name)."""
+    out = []
+    for name, loaded in bundle.datasets.items():
+        reasons = loaded.quarantine["motif"].value_counts() if len(loaded.quarantine) else pd.Series(dtype=int)
+        out.append(DatasetQuality(_dataset_title(name), int(loaded.rows_read), int(loaded.rows_kept),
+                                  int(loaded.rows_quarantined),
+                                  tuple((str(reason), int(count)) for reason, count in reasons.head(3).items())))
+    for name, problem in bundle.failures.items():
+        out.append(DatasetQuality(_dataset_title(name), 0, 0, 0, problem=str(problem).split(": ", 1)[-1]))
+    return out
+
+
+def methods_annex(params, bundle) -> str:
+    """The annex « Méthodes et paramètres »: how the figures were obtained, the parameters, the data quality."""
+    calendars = {params.sites[code].libelle: calendar for code, calendar in params.calendars.items()
+                 if code in params.sites}
+    parts = ['<section class="annex" id="methodes"><h2>Méthodes et paramètres</h2>']
+    for title, text in method_paragraphs(params.settings, calendars):
+        parts.append(f"<h3>{html.escape(title)}</h3>{paragraph(text)}")
+    parts.append("<h3>Paramètres du bilan</h3>")
+    parts.extend(french_table(table) for table in parameter_tables(params.settings))
+    parts.append("<h3>Qualité des données</h3>")
+    parts.append(paragraph("Chaque ligne des registres est contrôlée avant tout calcul ; une ligne incomplète "
+                           "ou incohérente est écartée des calculs et signalée à l'équipe qui tient le registre, "
+                           "qui la corrige pour le bilan suivant."))
+    parts.append(french_table(data_quality_table(dataset_quality(bundle))))
+    parts.append("</section>")
+    return "".join(parts)

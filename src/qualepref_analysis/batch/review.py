@@ -141,6 +141,11 @@ def _index_html(params: Params, result: ReviewResult, generated: dt.datetime) ->
                 items.append(f'<li class="failed">{title} : <strong>échec de la section</strong> '
                              "(résultats non présentés ; voir le carnet exécuté)</li>")
         rows.append(f"<section><h2>{esc(site.libelle)}</h2><ul>{''.join(items)}</ul></section>")
+    synthesis = result.synthesis
+    if synthesis is not None and synthesis.ok and synthesis.html is not None:
+        href = esc(synthesis.html.relative_to(result.out_dir).as_posix())
+        rows.insert(0, f'<section><h2>Synthèse</h2><ul><li><a href="{href}">Synthèse de tous les sites</a></li>'
+                       "</ul></section>")
     quality = []
     if result.bundle is not None:
         for name, loaded in result.bundle.datasets.items():
@@ -158,7 +163,7 @@ def _index_html(params: Params, result: ReviewResult, generated: dt.datetime) ->
 body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; color: #1a1a1a; line-height: 1.5; }}
 h1 {{ color: #000091; }} table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #bbb; padding: .25rem .6rem; }}
 .num {{ text-align: right; }} .failed {{ color: #b00020; }}
-</style></head><body>
+</style></head><body><main>
 <h1>Bilan annuel Qual-e-Pref {result.year}</h1>
 <p>{esc(params.prefecture)} – comité local des usagers. Document généré le {format_date(generated.date())}.</p>
 <p><strong><a href="bilan-{result.year}.html">Bilan complet en un seul fichier (à imprimer ou à envoyer)</a></strong></p>
@@ -166,7 +171,7 @@ h1 {{ color: #000091; }} table {{ border-collapse: collapse; }} td, th {{ border
 <section><h2>Qualité des données</h2>
 <table><caption>Lignes lues, retenues et écartées par fichier (détail dans quarantine.csv)</caption>
 <thead><tr><th scope="col">Fichier</th><th scope="col">Lues</th><th scope="col">Retenues</th><th scope="col">Écartées</th></tr></thead>
-<tbody>{''.join(quality)}</tbody></table></section>
+<tbody>{''.join(quality)}</tbody></table></section></main>
 <footer><p>qualepref-analysis {esc(__version__)} – empreintes des fichiers d'entrée dans results.json.</p></footer>
 </body></html>
 """
@@ -185,7 +190,7 @@ def _hash_files(paths: list[Path]) -> str:
 
 def _common_fingerprint(data_dir: Path, params_dir: Path, year: int) -> str:
     """Inputs shared by every section: data files, parameter files, the library's code and version, the year."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # the whole library, not only the batch
     parts = [
         _hash_files([p for p in Path(data_dir).iterdir() if p.is_file()]),
         _hash_files([p for p in Path(params_dir).iterdir() if p.is_file()]),

@@ -1,0 +1,152 @@
+"""The methods annex of the bilan: how each figure was obtained, in plain French, and the
+parameters of the review as readable tables (never as code).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from qualepref_analysis.analysis.indicators import CATALOGUE
+from qualepref_analysis.io.settings import ReviewSettings
+from qualepref_analysis.report.formatting import format_number, join_french, plural
+from qualepref_analysis.report.html import Table
+from qualepref_analysis.report.labels import label
+from qualepref_analysis.report.values import format_target
+
+__all__ = ["DatasetQuality", "method_paragraphs", "parameter_tables", "data_quality_table"]
+
+_CALENDARS = {"metropole": "le calendrier des jours fériés de la métropole",
+              "alsace_moselle": "le calendrier d'Alsace-Moselle (Vendredi saint et 26 décembre fériés en plus)"}
+
+
+def method_paragraphs(settings: ReviewSettings, calendars: dict[str, str]) -> list[tuple[str, str]]:
+    """The annex's explanations, as (title, French paragraph) pairs.
+
+    Parameters
+    ----------
+    settings : ReviewSettings
+        The review's settings (thresholds, satisfied answers, classification settings).
+    calendars : dict of str to str
+        Site label → calendar name (``metropole``, ``alsace_moselle``).
+
+    Returns
+    -------
+    list of (str, str)
+        Title and text of each explanation, in the annex's order.
+    """
+    used = sorted(set(calendars.values()))
+    calendar_text = join_french([_CALENDARS.get(name, f"le calendrier « {name} »") for name in used]) or \
+        _CALENDARS["metropole"]
+    satisfied = join_french([str(answer) for answer in settings.reponses_satisfaites])
+    threshold, survey = settings.seuil_petits_effectifs, settings.seuil_petits_effectifs_enquete
+    return [
+        ("Délais en jours ouvrés",
+         "Un délai est compté en jours ouvrés : du lundi au vendredi, hors jours fériés ("
+         f"{calendar_text}). Le jour de réception n'est pas compté ; une réponse envoyée le jour même a un délai "
+         "de zéro jour. Un élément est dans les délais si la réponse part au plus tard le dernier jour ouvré "
+         "du délai attendu pour son canal. Un élément encore sans réponse dont le délai n'est pas écoulé à la "
+         "date d'extraction du registre est « en attente » : il n'entre pas dans le taux."),
+        ("Taux et moyennes",
+         "Un taux est la part des éléments de l'année (réclamations, courriels, appels, mises à jour) qui "
+         "satisfont la règle, sur tous les éléments de l'année : ce n'est pas une moyenne de taux mensuels. "
+         "Un délai moyen porte sur les éléments qui ont reçu une réponse ; les réclamations restées sans "
+         "réponse sont décrites à part, par une courbe qui les suit jusqu'à la date d'extraction."),
+        ("Enquêtes de satisfaction",
+         f"Un usager est compté satisfait s'il répond {satisfied} sur l'échelle de 1 à 4. Les répondants "
+         "d'une enquête ne reflètent pas toujours la fréquentation des services : chaque réponse reçoit un "
+         "poids pour que la répartition des répondants par service (et par demi-journée quand elle est connue) "
+         "soit celle de la fréquentation observée pendant la campagne. Chaque pourcentage pondéré est donné "
+         "avec sa marge d'erreur à 95 %."),
+        ("Sujets des réclamations",
+         "Une réclamation garde le sujet qu'un agent lui a donné. Les autres reçoivent un sujet proposé "
+         "automatiquement, à partir d'une liste de mots et d'expressions par sujet et d'un modèle appris sur "
+         "les réclamations déjà classées à la main. Quand la proposition est incertaine, la réclamation est "
+         "marquée « à vérifier ». La fiabilité de ces propositions est mesurée en les comparant, sur les "
+         "réclamations classées à la main, au sujet donné par les agents."),
+        ("Petits effectifs",
+         f"Aucun pourcentage n'est publié sur moins de {plural(threshold, 'élément')} ni, pour une enquête, "
+         f"sur moins de {plural(survey, 'répondant')} : le nombre d'éléments est donné à la place, et "
+         "l'indicateur n'est pas jugé face à sa cible. Aucune évolution n'est calculée depuis ou vers une "
+         "valeur ainsi protégée, et aucun graphique ne représente un groupe trop petit."),
+    ]
+
+
+def parameter_tables(settings: ReviewSettings) -> list[Table]:
+    """The review's parameters as French tables: deadlines per channel, targets, thresholds.
+
+    Parameters
+    ----------
+    settings : ReviewSettings
+
+    Returns
+    -------
+    list of Table
+        « Délais de réponse attendus », « Cibles des indicateurs », « Seuils et règles ».
+    """
+    deadlines = pd.DataFrame({
+        "Canal ou demande": [*(label("canal", c) for c in settings.delais_jours_ouvres),
+                             "Demande d'information par courriel", "Mise à jour du site internet"],
+        "Délai attendu": [*(format_target(d, "jours_ouvres") for d in settings.delais_jours_ouvres.values()),
+                          format_target(settings.delai_information_courriel_jours_ouvres, "jours_ouvres"),
+                          format_target(settings.delai_site_internet_jours_ouvres, "jours_ouvres")],
+    })
+    by_code = {indicator.code: indicator for indicator in CATALOGUE}
+    targets = pd.DataFrame({
+        "Indicateur": [by_code[c].label if c in by_code else c for c in settings.cibles],
+        "Cible": [(("≥ " if by_code[c].direction == "hausse" else "≤ ") if c in by_code else "")
+                  + format_target(v, by_code[c].unit if c in by_code else "nombre")
+                  for c, v in settings.cibles.items()],
+    })
+    categorisation = settings.categorisation
+    rules = pd.DataFrame({
+        "Règle": ["Effectif minimal pour publier un pourcentage",
+                  "Répondants minimaux pour publier un pourcentage d'enquête",
+                  "Réponses comptées comme satisfaites (échelle de 1 à 4)",
+                  "Confiance minimale d'un sujet proposé (sinon « à vérifier »)",
+                  "Parts de la mesure de fiabilité des sujets proposés"],
+        "Valeur": [plural(settings.seuil_petits_effectifs, "élément"),
+                   plural(settings.seuil_petits_effectifs_enquete, "répondant"),
+                   join_french([str(a) for a in settings.reponses_satisfaites]),
+                   f"{format_number(categorisation.seuil_confiance * 100)}\u00a0%",
+                   format_number(categorisation.plis_validation)],
+    })
+    return [Table(deadlines, "Délais de réponse attendus"), Table(targets, "Cibles des indicateurs"),
+            Table(rules, "Seuils et règles de publication")]
+
+
+@dataclass(frozen=True)
+class DatasetQuality:
+    """What the loading of one data set kept and set aside (counts and reasons only, no value)."""
+
+    title: str
+    read: int
+    kept: int
+    set_aside: int
+    reasons: tuple[tuple[str, int], ...] = ()
+    problem: str = ""
+
+
+def data_quality_table(datasets: list[DatasetQuality]) -> Table:
+    """Per data set: rows read, kept, set aside, and the main reasons (at most three).
+
+    Parameters
+    ----------
+    datasets : list of DatasetQuality
+
+    Returns
+    -------
+    Table
+        Columns ``Données``, ``Lignes lues``, ``Retenues``, ``Écartées``, ``Principaux motifs``.
+    """
+    rows = []
+    for item in datasets:
+        if item.problem:
+            rows.append([item.title, "–", "–", "–", f"non chargé : {item.problem}"])
+            continue
+        reasons = "; ".join(f"{reason} ({format_number(count)})" for reason, count in item.reasons[:3]) or "–"
+        rows.append([item.title, item.read, item.kept, item.set_aside, reasons])
+    frame = pd.DataFrame(rows, columns=["Données", "Lignes lues", "Retenues", "Écartées", "Principaux motifs"])
+    return Table(frame, "Lignes lues, retenues et écartées par jeu de données",
+                 {"Lignes lues": "number", "Retenues": "number", "Écartées": "number"})

@@ -1,0 +1,136 @@
+"""The demo bilan read as its reader reads it: French as written by hand, headings in order,
+one heading per site and section, no code, a methods annex, printed on A4.
+
+Every check reads the produced HTML only (its text nodes), never the code that wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from qualepref_analysis.batch.review import SECTIONS, run_review
+
+from conftest import PARAMS_DIR
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+class _Page(HTMLParser):
+    """Visible text nodes and headings of a page (style and script left out)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self.headings: list[tuple[int, str]] = []
+        self._skip = 0
+        self._heading: tuple[int, list[str]] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "script"):
+            self._skip += 1
+        if re.fullmatch(r"h[1-6]", tag):
+            self._heading = (int(tag[1]), [])
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script"):
+            self._skip -= 1
+        if re.fullmatch(r"h[1-6]", tag) and self._heading is not None:
+            self.headings.append((self._heading[0], "".join(self._heading[1]).strip()))
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        self.texts.append(data)
+        if self._heading is not None:
+            self._heading[1].append(data)
+
+
+def _read(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bilan")
+    result = run_review(out_dir=out)
+    assert not result.failed
+    return out
+
+
+def _pages(out: Path) -> list[Path]:
+    return [out / "bilan-2022.html", out / "index.html", *sorted(out.glob("*/*.html"))]
+
+
+def test_no_hedged_plural_and_no_code_in_any_page(review):
+    for path in _pages(review):
+        text = "".join(_read(path).texts)
+        assert "(s)" not in text and "(e)" not in text, (path.name, re.findall(r".{30}\((?:s|e)\).{10}", text)[:3])
+        assert '{"' not in text and "': " not in text, (path.name, re.findall(r".{30}\{\".{30}", text)[:2])
+        assert "quarantine.csv" not in text or path.name == "index.html", path.name  # a file the committee has not
+
+
+def test_french_typography_in_every_text(review):
+    for path in _pages(review):
+        text = "".join(_read(path).texts)
+        assert not re.search(r"[ \t\n][%:;!?»]", text), (path.name, re.findall(r".{30}[ \t\n][%:;!?»].{10}", text)[:3])
+        assert not re.search(r"«[ \t\n]", text), path.name
+        assert not re.search(r"(^|[\s(])-\d", text), (path.name, re.findall(r".{20}(?:^|[\s(])-\d.{10}", text)[:3])
+        assert not re.search(r"\b1 (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|"
+                             r"décembre)\b", text), path.name
+        assert not re.search(r"\b\d{4}-[TS]\d\b", text), (path.name, re.findall(r".{20}\d{4}-[TS]\d.{5}", text)[:3])
+
+
+def test_heading_levels_never_skip(review):
+    for path in _pages(review):
+        levels = [level for level, _ in _read(path).headings]
+        assert levels and levels[0] == 1, path.name
+        jumps = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+        assert not jumps, (path.name, jumps[:3])
+        headings = _read(path).headings
+        repeated = [(a, b) for a, b in zip(headings, headings[1:]) if a[0] == b[0] - 1 and a[1] == b[1]]
+        assert not repeated, (path.name, repeated[:3])  # a heading directly under a heading saying the same
+
+
+def test_one_heading_per_site_and_per_section(review, params):
+    headings = _read(review / "bilan-2022.html").headings
+    sites = [text for level, text in headings if level == 2 and text in {s.libelle for s in params.sites.values()}]
+    assert sites == [site.libelle for site in params.sites.values()]
+    for site in params.sites.values():
+        start = headings.index((2, site.libelle))
+        following = next((i for i in range(start + 1, len(headings)) if headings[i][0] <= 2), len(headings))
+        assert [text for level, text in headings[start + 1:following] if level == 3] == list(SECTIONS.values())
+    assert sum(1 for level, text in headings if level == 2 and text == "Méthodes et paramètres") == 1
+
+
+def test_methods_annex_states_the_parameters_in_words(review):
+    settings = yaml.safe_load((PARAMS_DIR / "default.yaml").read_text(encoding="utf-8"))
+    bilan = review / "bilan-2022.html"
+    text = " ".join(_read(bilan).texts).replace(NBSP, " ").replace(NNBSP, " ")
+    annex = text[text.index("Méthodes et paramètres"):]
+    assert f"Courrier {settings['delais_jours_ouvres']['courrier']} jours ouvrés" in " ".join(annex.split())
+    assert f"{settings['seuil_petits_effectifs']} éléments" in annex
+    assert f"≥ {settings['cibles']['reclamations_taux_delai']} %" in annex
+    assert "Lignes lues" in annex and "Délais en jours ouvrés" in annex
+
+
+def test_absent_data_and_no_row_for_the_site_are_different_sentences(review):
+    text = "".join(_read(review / "antony" / "01_indicateurs.html").texts).replace(NBSP, " ")
+    # the demo's website register exists but has no row for Antony: not « absent »
+    assert "ne comptent aucune ligne pour la sous-préfecture d'Antony" in text
+    assert "n’ont pas été fournies" not in text and "est absent du dossier" not in text
+
+
+def test_the_bilan_prints_on_a4_with_page_numbers(review):
+    bilan = (review / "bilan-2022.html").read_text(encoding="utf-8")
+    style = bilan[bilan.index("<style>"):bilan.index("</style>")]
+    assert re.search(r"@page\s*\{[^}]*size:\s*A4", style)
+    assert "counter(page)" in style and "break-after: avoid" in style
+    assert "nav.toc { display: none" not in style.replace("  ", " ")  # the contents are printed too
