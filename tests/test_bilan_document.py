@@ -134,3 +134,13 @@ def test_the_bilan_prints_on_a4_with_page_numbers(review):
     assert re.search(r"@page\s*\{[^}]*size:\s*A4", style)
     assert "counter(page)" in style and "break-after: avoid" in style
     assert "nav.toc { display: none" not in style.replace("  ", " ")  # the contents are printed too
+
+
+def test_every_figure_has_its_message_and_its_data(review):
+    for path in [review / "bilan-2022.html", *sorted(review.glob("*/0[1-4]*.html"))]:
+        page = path.read_text(encoding="utf-8")
+        figures = re.findall(r'<figure><img alt="([^"]*)"[^>]*></figure>\s*(<details class="qp-data">)?', page)
+        assert figures or path.name != "bilan-2022.html"
+        for alt, details in figures:
+            assert details, (path.name, alt)  # the plotted values, as a table, right under the figure
+            assert alt.count(".") >= 1 and len(alt) > 40, (path.name, alt)  # a message, not only a title

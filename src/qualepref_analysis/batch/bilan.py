@@ -46,6 +46,9 @@ table.qp-table caption { font-weight: 600; text-align: left; padding: .3rem 0; }
 table.qp-table th, table.qp-table td { border-bottom: 1px solid #ddd; padding: .25rem .6rem; text-align: left; vertical-align: top; }
 table.qp-table td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 img { max-width: 100%; height: auto; }
+figure { margin: 1rem 0 .2rem; }
+details.qp-data { margin: 0 0 1.2rem; font-size: .85rem; }
+details.qp-data summary { cursor: pointer; color: var(--blue); }
 .failed { color: #b00020; font-weight: 600; }
 footer { color: var(--grey); font-size: .8rem; border-top: 1px solid #ccc; margin-top: 3rem; }
 @page { size: A4; margin: 16mm 15mm 18mm;
@@ -64,6 +67,7 @@ footer { color: var(--grey); font-size: .8rem; border-top: 1px solid #ccc; margi
   thead { display: table-header-group; }
   tr { page-break-inside: avoid; break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
+  details.qp-data { display: none; }  /* the figures' values stay in the HTML; the printout shows the figures */
 }
 """
 

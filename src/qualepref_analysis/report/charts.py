@@ -9,12 +9,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from qualepref_analysis.report.formatting import month_labels
+from qualepref_analysis.report.formatting import format_number, format_percent, month_labels
 from qualepref_analysis.analysis.delays import kaplan_meier
 from qualepref_analysis.report.disclosure import Disclosure, Treatment
+from qualepref_analysis.report.html import Table, french_table
 from qualepref_analysis.report.labels import label
+from qualepref_analysis.report.values import format_value
 
-__all__ = ["apply_figure_theme", "show_figure", "plot_monthly_rate", "plot_monthly_counts", "plot_stacked_months", "plot_delay_boxes", "plot_estimates", "plot_heatmap",
+__all__ = ["apply_figure_theme", "show_figure", "attach_data", "figure_data", "plot_monthly_rate", "plot_monthly_counts", "plot_stacked_months", "plot_delay_boxes", "plot_estimates", "plot_heatmap",
            "plot_survival", "plot_subjects", "plot_commitments"]
 
 
@@ -54,10 +56,42 @@ def show_figure(fig, alt: str | None = None, *, absent: str = "") -> None:
 
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=96)
-    text = alt or next((ax.get_title() for ax in fig.axes if ax.get_title()), "Graphique")
+    data, message = figure_data(fig)
+    title = next((ax.get_title() for ax in fig.axes if ax.get_title()), "Graphique")
+    text = alt or (f"{title}. {message}" if message else title)
     plt.close(fig)
     display({"image/png": base64.b64encode(buffer.getvalue()).decode("ascii")}, raw=True,
             metadata={"image/png": {"alt": text}})
+    if data is not None:
+        display(HTML('<details class="qp-data"><summary>Données du graphique</summary>'
+                     f"{french_table(data)}</details>"))
+
+
+def attach_data(fig, data: Table, message: str) -> None:
+    """Give a figure the values it plots and the sentence that states its message.
+
+    :func:`show_figure` writes the message into the image's alternative text and the values as
+    a table under the image, collapsed: a reader who cannot see the chart gets the same facts.
+    """
+    fig.qp_data, fig.qp_message = data, message
+
+
+def figure_data(fig) -> tuple[Table | None, str]:
+    """The values and the message attached by :func:`attach_data` (``(None, "")`` when none)."""
+    return getattr(fig, "qp_data", None), getattr(fig, "qp_message", "")
+
+
+def _extremes(labels: list[str], values: np.ndarray, fmt, *, lead: str = "Le plus haut", low_lead: str = "le plus bas",
+              preposition: str = "en") -> str:
+    """« Le plus haut en juin 2022 (4), le plus bas en janv. 2022 (0). »: the message of a series."""
+    values = np.asarray(values, dtype=float)
+    if not np.isfinite(values).any():
+        return "Aucune valeur."
+    high, low = int(np.nanargmax(values)), int(np.nanargmin(values))
+    if values[high] == values[low]:
+        return f"{lead} : {fmt(values[high])} partout."
+    return (f"{lead} {preposition} {labels[high]} ({fmt(values[high])}), {low_lead} {preposition} {labels[low]} "
+            f"({fmt(values[low])}).")
 
 
 def _figure(title: str):
@@ -94,6 +128,10 @@ def plot_monthly_rate(months: pd.Series, rate: pd.Series, *, title: str, ylabel:
     ax.set_ylim(max(0, np.nanmin([*rate.to_numpy(dtype=float), target or 100]) - 10), 101)
     ax.legend(loc="lower right")
     fig.tight_layout()
+    labels, values = month_labels(months), rate.to_numpy(dtype=float)
+    target_text = f" Cible : {format_percent(target, 0)}." if target is not None and not pd.isna(target) else ""
+    attach_data(fig, Table(pd.DataFrame({"Mois": labels, ylabel: values}), title, {ylabel: "decimal"}),
+                _extremes(labels, values, lambda v: format_percent(v)) + target_text)
     return fig
 
 
@@ -107,6 +145,9 @@ def plot_monthly_counts(months: pd.Series, counts: pd.Series, *, title: str, yla
     ax.set_ylabel(ylabel)
     ax.set_xlabel("Mois")
     fig.tight_layout()
+    labels, values = month_labels(months), counts.to_numpy(dtype=float)
+    attach_data(fig, Table(pd.DataFrame({"Mois": labels, ylabel: values}), title, {ylabel: "number"}),
+                _extremes(labels, values, format_number))
     return fig
 
 
@@ -127,6 +168,11 @@ def plot_stacked_months(table: pd.DataFrame, *, title: str, ylabel: str, legend:
     if len(series.columns):
         ax.legend(title=legend, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
     fig.tight_layout()
+    labels = month_labels(months)
+    frame = pd.DataFrame({"Mois": labels, **{str(c): series[c].to_numpy(dtype=float) for c in series.columns},
+                          "Total": bottom})
+    attach_data(fig, Table(frame, title, {c: "number" for c in frame.columns if c != "Mois"}),
+                _extremes(labels, bottom, format_number, lead="Total mensuel le plus haut"))
     return fig
 
 
@@ -163,6 +209,19 @@ def plot_delay_boxes(items: pd.DataFrame, *, title: str, disclosure: Disclosure)
     ax.set_ylabel("Canal de réception")
     fig.tight_layout()
     _left_out_note(fig, left_out, "réponses", disclosure)
+    names = [label("canal", c) for c in channels]
+    medians = [float(np.median(d)) for d in data]
+    frame = pd.DataFrame({
+        "Canal": names, "Réponses": [len(d) for d in data],
+        "1er quartile": [float(np.percentile(d, 25)) for d in data], "Médiane": medians,
+        "3e quartile": [float(np.percentile(d, 75)) for d in data], "Maximum": [float(np.max(d)) for d in data],
+        "Délai attendu": [float(answered.loc[answered["canal"] == c, "delai_max"].iloc[0]) for c in channels],
+    })
+    message = "Délai médian : " + ", ".join(f"{format_value(m, 'jours_ouvres')} ({n.lower()})"
+                                             for n, m in zip(names, medians)) + "."
+    attach_data(fig, Table(frame, f"{title} (jours ouvrés)",
+                           {"Réponses": "number", "1er quartile": "decimal", "Médiane": "decimal",
+                            "3e quartile": "decimal", "Maximum": "decimal", "Délai attendu": "number"}), message)
     return fig
 
 
@@ -181,6 +240,8 @@ def plot_survival(items: pd.DataFrame, *, title: str, disclosure: Disclosure, de
     if not drawn:
         return None
     fig, ax = _figure(title)
+    deadlines = sorted({int(d) for d in (deadlines or [])})
+    rows = []
     for key, group in drawn:
         km = kaplan_meier(group["duree_observee"], group["repondu"])
         if km.table.empty:
@@ -189,7 +250,7 @@ def plot_survival(items: pd.DataFrame, *, title: str, disclosure: Disclosure, de
         s = np.concatenate([[1.0], km.table["survie"].to_numpy()])
         name = label("canal", key) if by == "canal" else str(key)
         ax.step(t, 100 * s, where="post", label=f"{name} (n = {km.n})")
-    deadlines = sorted({int(d) for d in (deadlines or [])})
+        rows.append([name, km.n, *(100 * float(s[np.searchsorted(t, d, side="right") - 1]) for d in deadlines)])
     for style, deadline in zip(("--", ":", "-."), deadlines):
         ax.axvline(deadline, linestyle=style, color="black", linewidth=1,
                    label=f"Délai attendu : {deadline} jours ouvrés")
@@ -202,6 +263,12 @@ def plot_survival(items: pd.DataFrame, *, title: str, disclosure: Disclosure, de
         ax.legend(loc="upper right", fontsize="small")
     fig.tight_layout()
     _left_out_note(fig, left_out, "demandes", disclosure)
+    columns = [f"Sans réponse après {d} jours ouvrés (%)" for d in deadlines]
+    frame = pd.DataFrame(rows, columns=["Groupe", "Demandes", *columns])
+    message = "Part encore sans réponse : " + " ; ".join(
+        f"{row[0]} : " + ", ".join(f"{format_percent(share)} après {d} jours ouvrés" for d, share in zip(deadlines, row[2:]))
+        for row in rows) + "." if deadlines and rows else ""
+    attach_data(fig, Table(frame, title, {"Demandes": "number", **{c: "decimal" for c in columns}}), message)
     return fig
 
 
@@ -217,6 +284,15 @@ def plot_subjects(table: pd.DataFrame, *, title: str):
     ax.set_ylabel("Sujet")
     ax.legend(loc="lower right")
     fig.tight_layout()
+    ordered = shown.iloc[::-1]
+    totals = (ordered["Étiquetées à la main"] + ordered["Prédites"]).to_numpy()
+    frame = pd.DataFrame({"Sujet": ordered["Sujet"].to_numpy(),
+                          "Étiquetées à la main": ordered["Étiquetées à la main"].to_numpy(),
+                          "Classées automatiquement": ordered["Prédites"].to_numpy(), "Total": totals})
+    top = int(np.argmax(totals)) if len(totals) else None
+    message = (f"Sujet le plus fréquent : {frame['Sujet'].iloc[top]} ({format_number(totals[top])})."
+               if top is not None else "")
+    attach_data(fig, Table(frame, title, {c: "number" for c in frame.columns if c != "Sujet"}), message)
     return fig
 
 
@@ -240,6 +316,12 @@ def plot_estimates(display: pd.DataFrame, *, title: str, target: float | None = 
     ax.set_xlim(max(0, np.nanmin([*(est - low), 100]) - 5), 100.5)
     ax.legend(loc="lower left", fontsize="small")
     fig.tight_layout()
+    ordered = shown.iloc[::-1]
+    columns = ["Satisfaits, pondéré (%)", "IC 95 % bas", "IC 95 % haut", "Satisfaits, non pondéré (%)"]
+    frame = ordered[["Question", *columns]].reset_index(drop=True)
+    attach_data(fig, Table(frame, title, {c: "decimal" for c in columns}),
+                _extremes(list(frame["Question"].str.lower()), frame[columns[0]].to_numpy(dtype=float),
+                          format_percent, lead="Satisfaction la plus haute", low_lead="la plus basse", preposition="pour"))
     return fig
 
 
@@ -256,6 +338,14 @@ def plot_heatmap(table: pd.DataFrame, *, title: str):
     ax.set_xlabel("Service")
     ax.set_ylabel("Dimension")
     fig.tight_layout()
+    frame = table.astype(float).reset_index(names="Dimension") if table.index.name is None else \
+        table.astype(float).rename_axis("Dimension").reset_index()
+    frame.columns = [str(c) for c in frame.columns]
+    values = table.to_numpy(dtype=float)
+    message = (f"Parts de satisfaits de {format_percent(np.nanmin(values), 0)} à {format_percent(np.nanmax(values), 0)} "
+               "selon la dimension et le service ; une case vide signale trop peu de répondants."
+               if np.isfinite(values).any() else "")
+    attach_data(fig, Table(frame, f"{title} (%)", {c: "number" for c in frame.columns if c != "Dimension"}), message)
     return fig
 
 
@@ -274,4 +364,7 @@ def plot_commitments(table: pd.DataFrame, *, title: str):
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f} %"))
     ax.legend(loc="lower right")
     fig.tight_layout()
+    frame = table[["Engagement", "Atteinte de la cible (%)"]].reset_index(drop=True)
+    attach_data(fig, Table(frame, title, {"Atteinte de la cible (%)": "decimal"}),
+                f"Atteinte moyenne de la cible : {format_percent(mean)}.")
     return fig

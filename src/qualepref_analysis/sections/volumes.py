@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from qualepref_analysis.analysis.register import COMPLAINT_TYPES, is_complaint
+from qualepref_analysis.report.charts import attach_data
 from qualepref_analysis.report.disclosure import Disclosure
+from qualepref_analysis.report.formatting import format_number
 from qualepref_analysis.report.html import Table
 from qualepref_analysis.report.labels import label
 
@@ -208,6 +210,12 @@ def plot_volumes(volumes: pd.DataFrame, *, title: str):
     ax.set_ylabel("Canal de réception")
     ax.legend(title="Type de demande", loc="lower right", frameon=True)
     fig.tight_layout()
+    frame = table.fillna(0).rename_axis("Canal").reset_index()
+    frame["Total"] = table.fillna(0).sum(axis=1).to_numpy()
+    top = frame.loc[frame["Total"].idxmax()] if frame["Total"].sum() else None
+    message = (f"Canal principal : {top['Canal'].lower()} ({format_number(top['Total'])} demandes sur "
+               f"{format_number(frame['Total'].sum())})." if top is not None else "Aucune demande reçue.")
+    attach_data(fig, Table(frame, title, {c: "number" for c in frame.columns if c != "Canal"}), message)
     return fig
 
 
