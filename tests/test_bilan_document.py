@@ -144,3 +144,20 @@ def test_every_figure_has_its_message_and_its_data(review):
         for alt, details in figures:
             assert details, (path.name, alt)  # the plotted values, as a table, right under the figure
             assert alt.count(".") >= 1 and len(alt) > 40, (path.name, alt)  # a message, not only a title
+
+
+def test_dashboard_comes_first_and_states_the_recorded_figures(review, params):
+    import json
+
+    headings = _read(review / "bilan-2022.html").headings
+    parts = [text for level, text in headings if level == 2]
+    assert parts[:3] == ["Sommaire", "Tableau de bord", "Synthèse"]
+    results = json.loads((review / "results.json").read_text(encoding="utf-8"))
+    bilan = (review / "bilan-2022.html").read_text(encoding="utf-8")
+    dashboard = bilan[bilan.index('id="tableau-de-bord"'):bilan.index('id="synthese"')]
+    for code, site in params.sites.items():
+        record = results["sites"][code]["01_indicateurs"]["indicateurs"]["reclamations_taux_delai"]
+        assert f"<h3>{site.libelle}</h3>".replace("'", "&#x27;") in dashboard
+        if record["valeur"] is not None:  # the share, by hand from the recorded counts
+            share = f"{record['numerateur'] / record['denominateur'] * 100:.1f}".replace(".", ",")
+            assert f"<td>{share}{NBSP}%</td>" in dashboard, (code, share)

@@ -25,6 +25,8 @@ from qualepref_analysis.io.schemas import DATASETS
 from qualepref_analysis.report.formatting import format_date
 from qualepref_analysis.report.grammar import french_spacing
 from qualepref_analysis.report.html import french_table, paragraph
+from qualepref_analysis.report.disclosure import Disclosure
+from qualepref_analysis.sections.dashboard import dashboard_tables
 from qualepref_analysis.sections.methods import DatasetQuality, data_quality_table, method_paragraphs, parameter_tables
 
 __all__ = ["typeset", "demote_headings", "notebook_body", "section_page", "assemble_bilan", "STYLE"]
@@ -184,6 +186,10 @@ def assemble_bilan(out_dir: Path, *, params, year: int, runs: list, synthesis: P
     sites = [code for code in params.sites if any(r.site == code for r in runs)]
     toc, body = [], []
     back = '<p class="back"><a href="#sommaire">Retour au sommaire</a></p>'
+    dashboard = _dashboard(out_dir / "results.json", params, sites, year)
+    if dashboard:
+        toc.append('<li><a href="#tableau-de-bord">Tableau de bord</a></li>')
+        body.append(f'<section class="part" id="tableau-de-bord"><h2>Tableau de bord</h2>{dashboard}{back}</section>')
     if synthesis is not None and synthesis.exists():
         toc.append('<li><a href="#synthese">Synthèse</a></li>')
         body.append(f'<section class="part" id="synthese"><h2>Synthèse</h2>'
@@ -259,3 +265,20 @@ def methods_annex(params, bundle) -> str:
     parts.append(french_table(data_quality_table(dataset_quality(bundle))))
     parts.append("</section>")
     return "".join(parts)
+
+
+def _dashboard(results_path: Path, params, sites: list[str], year: int) -> str:
+    """The « Tableau de bord » part: one table per site, from the figures the sections recorded."""
+    import json
+
+    if not results_path.exists():
+        return ""
+    results = json.loads(results_path.read_text(encoding="utf-8"))
+    tables = dashboard_tables(results, sites={code: params.sites[code].libelle for code in sites}, year=year,
+                              disclosure=Disclosure.from_params(params))
+    if not tables:
+        return ""
+    lead = paragraph("Chaque indicateur face à sa cible : ✔ cible atteinte, ✘ cible non atteinte, ⚠ non évaluable "
+                     "faute d'effectif suffisant. L'évolution compare à l'année précédente ; la tendance montre "
+                     "une barre par année présente dans les registres, de la plus ancienne à la plus récente.")
+    return lead + "".join(f"<h3>{html.escape(site_label)}</h3>{french_table(table)}" for site_label, table in tables)

@@ -34,9 +34,11 @@ def indicator_records(indicators: pd.DataFrame, *, site: str, year: int,
     -------
     dict of str to dict
         ``{key: {"valeur", "unite", "cible", "atteint", "numerateur", "denominateur", "en_attente",
-        "n_annee_precedente", "valeur_annee_precedente", "evaluation"}}``, the key being
+        "n_annee_precedente", "valeur_annee_precedente", "evaluation", "tendance"}}``, the key being
         :func:`~qualepref_analysis.analysis.indicators.result_key` of the code and detail; missing
-        values are ``None``; ``satisfaction_globale`` records also have ``pondere`` (bool).
+        values are ``None``; ``tendance`` maps every year of the catalogue up to ``year`` (as text) to
+        that year's value (``None`` on a small cell); ``satisfaction_globale`` records also have
+        ``pondere`` (bool).
 
     Notes
     -----
@@ -46,6 +48,11 @@ def indicator_records(indicators: pd.DataFrame, *, site: str, year: int,
     mine = indicators[(indicators["site"] == site) & (indicators["annee"] == year)]
     if codes is not None:
         mine = mine[mine["code"].isin(codes)]
+    history = indicators[(indicators["site"] == site) & (indicators["annee"] <= year)].sort_values("annee")
+    trends: dict[tuple[str, str], dict[str, float | None]] = {}
+    for row in history.itertuples(index=False):
+        shown = not bool(row.petit_effectif) and pd.notna(row.valeur)
+        trends.setdefault((row.code, row.detail), {})[str(int(row.annee))] = float(row.valeur) if shown else None
     records: dict[str, dict] = {}
     for row in mine.itertuples(index=False):
         small = bool(row.petit_effectif)
@@ -62,6 +69,7 @@ def indicator_records(indicators: pd.DataFrame, *, site: str, year: int,
             "n_annee_precedente": None if pd.isna(row.n_annee_precedente) else float(row.n_annee_precedente),
             "valeur_annee_precedente": (None if small_before or pd.isna(row.valeur_annee_precedente)
                                         else float(row.valeur_annee_precedente)),
+            "tendance": trends.get((row.code, row.detail), {}),
         }
         if row.code == "satisfaction_globale":
             records[result_key(row.code, row.detail)]["pondere"] = row.detail != "non_pondere"
