@@ -57,3 +57,17 @@ def test_bilan_in_a_browser(bilan, tmp_path):
     shot = _chromium("--window-size=1200,1600", f"--screenshot={screenshot}", bilan.as_uri(),
                      profile=tmp_path / "profile2")
     assert shot.returncode == 0 and screenshot.stat().st_size > 10_000
+
+
+def test_bilan_prints_on_a4_within_the_page_budget(bilan, tmp_path):
+    """Chromium's print of the demo bilan: A4 pages, at most 40 for three sites."""
+    import re
+
+    pdf = tmp_path / "bilan.pdf"
+    done = _chromium("--no-pdf-header-footer", f"--print-to-pdf={pdf}", bilan.as_uri(), profile=tmp_path / "profile")
+    assert done.returncode == 0 and pdf.exists(), done.stderr[-2000:]
+    content = pdf.read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", content))
+    boxes = {tuple(round(float(v)) for v in box.split()) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", content)}
+    assert boxes == {(0, 0, 595, 842)}, boxes  # A4 in points (210 × 297 mm)
+    assert 10 <= pages <= 40, pages

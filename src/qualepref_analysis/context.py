@@ -21,7 +21,8 @@ import pandas as pd
 
 from qualepref_analysis.analysis import complaints as _complaints
 from qualepref_analysis.analysis.complaints import ComplaintCategoriser, EvaluationReport, Lexicon
-from qualepref_analysis.analysis.indicators import IndicatorInputs, compute_indicators, extraction_dates, prepare_inputs
+from qualepref_analysis.analysis.indicators import (IndicatorInputs, compute_indicators, department_sites,
+                                                    extraction_dates, prepare_inputs)
 from qualepref_analysis.analysis.register import complaints_of, labelled_complaints
 from qualepref_analysis.errors import DatasetNotFoundError, ParamsError
 from qualepref_analysis.io.cache import MemoryCache, RunCache, content_key
@@ -130,6 +131,16 @@ class SectionContext:
     def extraction_date(self) -> pd.Timestamp:
         """Extraction date of the correspondence register (the reference date of the review)."""
         return self.extraction["correspondances"]
+
+    @property
+    def department_host(self):
+        """The site whose sections present, once, what is common to the department (chatbot, classifier)."""
+        return self.params.sites[department_sites(self.params.sites)[0]]
+
+    @property
+    def hosts_department(self) -> bool:
+        """Whether this site's sections present what is common to the department (the others point to it)."""
+        return self.site.code == self.department_host.code
 
     @property
     def _source(self) -> str:

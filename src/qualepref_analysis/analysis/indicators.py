@@ -12,7 +12,7 @@ come from ``params/default.yaml``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,7 @@ from qualepref_analysis.io.settings import ReviewSettings
 from qualepref_analysis.analysis.survey import weighted_shares
 
 __all__ = [
+    "department_sites",
     "Indicator",
     "IndicatorInputs",
     "CATALOGUE",
@@ -238,10 +239,26 @@ def _pan_visites(inputs: IndicatorInputs) -> pd.DataFrame:
     return _finish(grouped)
 
 
+def department_sites(sites: Mapping[str, Any]) -> list[str]:
+    """Sites that department-wide figures (the chatbot) are reported under: the prefecture(s), else the first site.
+
+    Parameters
+    ----------
+    sites : mapping of str to Site
+        The declared sites (``params.sites``), each with its ``kind``.
+
+    Returns
+    -------
+    list of str
+        Site codes, in declaration order; the first one is where the bilan presents what is common
+        to the department (the chatbot, the classifier's reliability), once.
+    """
+    prefectures = [code for code, site in sites.items() if site.kind == "prefecture"]
+    return prefectures or list(sites)[:1]
+
+
 def _chatbot_sites(inputs: IndicatorInputs) -> list[str]:
-    """Sites the department-wide chatbot is reported under: the prefecture(s), else the first site."""
-    prefectures = [code for code, site in inputs.params.sites.items() if site.kind == "prefecture"]
-    return prefectures or list(inputs.params.sites)[:1]
+    return department_sites(inputs.params.sites)
 
 
 def _chatbot(inputs: IndicatorInputs) -> pd.DataFrame:

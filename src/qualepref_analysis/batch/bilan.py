@@ -64,8 +64,11 @@ footer { color: var(--grey); font-size: .8rem; border-top: 1px solid #ccc; margi
   h1, h2, h3, h4, h5, h6, caption { page-break-after: avoid; break-after: avoid; }
   p.qp-narrative, li { orphans: 3; widows: 3; }
   figure { margin: .4rem 0; page-break-inside: avoid; break-inside: avoid; }
-  img { max-height: 7.5cm; width: auto; }
-  table.qp-table { font-size: 8.5pt; }
+  img { max-height: 6.3cm; width: auto; }
+  table.qp-table { font-size: 8pt; margin: .4rem 0; }
+  table.qp-table th, table.qp-table td { padding: .05rem .4rem; }
+  h2 { font-size: 15pt; } h3 { font-size: 12.5pt; margin: .9rem 0 .3rem; } h4 { font-size: 10.5pt; margin: .7rem 0 .25rem; }
+  h5 { font-size: 9.5pt; margin: .5rem 0 .2rem; } p { margin: .3rem 0; }
   thead { display: table-header-group; }
   tr { page-break-inside: avoid; break-inside: avoid; }
   a { color: inherit; text-decoration: none; }

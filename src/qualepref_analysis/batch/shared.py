@@ -70,7 +70,7 @@ def warm_figures() -> None:
     ax.bar([0, 1], [1, 2], label="é")
     ax.set_title("Préchauffage")
     ax.legend()
-    fig.savefig(io.BytesIO(), format="png", dpi=96)
+    fig.savefig(io.BytesIO(), format="png", dpi=96, bbox_inches="tight")
     plt.close(fig)
     plt.rcdefaults()  # the notebook applies its own theme
 

@@ -31,7 +31,7 @@ def apply_figure_theme() -> None:
         "figure.dpi": 96,
         "axes.titleweight": "bold",
         "axes.formatter.use_locale": False,
-        "savefig.bbox": "standard",  # every chart lays itself out (tight_layout): one drawing per PNG, not two
+        "savefig.bbox": "tight",
     })
 
 
@@ -55,7 +55,7 @@ def show_figure(fig, alt: str | None = None, *, absent: str = "") -> None:
         return
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=96)
+    fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")  # a title wider than the axes is kept whole
     data, message = figure_data(fig)
     title = next((ax.get_title() for ax in fig.axes if ax.get_title()), "Graphique")
     text = alt or (f"{title}. {message}" if message else title)
