@@ -21,10 +21,9 @@ from qualepref_analysis import __version__
 from qualepref_analysis.batch.publishing import write_text_replacing
 import pandas as pd
 
-from qualepref_analysis.io.schemas import DATASETS
 from qualepref_analysis.report.formatting import format_date
 from qualepref_analysis.report.grammar import french_spacing
-from qualepref_analysis.report.html import french_table, paragraph
+from qualepref_analysis.report.html import dataset_title, french_table, paragraph
 from qualepref_analysis.report.disclosure import Disclosure
 from qualepref_analysis.sections.dashboard import dashboard_tables
 from qualepref_analysis.sections.methods import DatasetQuality, data_quality_table, method_paragraphs, parameter_tables
@@ -214,7 +213,7 @@ def assemble_bilan(out_dir: Path, *, params, year: int, runs: list, synthesis: P
         body.append(f'<section class="part site" id="{esc(site)}"><h2>{esc(label)}</h2>{"".join(parts)}</section>')
         toc.append(f'<li><a href="#{esc(site)}">{esc(label)}</a><ul>{"".join(items)}</ul></li>')
     toc.append('<li><a href="#methodes">Méthodes et paramètres</a></li>')
-    hashes = "".join(f"<li>{esc(french_spacing(_dataset_title(Path(name).stem)))}\u00a0: <code>{digest[:16]}…</code></li>"
+    hashes = "".join(f"<li>{esc(french_spacing(dataset_title(Path(name).stem)))}\u00a0: <code>{digest[:16]}…</code></li>"
                      for name, digest in sorted(bundle.input_hashes.items()))
     document = f"""<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -234,21 +233,17 @@ def assemble_bilan(out_dir: Path, *, params, year: int, runs: list, synthesis: P
     return path
 
 
-def _dataset_title(name: str) -> str:
-    spec = DATASETS.get(name)
-    return spec.description if spec is not None else name
-
 
 def dataset_quality(bundle) -> list[DatasetQuality]:
     """What each data set's loading kept and set aside, by the data set's French name (no file name)."""
     out = []
     for name, loaded in bundle.datasets.items():
         reasons = loaded.quarantine["motif"].value_counts() if len(loaded.quarantine) else pd.Series(dtype=int)
-        out.append(DatasetQuality(_dataset_title(name), int(loaded.rows_read), int(loaded.rows_kept),
+        out.append(DatasetQuality(dataset_title(name), int(loaded.rows_read), int(loaded.rows_kept),
                                   int(loaded.rows_quarantined),
                                   tuple((str(reason), int(count)) for reason, count in reasons.head(3).items())))
     for name, problem in bundle.failures.items():
-        out.append(DatasetQuality(_dataset_title(name), 0, 0, 0, problem=str(problem).split(": ", 1)[-1]))
+        out.append(DatasetQuality(dataset_title(name), 0, 0, 0, problem=str(problem).split(": ", 1)[-1]))
     return out
 
 

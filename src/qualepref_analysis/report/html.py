@@ -14,7 +14,7 @@ import pandas as pd
 from qualepref_analysis.report.formatting import format_date, format_number, format_percent, is_missing
 from qualepref_analysis.report.grammar import french_spacing
 
-__all__ = ["Table", "french_table", "heading", "section_lead", "paragraph", "absent_dataset", "no_site_rows"]
+__all__ = ["Table", "french_table", "heading", "section_lead", "paragraph", "absent_dataset", "no_site_rows", "dataset_title"]
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,8 @@ def paragraph(text: str) -> str:
     return f'<p class="qp-narrative">{_text(text)}</p>'
 
 
-def _dataset_title(name: str) -> str:
+def dataset_title(name: str) -> str:
+    """A data set's French name for the reader (« Audits et autoévaluations »); an unknown name as is."""
     from qualepref_analysis.io.schemas import DATASETS
 
     spec = DATASETS.get(name)
@@ -129,7 +130,7 @@ def absent_dataset(name: str, what: str) -> str:
     >>> print(absent_dataset("audits", "le suivi des audits").replace("\\u00a0", " "))
     <p class="qp-absent">Les données « Audits et autoévaluations » n’ont pas été fournies : ce bilan ne présente donc pas le suivi des audits.</p>
     """
-    sentence = (f"Les données « {_dataset_title(name)} » n’ont pas été fournies : "
+    sentence = (f"Les données « {dataset_title(name)} » n’ont pas été fournies : "
                 f"ce bilan ne présente donc pas {what}.")
     return f'<p class="qp-absent">{_text(sentence)}</p>'
 
@@ -148,6 +149,6 @@ def no_site_rows(name: str, what: str, site_label: str) -> str:
     """
     from qualepref_analysis.report.formatting import site_subject
 
-    sentence = (f"Les données « {_dataset_title(name)} » ne comptent aucune ligne pour {site_subject(site_label)} : "
+    sentence = (f"Les données « {dataset_title(name)} » ne comptent aucune ligne pour {site_subject(site_label)} : "
                 f"ce bilan ne présente donc pas {what}.")
     return f'<p class="qp-absent">{_text(sentence)}</p>'
