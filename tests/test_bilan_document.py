@@ -161,3 +161,52 @@ def test_dashboard_comes_first_and_states_the_recorded_figures(review, params):
         if record["valeur"] is not None:  # the share, by hand from the recorded counts
             share = f"{record['numerateur'] / record['denominateur'] * 100:.1f}".replace(".", ",")
             assert f"<td>{share}{NBSP}%</td>" in dashboard, (code, share)
+
+
+def _text_between(page: str, start: str, end: str | None) -> str:
+    """The visible text of the HTML between two markers (``end`` None: to the end)."""
+    part = _Page()
+    part.feed(page[page.index(start):page.index(end) if end else len(page)])
+    return " ".join(part.texts).replace(NBSP, " ").replace(NNBSP, " ")
+
+
+def test_what_serves_the_whole_department_is_shown_once(review, params):
+    bilan = (review / "bilan-2022.html").read_text(encoding="utf-8")
+    parts = [text for level, text in _read(review / "bilan-2022.html").headings if level == 2]
+    first_site = next(iter(params.sites.values())).libelle
+    assert parts.count("Éléments communs au département") == 1
+    assert parts.index("Éléments communs au département") < parts.index(first_site)
+    common = _text_between(bilan, 'id="departement"', f'id="{next(iter(params.sites))}"')
+    once = ["Conversations du chatbot par mois", "Réclamations classées par un agent",
+            "Indicateurs de transparence du département"]
+    for words in once:
+        assert words in common, words
+    codes = list(params.sites)
+    for code, following in zip(codes, [*codes[1:], None]):
+        site_text = _text_between(bilan, f'class="part site" id="{code}"', f'id="{following}"' if following else 'id="methodes"')
+        for words in once:
+            assert words not in site_text, (code, words)
+        # a pointer where each common block would have been: chatbot, reliability, transparency
+        assert site_text.count("commun à tout le département") == 3, code
+    # a section's own page keeps what its site hosts
+    host = (review / codes[0] / "01_indicateurs.html").read_text(encoding="utf-8")
+    assert "Conversations du chatbot par mois" in host
+
+
+def test_committee_text_has_no_statistical_jargon_and_the_annex_explains_it(review):
+    bilan = (review / "bilan-2022.html").read_text(encoding="utf-8")
+    committee = _text_between(bilan, "<body>", 'id="methodes"')
+    for jargon in ("F1", "Vrai :", "prédiction", "Matrice de confusion", "validation croisée", "plis", "Précision",
+                   "Rappel"):
+        found = re.findall(rf".{{0,40}}\b{re.escape(jargon)}\b.{{0,20}}", committee)
+        assert not found, (jargon, found[:2])
+    annex = _text_between(bilan, 'id="methodes"', None)
+    for term in ("validation croisée", "rappel", "précision", "F1 macro"):
+        assert f"« {term} »" in annex, term  # named once, in quotes, where it is explained
+
+
+def test_month_labels_never_wrap(review):
+    for path in [review / "bilan-2022.html", *sorted(review.glob("*/01*.html"))]:
+        text = "".join(_read(path).texts)
+        wrapping = re.findall(r"\b(?:janv|févr|avr|juil|sept|oct|nov|déc)\.[ \t\n]\d{4}", text)
+        assert not wrapping and re.search(rf"janv\.{NBSP}\d{{4}}", text), (path.name, wrapping[:3])

@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 
-from qualepref_analysis.report.formatting import format_date, format_number
+import pandas as pd
+
+from qualepref_analysis.report.formatting import format_date, format_number, month_labels
 from qualepref_analysis.report.grammar import agree, count_of, french_spacing, period_label
 from qualepref_analysis.report.html import absent_dataset, no_site_rows
 from qualepref_analysis.report.values import format_change
@@ -58,6 +60,10 @@ def test_numbers_dates_periods_and_changes_the_french_way():
     assert period_label("2022 S1") == "1er semestre 2022" and period_label("juin 2022") == "juin 2022"
     assert format_change(2.0, None, "jours_ouvres") == "en hausse de 2,0 jours ouvrés"
     assert format_change(12.5, None, "visites_mois") == "en hausse de 12,5 visites par mois"
+    # a count whose base is too small for a percentage: its direction, never « en hausse de 12 » without a noun
+    assert format_change(12, None, "nombre") == "en hausse" and format_change(-1, None, "nombre") == "en baisse"
+    assert format_change(-55, -12.76, "nombre") == f"en baisse de 12,8{NBSP}%"
+    assert month_labels(pd.PeriodIndex(["2022-01"], freq="M")) == [f"janv.{NBSP}2022"]  # never « janv.⏎2022 »
 
 
 def test_absent_file_and_no_row_for_the_site_say_different_things():

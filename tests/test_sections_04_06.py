@@ -29,6 +29,30 @@ def test_transparency_q4(bundle):
     assert values["Effort ressenti sur les téléprocédures"] == "2,7 / 5"
 
 
+def test_transparency_by_perimeter():
+    """The département's rows and the site's apart (the bilan shows the département's once)."""
+    import pandas as pd
+
+    rows = pd.DataFrame({"perimetre": ["departement", "antony", "boulogne", "antony"],
+                         "periode": ["2022-T4", "2022-T4", "2022-T4", "2022-T3"],
+                         "indicateur": ["satisfaction_titres", "taux_appels_decroches", "taux_appels_decroches",
+                                        "taux_appels_decroches"],
+                         "valeur": [77.0, 90.0, 60.0, 88.0], "unite": ["pourcent"] * 4, "cible": [80.0, 85.0, 85.0, 85.0]})
+    both, _ = services_publics.transparency_table(rows, site="antony", year=2022)
+    assert list(both["Périmètre"]) == ["Département", "Site"]
+    common, period = services_publics.transparency_table(rows, site="antony", year=2022, perimeter="departement")
+    assert period == "2022-T4" and list(common.columns) == ["Indicateur", "Valeur", "Cible"]
+    assert list(common["Valeur"]) == [f"77{NBSP}%"]
+    own, _ = services_publics.transparency_table(rows, site="antony", year=2022, perimeter="site")
+    assert list(own["Valeur"]) == [f"90{NBSP}%"]  # Antony's, not Boulogne's
+    trend = services_publics.transparency_trend(rows, site="antony", year=2022, perimeter="site")
+    assert list(trend.loc["Taux d'appels décrochés"]) == [88.0, 90.0]
+    nothing, period = services_publics.transparency_table(rows, site="prefecture", year=2022, perimeter="site")
+    assert nothing.empty and period is None
+    with pytest.raises(ValueError):
+        services_publics.transparency_table(rows, site="antony", year=2022, perimeter="région")
+
+
 def test_experiences(bundle):
     summaries = [services_publics.experiences_summary(bundle.frame("sp_experiences"), site=s, year=2022,
                                                      disclosure=Disclosure(10, 20))

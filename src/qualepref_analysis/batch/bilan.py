@@ -21,6 +21,7 @@ from qualepref_analysis import __version__
 from qualepref_analysis.batch.publishing import write_text_replacing
 import pandas as pd
 
+from qualepref_analysis.analysis.indicators import department_sites
 from qualepref_analysis.report.formatting import format_date
 from qualepref_analysis.report.grammar import french_spacing
 from qualepref_analysis.report.html import dataset_title, french_table, paragraph
@@ -28,7 +29,8 @@ from qualepref_analysis.report.disclosure import Disclosure
 from qualepref_analysis.sections.dashboard import dashboard_tables
 from qualepref_analysis.sections.methods import DatasetQuality, data_quality_table, method_paragraphs, parameter_tables
 
-__all__ = ["typeset", "demote_headings", "notebook_body", "section_page", "assemble_bilan", "STYLE"]
+__all__ = ["typeset", "demote_headings", "notebook_body", "section_page", "assemble_bilan", "STYLE", "DEPARTMENT_TAG",
+           "DEPARTMENT_PART", "DEPARTMENT_POINTER"]
 
 _ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>')
 
@@ -94,7 +96,7 @@ _LEAD = re.compile(r'<p class="qp-lead">.*?</p>', re.S)
 
 
 def demote_headings(fragment: str, levels: int) -> str:
-    """``fragment`` with every heading ``levels`` lower (h2 → h4 for 2), at most h6.
+    """``fragment`` with every heading ``levels`` lower (h2 → h4 for 2), between h1 and h6.
 
     Examples
     --------
@@ -103,10 +105,28 @@ def demote_headings(fragment: str, levels: int) -> str:
     """
     if not levels:
         return fragment
-    return _HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + levels, 6)}", fragment)
+    return _HEADING_TAG.sub(lambda m: f"<{m[1]}h{max(1, min(int(m[2]) + levels, 6))}", fragment)
 
 
-def notebook_body(path: Path | nbformat.NotebookNode, *, demote: int = 1, lead: bool = True) -> str:
+#: The Jupyter cell tag of what is common to the whole department (the chatbot, the département's
+#: Services Publics+ figures, the classifier's reliability): the bilan shows those cells once, in
+#: its « Éléments communs au département » part, and a pointer in each site's section.
+DEPARTMENT_TAG = "departement"
+DEPARTMENT_PART = "Éléments communs au département"
+DEPARTMENT_POINTER = ('<p class="qp-renvoi">Ce point, commun à tout le département, est présenté une seule fois, '
+                      f'dans la partie « <a href="#departement">{DEPARTMENT_PART}</a> ».</p>')
+
+
+def _is_department(cell) -> bool:
+    return DEPARTMENT_TAG in (cell.get("metadata", {}).get("tags") or [])
+
+
+def _headings_only(markdown: str) -> str:
+    return "\n".join(line for line in markdown.splitlines() if line.lstrip().startswith("#"))
+
+
+def notebook_body(path: Path | nbformat.NotebookNode, *, demote: int = 1, lead: bool = True,
+                  department: str = "keep") -> str:
     """The outputs (and French markdown) of an executed notebook as an HTML fragment.
 
     The notebook's title (its first ``# `` heading) is left out: the page or the bilan gives
@@ -123,11 +143,39 @@ def notebook_body(path: Path | nbformat.NotebookNode, *, demote: int = 1, lead: 
     lead : bool
         Keep the notebook's lead line (site and year, :func:`~qualepref_analysis.report.section_lead`);
         the bilan leaves it out, its headings say as much.
+    department : {"keep", "drop", "only"}
+        What to do with the cells tagged :data:`DEPARTMENT_TAG`: keep them (a section's own
+        page), replace each run of them by its headings and :data:`DEPARTMENT_POINTER` (a site
+        in the bilan), or keep only them (the bilan's department part).
+
+    Examples
+    --------
+    >>> notebook = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("## Site"),
+    ...     nbformat.v4.new_markdown_cell("## Chatbot\\n\\nConversations.", metadata={"tags": ["departement"]})])
+    >>> "Chatbot" in notebook_body(notebook, department="only") and "Site" not in notebook_body(notebook, department="only")
+    True
+    >>> dropped = notebook_body(notebook, department="drop", demote=0)
+    >>> "<h2>Chatbot</h2>" in dropped, "Conversations" in dropped, 'href="#departement"' in dropped
+    (True, False, True)
     """
+    if department not in ("keep", "drop", "only"):
+        raise ValueError(f"department must be keep, drop or only, not {department!r}")
     notebook = path if isinstance(path, nbformat.NotebookNode) else nbformat.read(path, as_version=4)
     parts = []
     title_dropped = False
+    previous_common = False
     for cell in notebook.cells:
+        common = _is_department(cell)
+        starts_run, previous_common = common and not previous_common, common
+        if department == "only" and not common:
+            continue
+        if department == "drop" and common:
+            if cell.cell_type == "markdown":
+                parts.append(_ANCHOR.sub("", _markdown(_headings_only(cell.source))))
+            if starts_run or cell.cell_type == "markdown":
+                parts.append(DEPARTMENT_POINTER)
+            continue
         if cell.cell_type == "markdown":
             source = cell.source
             if not title_dropped and source.lstrip().startswith("# "):
@@ -149,7 +197,11 @@ def notebook_body(path: Path | nbformat.NotebookNode, *, demote: int = 1, lead: 
                 fragment = data["text/html"]
                 fragment = fragment if isinstance(fragment, str) else "".join(fragment)
                 parts.append(fragment if lead else _LEAD.sub("", fragment))
-    return demote_headings(typeset("\n".join(parts)), demote)
+    body = typeset("\n".join(parts))
+    if department == "only":  # the extracted blocks' top heading sits right under the page's own
+        levels = [int(level) for _, level in _HEADING_TAG.findall(body)]
+        demote -= min(levels) - 2 if levels and min(levels) > 2 else 0
+    return demote_headings(body, demote)
 
 
 _TEXT_NODE = re.compile(r">([^<>]+)<")
@@ -196,6 +248,10 @@ def assemble_bilan(out_dir: Path, *, params, year: int, runs: list, synthesis: P
         toc.append('<li><a href="#synthese">Synthèse</a></li>')
         body.append(f'<section class="part" id="synthese"><h2>Synthèse</h2>'
                     f'{notebook_body(synthesis, demote=1, lead=False)}{back}</section>')
+    common = _department_part(params, sites, runs, sections, back)
+    if common:
+        toc.append(f'<li><a href="#departement">{DEPARTMENT_PART}</a></li>')
+        body.append(common)
     for site in sites:  # h2 the site, h3 each of its sections, h4 and below the sections' own headings
         label = params.sites[site].libelle
         items, parts = [], []
@@ -204,7 +260,7 @@ def assemble_bilan(out_dir: Path, *, params, year: int, runs: list, synthesis: P
             title = sections.get(run.section, run.section)
             items.append(f'<li><a href="#{esc(anchor)}">{esc(title)}</a></li>')
             if run.ok and run.notebook is not None and run.notebook.exists():
-                content = notebook_body(run.notebook, demote=2, lead=False)
+                content = notebook_body(run.notebook, demote=2, lead=False, department="drop" if common else "keep")
             else:
                 content = ('<p class="failed">Cette section n\'a pas pu être produite : ses résultats ne sont pas '
                            "présentés.</p>")
@@ -232,6 +288,32 @@ def assemble_bilan(out_dir: Path, *, params, year: int, runs: list, synthesis: P
     write_text_replacing(path, document)
     return path
 
+
+
+def _department_part(params, sites: list[str], runs: list, sections: dict[str, str], back: str) -> str:
+    """The part that shows once what is common to the department, from its host site's notebooks.
+
+    Empty when the host site (:func:`~qualepref_analysis.analysis.indicators.department_sites`)
+    is not part of this run, or none of its notebooks has a cell tagged :data:`DEPARTMENT_TAG`:
+    the sites' sections then keep those cells.
+    """
+    esc = html.escape
+    hosts = [code for code in department_sites(params.sites) if code in sites][:1]
+    if not hosts or hosts[0] != department_sites(params.sites)[0]:
+        return ""
+    parts = []
+    for run in [r for r in runs if r.site == hosts[0] and r.ok and r.notebook is not None and r.notebook.exists()]:
+        content = notebook_body(run.notebook, demote=2, lead=False, department="only")
+        if content.strip():
+            anchor = f"departement-{run.section}"
+            title = sections.get(run.section, run.section)
+            parts.append(f'<section class="site-section" id="{esc(anchor)}" aria-labelledby="{esc(anchor)}-titre">'
+                         f'<h3 id="{esc(anchor)}-titre">{esc(title)}</h3>{content}{back}</section>')
+    if not parts:
+        return ""
+    lead = paragraph("Ce qui sert tout le département n'est présenté qu'une fois, ici ; les sections de chaque site "
+                     "y renvoient.")
+    return f'<section class="part" id="departement"><h2>{DEPARTMENT_PART}</h2>{lead}{"".join(parts)}</section>'
 
 
 def dataset_quality(bundle) -> list[DatasetQuality]:

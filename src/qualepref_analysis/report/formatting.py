@@ -122,5 +122,5 @@ _MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août"
 
 
 def month_labels(months: pd.Series | pd.PeriodIndex) -> list[str]:
-    """French short month labels: ``'mars 2022'``."""
-    return [f"{_MONTHS_FR[m.month - 1]} {m.year}" for m in pd.PeriodIndex(months)]
+    """French short month labels, a no-break space before the year (never « janv.⏎2022 »): ``'mars\u00a02022'``."""
+    return [f"{_MONTHS_FR[m.month - 1]}\u00a0{m.year}" for m in pd.PeriodIndex(months)]

@@ -29,7 +29,15 @@ def format_change(change: float, relative: float, unit: str) -> str:
     """``'en hausse de 28,6 points'``, ``'en baisse de 0,4 jour ouvré'``, ``'en baisse de 12,8 %'``, ``'stable'``.
 
     Every change carries its unit: points for rates, working days for delays, % (relative) for
-    counts, visits per month for the PAN when no relative change can be given.
+    counts, visits per month for the PAN when no relative change can be given. A count whose
+    relative change is withheld (``relative`` is ``None``: the base is too small for a
+    percentage) gets its direction only, never a bare number without its noun: the sentence
+    gives both years' counts.
+
+    Examples
+    --------
+    >>> format_change(12, None, "nombre"), format_change(-3, None, "nombre"), format_change(0, None, "nombre")
+    ('en hausse', 'en baisse', 'stable')
     """
     if change is None or (isinstance(change, float) and math.isnan(change)):
         return ""
@@ -42,9 +50,10 @@ def format_change(change: float, relative: float, unit: str) -> str:
     else:
         if relative is None or (isinstance(relative, float) and math.isnan(relative)):
             amount = abs(round(change, 1))
+            if unit != "visites_mois":  # a count: its noun is the indicator's, the sentence gives both counts
+                return "stable" if amount == 0 else f"en {'hausse' if change > 0 else 'baisse'}"
             text = format_number(amount, 0 if float(amount).is_integer() else 1)
-            if unit == "visites_mois":
-                text += " visite par mois" if amount < 2 else " visites par mois"
+            text += " visite par mois" if amount < 2 else " visites par mois"
         else:
             amount = abs(round(relative, 1))
             text = format_percent(amount)

@@ -207,9 +207,8 @@ def chatbot_table(conversations: pd.DataFrame) -> Table:
     Examples
     --------
     >>> frame = pd.DataFrame({"mois": pd.PeriodIndex(["2023-01"], freq="M"), "conversations": [9]})
-    >>> chatbot_table(frame).frame
-             Mois  Conversations
-    0  janv. 2023              9
+    >>> chatbot_table(frame).frame.to_dict("records") == [{"Mois": "janv.\u00a02023", "Conversations": 9}]
+    True
     """
     frame = _with_months(conversations).rename(columns={"conversations": "Conversations"})
     return Table(frame, "Conversations du chatbot par mois", {"Conversations": "number"})

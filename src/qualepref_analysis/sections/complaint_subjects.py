@@ -14,7 +14,8 @@ from qualepref_analysis.io.schemas import TAXONOMY
 from qualepref_analysis.report.labels import label
 from qualepref_analysis.report.disclosure import Disclosure
 
-__all__ = ["subject_table", "subjects_narrative", "subject_figures", "evaluation_narrative", "evaluation_tables"]
+__all__ = ["subject_table", "subjects_narrative", "subject_figures", "evaluation_narrative", "evaluation_tables",
+           "RELIABILITY_COLUMNS", "CONFUSION_CORNER"]
 
 
 def subjects_narrative(subjects: pd.DataFrame, *, disclosure: Disclosure) -> str:
@@ -72,8 +73,9 @@ def evaluation_narrative(report: EvaluationReport, *, disclosure: Disclosure) ->
     report : EvaluationReport
         :func:`~qualepref_analysis.analysis.complaints.cross_validate` on the labelled complaints.
     disclosure : Disclosure
-        Accuracy and macro-F1 are given in % only when a ``share`` on ``report.n`` rows is allowed;
-        otherwise as « x sur n ».
+        The agreement is given in % only when a ``share`` on ``report.n`` rows is allowed;
+        otherwise as « x sur n ». The paragraph names no statistical term (cross-validation,
+        macro-F1): the methods annex explains them.
 
     Returns
     -------
@@ -94,13 +96,14 @@ def evaluation_narrative(report: EvaluationReport, *, disclosure: Disclosure) ->
         return (f"Seules {format_number(report.n)} réclamations sont étiquetées à la main : trop peu pour mesurer "
                 "la fiabilité de la classification automatique, qui repose surtout sur le lexique.")
     if disclosure.shows("share", report.n):
-        agreed = (f"{format_percent(100 * report.accuracy)} sont classées comme l'agent l'avait fait "
-                  f"(F1 macro : {format_percent(100 * report.macro_f1)})")
+        agreed = f"{format_percent(100 * report.accuracy)} reçoivent le même sujet que celui choisi par l'agent"
     else:  # too few to give percentages: the counts
-        agreed = f"{format_number(round(report.accuracy * report.n))} sur {format_number(report.n)} sont classées comme l'agent l'avait fait"
-    return (f"Pour mesurer la fiabilité de la classification automatique, les {format_number(report.n)} réclamations "
-            f"étiquetées à la main ont été classées sans leur étiquette (validation croisée en {report.folds} plis) : "
-            f"{agreed}. Les catégories peu représentées sont les moins fiables.")
+        agreed = (f"{format_number(round(report.accuracy * report.n))} sur {format_number(report.n)} reçoivent le même "
+                  "sujet que celui choisi par l'agent")
+    return (f"Pour savoir si les sujets proposés automatiquement sont fiables, les {format_number(report.n)} "
+            "réclamations déjà classées par un agent ont été classées de nouveau par le programme, sans qu'il voie "
+            f"le sujet choisi par l'agent : {agreed}. Les sujets rares sont les moins bien reconnus ; la méthode "
+            "est décrite en annexe.")
 
 def subject_table(subjects: pd.DataFrame, *, disclosure: Disclosure) -> pd.DataFrame:
     """Per subject: labelled by hand, predicted (of which to review), total and share.
@@ -189,6 +192,17 @@ def subject_figures(subjects: pd.DataFrame, *, disclosure: Disclosure, evaluatio
                                  "f1_macro": evaluation.macro_f1}
     return figures
 
+#: The reliability table's columns, in the committee's words (recall and precision are named in
+#: the methods annex only).
+RELIABILITY_COLUMNS = {
+    "effectif": "Réclamations classées par un agent",
+    "rappel": "Retrouvées par le programme (%)",
+    "precision": "Propositions justes (%)",
+}
+#: The first column of the comparison of the agents' subjects with the proposed ones.
+CONFUSION_CORNER = "Sujet choisi par l'agent"
+
+
 def evaluation_tables(report: EvaluationReport, *, disclosure: Disclosure) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-category precision/recall and the confusion matrix with French labels (percentages 0-100).
 
@@ -205,22 +219,25 @@ def evaluation_tables(report: EvaluationReport, *, disclosure: Disclosure) -> tu
     Returns
     -------
     per_class : DataFrame
-        Columns ``Sujet`` (French label), ``Précision (%)``, ``Rappel (%)``, ``F1 (%)``,
-        ``Réclamations étiquetées``; one row per category present in the labels.
+        Columns ``Sujet`` (French label) and the values of :data:`RELIABILITY_COLUMNS` in plain
+        French: labelled complaints, recall and precision (%); one row per category present in
+        the labels. The F1 score is left to the methods annex, which explains it.
     confusion : DataFrame
-        First column ``Étiquette \\ prédiction`` (« Vrai : <sujet> »), then one count column per
-        predicted category; only categories that are true or predicted at least once.
+        First column :data:`CONFUSION_CORNER` (the agent's subject, one row each), then one
+        count column per subject proposed by the classifier; only subjects that are chosen or
+        proposed at least once.
     """
     per_class = report.per_class.copy()
     per_class.index = [label("categorie", c) for c in per_class.index]
-    per_class = per_class.rename(columns={"precision": "Précision (%)", "rappel": "Rappel (%)", "f1": "F1 (%)",
-                                          "effectif": "Réclamations étiquetées"})
-    for column in ("Précision (%)", "Rappel (%)", "F1 (%)"):
-        per_class[column] = disclosure.mask(100 * per_class[column], per_class["Réclamations étiquetées"])
-    per_class = per_class.rename_axis("Sujet").reset_index()
+    per_class = per_class.rename(columns={"effectif": RELIABILITY_COLUMNS["effectif"],
+                                          "rappel": RELIABILITY_COLUMNS["rappel"],
+                                          "precision": RELIABILITY_COLUMNS["precision"]})
+    shown = [RELIABILITY_COLUMNS[key] for key in ("effectif", "rappel", "precision")]
+    for column in shown[1:]:
+        per_class[column] = disclosure.mask(100 * per_class[column], per_class[shown[0]])
+    per_class = per_class[shown].rename_axis("Sujet").reset_index()
     present = [c for c in report.confusion.index if report.confusion.loc[c].sum() or report.confusion[c].sum()]
     confusion = report.confusion.loc[present, present].copy()
-    confusion.index = [f"Vrai : {label('categorie', c)}" for c in confusion.index]
+    confusion.index = [label("categorie", c) for c in confusion.index]
     confusion.columns = [label("categorie", c) for c in confusion.columns]
-    return per_class, confusion.rename_axis("Étiquette \\ prédiction").reset_index()
-
+    return per_class, confusion.rename_axis(CONFUSION_CORNER).reset_index()

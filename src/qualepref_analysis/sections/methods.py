@@ -64,7 +64,13 @@ def method_paragraphs(settings: ReviewSettings, calendars: dict[str, str]) -> li
          "automatiquement, à partir d'une liste de mots et d'expressions par sujet et d'un modèle appris sur "
          "les réclamations déjà classées à la main. Quand la proposition est incertaine, la réclamation est "
          "marquée « à vérifier ». La fiabilité de ces propositions est mesurée en les comparant, sur les "
-         "réclamations classées à la main, au sujet donné par les agents."),
+         "réclamations classées à la main, au sujet donné par les agents, par « validation croisée » : ces "
+         f"réclamations sont réparties en {format_number(settings.categorisation.plis_validation)} parts ; chaque part est "
+         "classée par un modèle appris sur les autres seulement, si bien qu'aucune réclamation n'est classée "
+         "par un modèle qui a vu son sujet. Pour chaque sujet, la part des réclamations de ce sujet que le "
+         "programme retrouve est son « rappel », la part de ses propositions de ce sujet qui sont justes est sa "
+         "« précision » ; le « F1 » combine les deux (leur moyenne harmonique) et le « F1 macro » est la moyenne "
+         "des F1 des sujets, qui donne le même poids aux sujets rares qu'aux sujets fréquents."),
         ("Petits effectifs",
          f"Aucun pourcentage n'est publié sur moins de {plural(threshold, 'élément')} ni, pour une enquête, "
          f"sur moins de {plural(survey, 'répondant')} : le nombre d'éléments est donné à la place, et "

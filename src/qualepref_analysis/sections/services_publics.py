@@ -35,11 +35,18 @@ def _value(value: float, unit: str) -> str:
     return f"{format_number(value, 0 if float(value).is_integer() else 1)} jours"
 
 
-def _in_scope(indicators: pd.DataFrame, site: str) -> pd.DataFrame:
-    return indicators[indicators["perimetre"].isin(["departement", site])]
+PERIMETERS = ("departement", "site")
 
 
-def transparency_table(indicators: pd.DataFrame, *, site: str, year: int) -> tuple[pd.DataFrame, str | None]:
+def _in_scope(indicators: pd.DataFrame, site: str, perimeter: str | None = None) -> pd.DataFrame:
+    if perimeter is not None and perimeter not in PERIMETERS:
+        raise ValueError(f"perimeter must be one of {PERIMETERS} or None, not {perimeter!r}")
+    scope = {"departement": ["departement"], "site": [site], None: ["departement", site]}[perimeter]
+    return indicators[indicators["perimetre"].isin(scope)]
+
+
+def transparency_table(indicators: pd.DataFrame, *, site: str, year: int,
+                       perimeter: str | None = None) -> tuple[pd.DataFrame, str | None]:
     """The latest published value of each indicator in ``year`` (département and site), with its target.
 
     Parameters
@@ -49,23 +56,26 @@ def transparency_table(indicators: pd.DataFrame, *, site: str, year: int) -> tup
         code), ``periode`` (text starting with the year, e.g. ``2023-T2``), ``indicateur``, ``valeur``,
         ``unite`` (``pourcent``, ``jours`` or ``score_5``) and ``cible``.
     site : str
-        Site code (rows of the département are kept too).
+        Site code (rows of the département are kept too, unless ``perimeter`` is ``"site"``).
     year : int
         Year of the periods.
+    perimeter : {"departement", "site"}, optional
+        Only the département's rows (shown once in the bilan) or only the site's; both by default.
 
     Returns
     -------
     table : DataFrame
-        Columns ``Indicateur``, ``Périmètre`` (« Département » / « Site »), ``Valeur``, ``Cible`` (text,
-        French units; « – » when missing), for the latest period of ``year`` only; empty with these
-        columns when there is none.
+        Columns ``Indicateur``, ``Périmètre`` (« Département » / « Site », only when ``perimeter``
+        is not given), ``Valeur``, ``Cible`` (text, French units; « – » when missing), for the
+        latest period of ``year`` only; empty with these columns when there is none.
     period : str or None
         That latest period, or ``None``.
     """
-    mine = _in_scope(indicators, site)
+    mine = _in_scope(indicators, site, perimeter)
     mine = mine[mine["periode"].str.startswith(str(year))]
+    columns = ["Indicateur", "Périmètre", "Valeur", "Cible"] if perimeter is None else ["Indicateur", "Valeur", "Cible"]
     if mine.empty:
-        return pd.DataFrame(columns=["Indicateur", "Périmètre", "Valeur", "Cible"]), None
+        return pd.DataFrame(columns=columns), None
     latest = mine["periode"].max()
     rows = mine[mine["periode"] == latest]
     table = pd.DataFrame({
@@ -74,10 +84,10 @@ def transparency_table(indicators: pd.DataFrame, *, site: str, year: int) -> tup
         "Valeur": [_value(v, u) for v, u in zip(rows["valeur"], rows["unite"])],
         "Cible": [_value(c, u) for c, u in zip(rows["cible"], rows["unite"])],
     })
-    return table, latest
+    return table[columns].reset_index(drop=True), latest
 
 
-def transparency_trend(indicators: pd.DataFrame, *, site: str, year: int) -> pd.DataFrame:
+def transparency_trend(indicators: pd.DataFrame, *, site: str, year: int, perimeter: str | None = None) -> pd.DataFrame:
     """Indicator values per period over ``year − 1`` and ``year`` (rows: indicators, columns: periods).
 
     Parameters
@@ -86,9 +96,11 @@ def transparency_trend(indicators: pd.DataFrame, *, site: str, year: int) -> pd.
         Services Publics+ transparency indicators; requires ``perimetre`` (``departement`` or a site
         code), ``periode`` (text starting with the year, e.g. ``2023-T2``), ``indicateur``, ``valeur``.
     site : str
-        Site code (rows of the département are kept too).
+        Site code (rows of the département are kept too, unless ``perimeter`` is ``"site"``).
     year : int
         Year under review.
+    perimeter : {"departement", "site"}, optional
+        As in :func:`transparency_table`.
 
     Returns
     -------
@@ -96,7 +108,7 @@ def transparency_trend(indicators: pd.DataFrame, *, site: str, year: int) -> pd.
         Index: indicator (French label); one column per period, sorted; when several rows share an
         indicator and a period (département and site), the last row's value. An empty frame when nothing is in scope.
     """
-    mine = _in_scope(indicators, site)
+    mine = _in_scope(indicators, site, perimeter)
     mine = mine[mine["periode"].str[:4].isin([str(year - 1), str(year)])]
     if mine.empty:
         return pd.DataFrame()
