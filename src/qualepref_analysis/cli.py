@@ -128,8 +128,12 @@ def demo_data(out_dir: Path) -> None:
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Nombre de carnets exécutés en même temps. Par défaut : le nombre de processeurs.")
 @click.option("--force", is_flag=True, help="Tout refaire, même les sections dont rien n'a changé.")
+@click.option("--pdf", "pdf", is_flag=True,
+              help="Écrire aussi OUT/bilan-<année>.pdf (A4), imprimé par Chromium, Chrome ou Edge sans fenêtre.")
+@click.option("--navigateur", "browser", default=None, metavar="CHEMIN",
+              help="Navigateur qui imprime le PDF. Par défaut : chromium, google-chrome ou msedge trouvé dans le PATH.")
 def review(data_dir: Path | None, params_dir: Path | None, year: int | None, sites: str | None,
-           sections: str | None, out_dir: Path, jobs: int | None, force: bool) -> None:
+           sections: str | None, out_dir: Path, jobs: int | None, force: bool, pdf: bool, browser: str | None) -> None:
     """Produit le bilan annuel : chaque section pour chaque site, en HTML sans code.
 
     Écrit OUT/index.html, une page par site et section, OUT/results.json
@@ -137,12 +141,20 @@ def review(data_dir: Path | None, params_dir: Path | None, year: int | None, sit
     sont exécutées en parallèle ; une section dont ni le carnet, ni les
     paramètres, ni les données, ni la bibliothèque n'ont changé depuis le
     dernier passage dans OUT n'est pas refaite (--force pour tout refaire).
-    Code de sortie : 0 si tout a réussi, 1 si une section a échoué, 2 si les
-    données ou les paramètres n'ont pas pu être lus.
+    Avec --pdf, imprime aussi le bilan en PDF A4 (OUT/bilan-<année>.pdf).
+    Code de sortie : 0 si tout a réussi, 1 si une section ou l'impression a
+    échoué, 2 si les données ou les paramètres n'ont pas pu être lus ou si
+    aucun navigateur n'est là pour --pdf.
     """
     from tqdm import tqdm
 
     from qualepref_analysis.batch.review import run_review
+
+    printer = None
+    if pdf or browser:  # before the long run: a missing browser is said at once
+        from qualepref_analysis.batch.printing import find_browser
+
+        printer = find_browser(browser)
 
     site_list = [s.strip() for s in sites.split(",") if s.strip()] if sites else None
     bar = tqdm(desc="Bilan", unit=" étape", leave=False, file=sys.stderr, disable=not sys.stderr.isatty())
@@ -174,7 +186,17 @@ def review(data_dir: Path | None, params_dir: Path | None, year: int | None, sit
     for run in result.failed:
         click.secho(f"Échec : {run.site} / {run.section} ({run.error}) – carnet conservé : {run.notebook}",
                     fg="red", err=True)
-    sys.exit(1 if result.failed or (result.synthesis is not None and not result.synthesis.ok) else 0)
+    printed = True
+    if printer is not None and result.bilan is not None:
+        from qualepref_analysis.batch.printing import PrintError, print_to_pdf
+
+        click.echo("… Impression du bilan en PDF", err=True)
+        try:
+            click.echo(f"Bilan imprimé en PDF → {print_to_pdf(result.bilan, result.bilan.with_suffix('.pdf'), browser=printer)}")
+        except PrintError as error:
+            click.secho(f"Échec de l'impression : {error}", fg="red", err=True)
+            printed = False
+    sys.exit(1 if result.failed or not printed or (result.synthesis is not None and not result.synthesis.ok) else 0)
 
 
 def _read_texts(path: Path, *, required: tuple[str, ...]) -> "pd.DataFrame":
