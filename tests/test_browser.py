@@ -1,12 +1,16 @@
-"""The demo bilan opened in headless Chromium: no console error, every heading, no code, a screenshot.
+"""The demo bilan opened in headless Chromium: no console error, every heading, no code, a screenshot,
+axe-core's accessibility rules, and `qualepref review --pdf` printing it on A4 within the page budget.
 
-Chromium is Debian's `chromium` package; .ci/run installs it when absent. Outside CI the test is
-skipped when no browser is installed.
+Chromium is Debian's `chromium` package and axe-core runs through node (Debian's `nodejs` and `npm`);
+.ci/run installs them when absent and the test installs the two npm packages of tests/browser/ (axe-core,
+puppeteer-core: neither downloads a browser). Outside CI the tests are skipped when they are absent.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,23 +19,43 @@ import pytest
 
 from qualepref_analysis import load_params
 
+from pathlib import Path
+
 from conftest import PARAMS_DIR
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-pytestmark = pytest.mark.skipif(BROWSER is None and not os.environ.get("CI"),
-                                reason="Chromium absent (installed by .ci/run in CI)")
+IN_CI = bool(os.environ.get("CI"))
+AXE_DIR = Path(__file__).parent / "browser"
+
+pytestmark = pytest.mark.skipif(BROWSER is None and not IN_CI, reason="Chromium absent (installed by .ci/run in CI)")
 
 
 @pytest.fixture(scope="module")
 def bilan(tmp_path_factory):
+    """The demo review with its PDF, as a user asks for it: ``qualepref review --pdf``."""
     out = tmp_path_factory.mktemp("review")
-    done = subprocess.run([sys.executable, "-m", "qualepref_analysis.cli", "review", "--out", str(out)],
+    done = subprocess.run([sys.executable, "-m", "qualepref_analysis.cli", "review", "--out", str(out), "--pdf"],
                           capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stderr[-2000:]
+    assert "Bilan imprimé en PDF" in done.stdout, done.stdout
     return out / "bilan-2022.html"
+
+
+@pytest.fixture(scope="module")
+def axe_runner():
+    """node with tests/browser's packages installed (npm, once per checkout)."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if (node is None or npm is None) and not IN_CI:
+        pytest.skip("node and npm absent (installed by .ci/run in CI)")
+    assert node and npm, "node/npm missing: .ci/run installs Debian's nodejs and npm"
+    if not (AXE_DIR / "node_modules" / "axe-core" / "axe.min.js").exists():
+        done = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error"],
+                              cwd=AXE_DIR, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-2000:]
+    return node
 
 
 def _chromium(*args: str, profile) -> subprocess.CompletedProcess:
@@ -59,13 +83,26 @@ def test_bilan_in_a_browser(bilan, tmp_path):
     assert shot.returncode == 0 and screenshot.stat().st_size > 10_000
 
 
-def test_bilan_prints_on_a4_within_the_page_budget(bilan, tmp_path):
-    """Chromium's print of the demo bilan: A4 pages, at most 40 for three sites."""
-    import re
+def test_accessibility_rules_pass_on_the_bilan_a_section_and_the_index(bilan, axe_runner):
+    """axe-core: WCAG 2.1 A and AA, and heading-order, landmark-one-main, page-has-heading-one: no violation."""
+    pages = [bilan, bilan.parent / "index.html", bilan.parent / "antony" / "02_reclamations.html"]
+    faulty = bilan.parent / "faulty.html"  # the check must see what it is there for
+    faulty.write_text('<!DOCTYPE html><html lang="fr"><head><title>x</title></head><body><h1>A</h1><h3>B</h3>'
+                      '<img src="data:image/png;base64,iVBORw0KGgo="></body></html>', encoding="utf-8")
+    done = subprocess.run([axe_runner, str(AXE_DIR / "axe-check.mjs"), BROWSER, *(p.as_uri() for p in [*pages, faulty])],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert {v["id"] for v in report.pop(faulty.as_uri())} >= {"image-alt", "heading-order", "landmark-one-main"}
+    assert set(report) == {p.as_uri() for p in pages}  # every page was checked
+    violations = {Path(url).name: [(v["id"], v["count"], v["nodes"][:2]) for v in found] for url, found in report.items()}
+    assert all(not found for found in violations.values()), violations
 
-    pdf = tmp_path / "bilan.pdf"
-    done = _chromium("--no-pdf-header-footer", f"--print-to-pdf={pdf}", bilan.as_uri(), profile=tmp_path / "profile")
-    assert done.returncode == 0 and pdf.exists(), done.stderr[-2000:]
+
+def test_bilan_prints_on_a4_within_the_page_budget(bilan):
+    """``review --pdf``: A4 pages, at most 40 for three sites."""
+    pdf = bilan.with_suffix(".pdf")
+    assert pdf.exists()
     content = pdf.read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", content))
     boxes = {tuple(round(float(v)) for v in box.split()) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", content)}
