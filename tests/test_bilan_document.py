@@ -139,7 +139,8 @@ def test_the_bilan_prints_on_a4_with_page_numbers(review):
 def test_every_figure_has_its_message_and_its_data(review):
     for path in [review / "bilan-2022.html", *sorted(review.glob("*/0[1-4]*.html"))]:
         page = path.read_text(encoding="utf-8")
-        figures = re.findall(r'<figure><img alt="([^"]*)"[^>]*></figure>\s*(<details class="qp-data">)?', page)
+        figures = re.findall(r'<figure(?: class="[^"]*")?><img alt="([^"]*)"[^>]*></figure>\s*(<details class="qp-data">)?',
+                             page)
         assert figures or path.name != "bilan-2022.html"
         for alt, details in figures:
             assert details, (path.name, alt)  # the plotted values, as a table, right under the figure
@@ -210,3 +211,61 @@ def test_month_labels_never_wrap(review):
         text = "".join(_read(path).texts)
         wrapping = re.findall(r"\b(?:janv|févr|avr|juil|sept|oct|nov|déc)\.[ \t\n]\d{4}", text)
         assert not wrapping and re.search(rf"janv\.{NBSP}\d{{4}}", text), (path.name, wrapping[:3])
+
+
+def test_every_change_carries_its_uncertainty_in_results_json(review):
+    import json
+
+    results = json.loads((review / "results.json").read_text(encoding="utf-8"))["sites"]
+    judged = 0
+    for code, sections in results.items():
+        first = sections["01_indicateurs"]["indicateurs"]
+        for key, record in first.items():
+            assert "evolution" in record and "entonnoir" in record, (code, key)
+            change = record["evolution"]
+            if record["valeur"] is None or record["valeur_annee_precedente"] is None:
+                assert change is None, (code, key)  # missing or withheld on either side
+            if change is not None and change["methode"] != "denombrement":
+                judged += 1
+                assert change["ecart"] == pytest.approx(record["valeur"] - record["valeur_annee_precedente"])
+                assert change["ic_bas"] <= change["ecart"] <= change["ic_haut"]
+                assert change["significatif"] == (change["ic_bas"] > 0 or change["ic_haut"] < 0)
+            funnel = record["entonnoir"]
+            if funnel is not None:
+                assert record["unite"] == "pourcent" and record["cible"] is not None and record["valeur"] is not None
+                assert funnel["limite_998_bas"] <= funnel["limite_95_bas"] < record["cible"] < funnel["limite_95_haut"]
+                inside = funnel["limite_95_bas"] <= record["valeur"] <= funnel["limite_95_haut"]
+                assert funnel["position"] == ("dans la plage" if inside else
+                                              "en dessous" if record["valeur"] < funnel["limite_95_bas"] else "au-dessus")
+        # the same indicator recorded by another section carries the same judgement
+        for key, record in sections["02_reclamations"]["indicateurs"].items():
+            assert record["evolution"] == first[key]["evolution"] and record["entonnoir"] == first[key]["entonnoir"]
+        question = sections["03_satisfaction"]["questions"]["q_global"]["evolution"]
+        overall = first["satisfaction_globale"]["evolution"]
+        assert (question is None) == (overall is None)
+        if question is not None:
+            assert question["methode"] == overall["methode"] == "enquetes_independantes"
+            for field in ("ecart", "ic_bas", "ic_haut"):
+                assert question[field] == pytest.approx(overall[field], abs=1e-6), (code, field)
+    assert judged >= 10
+    antony = results["antony"]["01_indicateurs"]["indicateurs"]["reclamations_taux_delai"]
+    assert antony["n_annee_precedente"] < 10 and antony["evolution"] is None  # 2021's base below the threshold
+    boulogne = results["boulogne"]["01_indicateurs"]["indicateurs"]["reclamations_taux_delai"]
+    assert boulogne["denominateur"] < 10 and boulogne["entonnoir"] is None  # too few to place in the funnel
+
+
+def test_no_bare_change_of_a_rate_in_the_committee_text(review):
+    bilan = (review / "bilan-2022.html").read_text(encoding="utf-8")
+    text = _text_between(bilan, "<body>", 'id="methodes"')
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    changes = list(re.finditer(r"en (?:hausse|baisse) de [\d ,]+ (?:points?|jours? ouvrés?)\b", text))
+    assert changes  # the demo has changes of rates and delays
+    bare = []
+    for change in changes:  # the judgement follows the change, before the next change
+        after = re.split(r"en (?:hausse|baisse)|stable", text[change.end():change.end() + 200])[0]
+        if "marge d'erreur" not in after:
+            bare.append(text[change.start():change.end() + 80])
+    assert not bare, bare[:3]
+    assert any("stable" in s and "dans la marge d'erreur" in s for s in sentences)
+    funnel = [s for s in sentences if "en deçà de la cible" in s and "%" in s]
+    assert funnel and all("hasard" in s or "compatible avec la cible" in s for s in funnel), funnel[:3]

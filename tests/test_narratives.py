@@ -52,7 +52,10 @@ def test_paragraph_reads_like_the_minutes(params):
     assert f"Il est en hausse de 25,0{NBSP}% par rapport à 2021 (20)." in text
     assert (f"Le taux de réponse aux réclamations et suggestions dans les délais s'établit à 76,0{NBSP}% en 2022 "
             f"(19 sur 25), au-dessus de la cible de 75{NBSP}%.") in text
-    assert f"Il est en hausse de 31,0 points par rapport à 2021 (45,0{NBSP}%)." in text
+    # 19/25 − 9/20 = 31 points; Newcombe's interval by hand (Wilson 0,5657–0,8850 and 0,2582–0,6579):
+    # 0,31 − √(0,1943² + 0,2079²) = 0,0254 > 0: beyond the margin of error
+    assert (f"Il est en hausse de 31,0 points par rapport à 2021 (45,0{NBSP}%), un écart supérieur à la marge "
+            "d'erreur.") in text
     assert "1 sur 1 à la sous-préfecture d'Antony" in text  # small cell: counts, never a percentage
     assert "6 sur 25" in text and "n'en avaient reçu aucune" in text
     antony = group_paragraph(catalogue, group="reclamations", site="antony", year=2022, site_labels=labels, disclosure=Disclosure(10, 20))
@@ -69,3 +72,37 @@ def test_indicator_table_uses_words_and_symbols(params):
     rate = table[table["Indicateur"].str.startswith("Taux de réponse")].iloc[0]
     assert rate["2022"] == f"25,0{NBSP}%" and rate["Cible"] == f"≥ 75{NBSP}%"
     assert rate["Évaluation"] == "✘ Cible non atteinte"
+
+
+def _rate_paragraph(params, answered_2021: int, answered_2022: int, n: int = 20) -> str:
+    """The complaint paragraph of a préfecture with ``n`` complaints a year, answered next day or 20 days late."""
+    rows = []
+    for year, answered in ((2021, answered_2021), (2022, answered_2022)):
+        rows += [(f"p{year}-{i}", "prefecture", "reclamation", "courriel", f"{year}-03-01",
+                  f"{year}-03-02" if i < answered else f"{year}-03-29") for i in range(n)]
+    catalogue = Disclosure.from_params(params).indicators(
+        compute_indicators({"correspondances": make_register(rows)}, _at_year_end(params)))
+    labels = {code: site.libelle for code, site in params.sites.items()}
+    return group_paragraph(catalogue, group="reclamations", site="prefecture", year=2022, site_labels=labels,
+                           disclosure=Disclosure(10, 20)).replace(NBSP, " ")
+
+
+def test_a_change_within_the_margin_of_error_is_stable(params):
+    # 16/20 − 15/20 = +5 points; Newcombe's interval by hand: Wilson 0,5840–0,9193 and 0,5313–0,8881,
+    # so 0,05 − √(0,2160² + 0,1381²) < 0 < 0,05 + √(0,1193² + 0,2187²): within the margin of error
+    text = _rate_paragraph(params, 15, 16)
+    assert ("Il est stable par rapport à 2021 (75,0 %) : l'écart, +5,0 points, reste dans la marge d'erreur."
+            in text), text
+    assert "en hausse de 5,0 points" not in text
+
+
+def test_a_shortfall_on_few_items_is_said_compatible_with_the_target(params):
+    from test_comparison import _exact_limit
+
+    # 14/20 = 70 % against a target of 75 %: the exact binomial 95 % lower limit for 20 items around 75 %
+    low = format_value(100 * _exact_limit(20, 0.75, 0.025), "pourcent").replace(NBSP, " ")
+    text = _rate_paragraph(params, 15, 14)
+    assert (f"70,0 % en 2022 (14 sur 20), en deçà de la cible de 75 %, un écart compatible avec la cible compte tenu "
+            f"du nombre d'éléments (limite basse à 95 % pour ce nombre d'éléments : {low})") in text, text
+    many = _rate_paragraph(params, 300, 280, n=400)  # 70 % of 400: below the 95 % limit (about 70,7 %)
+    assert "un écart que le hasard n'explique pas" in many, many

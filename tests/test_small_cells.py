@@ -21,7 +21,9 @@ from qualepref_analysis.batch.review import run_review
 from conftest import PARAMS_DIR
 
 PERCENT = re.compile(r"(?P<before>.{0,40}?)(?P<value>\d[\d\u202f\u00a0 ,.]*)\s?%", re.S)
-ALLOWED_BEFORE = re.compile(r"(?:[≥≤]\s*|IC\s|confiance à\s|cible de\s|cible\s?:?\s?)$")
+# a percentage that defines something (a target, an interval's level), not a figure computed on the data
+ALLOWED_BEFORE = re.compile(r"(?:[≥≤]\s*|IC\s|confiance à\s|cible de\s|cible\s?:?\s?|plage attendue à\s|"
+                            r"limites? (?:basse |haute )?à\s|marge d'erreur à\s)$")
 
 
 def _visible_text(page: str) -> str:

@@ -22,6 +22,8 @@ from qualepref_analysis.analysis.register import is_complaint
 from qualepref_analysis.analysis.delays import correspondence_delays, extraction_date, item_delays
 from qualepref_analysis.io.params import Params
 from qualepref_analysis.io.settings import ReviewSettings
+from qualepref_analysis.analysis.funnel import FUNNEL_PROBABILITIES, funnel_limits, funnel_position
+from qualepref_analysis.analysis.comparison import is_significant, newcombe_difference, normal_difference, welch_difference
 from qualepref_analysis.analysis.survey import weighted_shares
 
 __all__ = [
@@ -33,13 +35,20 @@ __all__ = [
     "extraction_dates",
     "EXTRACTION_COLUMNS",
     "compute_indicators",
+    "change_intervals",
+    "funnel_columns",
+    "FUNNEL_COLUMNS",
+    "CHANGE_METHODS",
     "result_key",
     "EVALUATIONS",
     "survey_options",
 ]
 
 KEYS = ["site", "annee", "detail"]
-VALUE_COLUMNS = ["valeur", "numerateur", "denominateur", "en_attente"]
+#: ``erreur_type``: the standard error of ``valeur`` in its unit where it is an estimate (a mean
+#: delay: s / √n over the answered items; a survey share: the linearised SE of the weighted
+#: share); empty for counts and rates on counts, whose changes are judged from the counts.
+VALUE_COLUMNS = ["valeur", "numerateur", "denominateur", "en_attente", "erreur_type"]
 
 #: Evaluation of an indicator against its target.
 EVALUATIONS = {
@@ -152,9 +161,10 @@ def _mean_delay(items: pd.DataFrame | None) -> pd.DataFrame:
     if items is None or items.empty:
         return _empty()
     answered = items[items["delai"].notna()]
-    grouped = answered.groupby(["site", "annee"], observed=True)["delai"].agg(["sum", "size"]).reset_index()
+    grouped = answered.groupby(["site", "annee"], observed=True)["delai"].agg(["sum", "size", "std"]).reset_index()
     grouped = grouped.rename(columns={"sum": "numerateur", "size": "denominateur"})
     grouped["valeur"] = grouped["numerateur"] / grouped["denominateur"]
+    grouped["erreur_type"] = grouped.pop("std") / np.sqrt(grouped["denominateur"])  # s (ddof 1) / √n
     pending = (items["statut"] == "en_attente").groupby([items["site"], items["annee"]], observed=True).sum()
     grouped = grouped.merge(pending.rename("en_attente").reset_index(), on=["site", "annee"], how="left")
     return _finish(grouped)
@@ -278,13 +288,15 @@ def campaign_year(responses: pd.DataFrame) -> pd.Series:
 
 
 def survey_options(settings: ReviewSettings) -> dict:
-    """The ``enquetes`` settings as the weighting functions take them: variables, weight cap, merged categories, interval."""
+    """The ``enquetes`` settings as the weighting functions take them: variables, weight cap, merged categories,
+    interval and the fewest respondents of a stratum."""
     block = settings.enquetes
     return {
         "variables": tuple(block.variables_calage),
         "cap": block.plafond_poids,
         "collapse": {variable: dict(merged) for variable, merged in block.regroupements.items()},
         "ci": block.intervalle,
+        "min_respondents": block.min_repondants_strate,
     }
 
 
@@ -296,11 +308,12 @@ def _satisfaction(inputs: IndicatorInputs) -> pd.DataFrame:
     options = survey_options(inputs.params.settings)
     # the weights of section 03 (campaign_weights), every campaign at once; a campaign left unweighted warns
     shares = weighted_shares(survey, inputs.marges, "q_global", variables=options["variables"], cap=options["cap"],
-                             collapse=options["collapse"], satisfied=satisfied,
+                             collapse=options["collapse"], satisfied=satisfied, min_respondents=options["min_respondents"],
                              site_labels={code: site.libelle for code, site in inputs.params.sites.items()})
     years = campaign_year(survey).rename("annee").reset_index()
     out = shares.merge(years, on=["site", "campagne"], how="left").dropna(subset=["annee"])
     out = out.rename(columns={"part": "valeur", "satisfaits": "numerateur", "repondants": "denominateur"})
+    out["erreur_type"] = out["erreur_type"].astype(float)  # points of %, linearised through the weighting
     out["detail"] = np.where(out["pondere"], "", "non_pondere")
     out["en_attente"] = 0
     # One campaign per site and year is expected; keep the latest if several.
@@ -447,8 +460,12 @@ def compute_indicators(data: DataBundle | Mapping[str, pd.DataFrame] | Indicator
         ``enquete`` or ``None``), ``site``, ``annee``, ``detail``, ``valeur``, ``numerateur``,
         ``denominateur``, ``en_attente``, ``cible``, ``evaluation`` (see :data:`EVALUATIONS`; never
         ``non_evaluable``, which the disclosure policy decides), ``atteint`` (True/False/NA),
-        ``valeur_annee_precedente``, ``n_annee_precedente``, ``evolution`` (value − previous, in the
-        unit: points for rates) and ``evolution_relative`` (% change). Every value is computed,
+        ``erreur_type``, ``valeur_annee_precedente``, ``n_annee_precedente``,
+        ``numerateur_annee_precedente``, ``erreur_type_annee_precedente``, ``evolution`` (value −
+        previous, in the unit: points for rates) and ``evolution_relative`` (% change), and the
+        change's interval (:func:`change_intervals`): ``evolution_ic_bas``, ``evolution_ic_haut``,
+        ``evolution_significative``, ``evolution_methode``; the funnel limits around the target
+        (:func:`funnel_columns`): :data:`FUNNEL_COLUMNS`. Every value is computed,
         whatever its base: what may be published is
         :meth:`qualepref_analysis.report.disclosure.Disclosure.indicators`'s decision.
     """
@@ -466,22 +483,125 @@ def compute_indicators(data: DataBundle | Mapping[str, pd.DataFrame] | Indicator
     columns = ["code", "libelle", "groupe", "unite", "sens", "site", "annee", "detail", *VALUE_COLUMNS, "cible"]
     if not parts:
         return pd.DataFrame(columns=columns + ["secret", "evaluation", "atteint", "valeur_annee_precedente",
-                                               "n_annee_precedente", "evolution", "evolution_relative"])
+                                               "n_annee_precedente", "numerateur_annee_precedente",
+                                               "erreur_type_annee_precedente", "evolution", "evolution_relative",
+                                               "evolution_ic_bas", "evolution_ic_haut", "evolution_significative",
+                                               "evolution_methode", *FUNNEL_COLUMNS])
     frame = pd.concat(parts, ignore_index=True)
     frame["cible"] = frame["cible"].astype(float)
     for column in VALUE_COLUMNS:
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     frame = _evaluate(frame)
-    previous = frame[["code", "site", "annee", "detail", "valeur", "denominateur"]].copy()
+    previous = frame[["code", "site", "annee", "detail", "valeur", "denominateur", "numerateur", "erreur_type"]].copy()
     previous["annee"] = previous["annee"] + 1
-    previous = previous.rename(columns={"valeur": "valeur_annee_precedente", "denominateur": "n_annee_precedente"})
+    previous = previous.rename(columns={"valeur": "valeur_annee_precedente", "denominateur": "n_annee_precedente",
+                                        "numerateur": "numerateur_annee_precedente",
+                                        "erreur_type": "erreur_type_annee_precedente"})
     frame = frame.merge(previous, on=["code", "site", "annee", "detail"], how="left")
     frame["evolution"] = frame["valeur"] - frame["valeur_annee_precedente"]
     before = frame["valeur_annee_precedente"].where(frame["valeur_annee_precedente"] != 0)
     frame["evolution_relative"] = 100 * frame["evolution"] / before
+    frame = change_intervals(frame)
+    frame = funnel_columns(frame)
     order = {ind.code: i for i, ind in enumerate(catalogue)}
     frame = frame.sort_values(["site", "annee"], kind="stable")
     frame = frame.sort_values("code", key=lambda c: c.map(order), kind="stable").reset_index(drop=True)
+    return frame
+
+
+#: How the change of each kind of indicator is judged (see :mod:`~qualepref_analysis.analysis.comparison`);
+#: a count of every item of the year (``nombre``, ``visites_mois``) is no sample: no interval.
+CHANGE_METHODS = {"taux": "newcombe", "enquete": "enquetes_independantes", "jours_ouvres": "welch"}
+
+
+def change_intervals(frame: pd.DataFrame) -> pd.DataFrame:
+    """The 95 % interval of each change over a year, by the method that fits the indicator.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The catalogue with last year's figures: ``unite``, ``secret``, ``valeur``, ``numerateur``,
+        ``denominateur``, ``erreur_type`` and the same ``…_annee_precedente`` (``n_annee_precedente``
+        for the denominator).
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``evolution_ic_bas``, ``evolution_ic_haut`` (the interval of ``evolution``, in its
+        unit: points for rates and shares, working days for delays), ``evolution_significative``
+        (the interval excludes 0; NA without interval) and ``evolution_methode`` (a key of
+        :data:`~qualepref_analysis.analysis.comparison.METHODS`, or empty): rates on counts by
+        Newcombe's hybrid score interval, survey shares by the normal interval on
+        √(se₁² + se₂²), mean delays by Welch's interval; counts get none.
+    """
+    frame = frame.copy()
+    survey = frame["secret"] == "enquete"
+    rate = (frame["unite"] == "pourcent") & ~survey
+    delay = frame["unite"] == "jours_ouvres"
+    low = np.full(len(frame), np.nan)
+    high = np.full(len(frame), np.nan)
+    if rate.any():
+        r = frame[rate]
+        _, lo, hi = newcombe_difference(r["numerateur"], r["denominateur"], r["numerateur_annee_precedente"],
+                                        r["n_annee_precedente"])
+        low[rate.to_numpy()], high[rate.to_numpy()] = 100 * lo, 100 * hi
+    if survey.any():
+        v = frame[survey]
+        _, lo, hi = normal_difference(v["valeur"], v["erreur_type"], v["valeur_annee_precedente"],
+                                      v["erreur_type_annee_precedente"])
+        low[survey.to_numpy()], high[survey.to_numpy()] = lo, hi
+    if delay.any():
+        d = frame[delay]
+        _, lo, hi = welch_difference(d["valeur"], d["erreur_type"], d["denominateur"], d["valeur_annee_precedente"],
+                                     d["erreur_type_annee_precedente"], d["n_annee_precedente"])
+        low[delay.to_numpy()], high[delay.to_numpy()] = lo, hi
+    method = np.select([rate, survey, delay], [CHANGE_METHODS["taux"], CHANGE_METHODS["enquete"],
+                                               CHANGE_METHODS["jours_ouvres"]], default="")
+    has_interval = ~np.isnan(low) & ~np.isnan(high) & frame["evolution"].notna().to_numpy()
+    frame["evolution_ic_bas"] = np.where(has_interval, low, np.nan)
+    frame["evolution_ic_haut"] = np.where(has_interval, high, np.nan)
+    frame["evolution_significative"] = pd.Series(np.where(has_interval, is_significant(low, high), None),
+                                                 index=frame.index, dtype="boolean")
+    frame["evolution_methode"] = np.where(has_interval, method, "")
+    return frame
+
+
+#: The funnel limits of a rate against its target (percentages 0–100) and the position of its value.
+FUNNEL_COLUMNS = [f"entonnoir_{name[len('limite_'):]}" for name in FUNNEL_PROBABILITIES] + ["entonnoir_position"]
+
+
+def funnel_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The funnel limits around the target of every rate on counts (:mod:`~qualepref_analysis.analysis.funnel`).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The catalogue: ``unite``, ``secret``, ``valeur``, ``denominateur``, ``cible``.
+
+    Returns
+    -------
+    DataFrame
+        A copy with :data:`FUNNEL_COLUMNS`: ``entonnoir_95_bas``, ``entonnoir_95_haut``,
+        ``entonnoir_998_bas``, ``entonnoir_998_haut`` (the exact binomial limits for the row's
+        denominator around p₀ = the target, in %) and ``entonnoir_position`` (« au-dessus »,
+        « dans la plage » or « en dessous » of the 95 % limits). Empty for survey shares (their
+        limits would need the design, not a binomial), counts, delays and rates without a target
+        or without items.
+    """
+    frame = frame.copy()
+    eligible = ((frame["unite"] == "pourcent") & (frame["secret"] != "enquete") & frame["cible"].notna()
+                & (frame["denominateur"] > 0) & frame["valeur"].notna()).to_numpy()
+    for column in FUNNEL_COLUMNS[:-1]:
+        frame[column] = np.nan
+    frame["entonnoir_position"] = None
+    if eligible.any():
+        rows = frame[eligible]
+        limits = funnel_limits(rows["denominateur"].to_numpy(), (rows["cible"] / 100).to_numpy())
+        for name, values in limits.items():
+            frame.loc[eligible, f"entonnoir_{name[len('limite_'):]}"] = 100 * values
+        frame.loc[eligible, "entonnoir_position"] = funnel_position(
+            rows["valeur"].to_numpy(), frame.loc[eligible, "entonnoir_95_bas"].to_numpy(),
+            frame.loc[eligible, "entonnoir_95_haut"].to_numpy())
     return frame
 
 

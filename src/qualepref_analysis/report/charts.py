@@ -17,7 +17,7 @@ from qualepref_analysis.report.labels import label
 from qualepref_analysis.report.values import format_value
 
 __all__ = ["apply_figure_theme", "show_figure", "attach_data", "figure_data", "plot_monthly_rate", "plot_monthly_counts", "plot_stacked_months", "plot_delay_boxes", "plot_estimates", "plot_heatmap",
-           "plot_survival", "plot_subjects", "plot_commitments"]
+           "plot_survival", "plot_subjects", "plot_commitments", "plot_funnel"]
 
 
 def apply_figure_theme() -> None:
@@ -35,12 +35,13 @@ def apply_figure_theme() -> None:
     })
 
 
-def show_figure(fig, alt: str | None = None, *, absent: str = "") -> None:
+def show_figure(fig, alt: str | None = None, *, absent: str = "", pair: bool = False) -> None:
     """Display a figure as an embedded PNG with its alternative text (its title by default).
 
     Independent of the matplotlib backend (``MPLBACKEND=Agg`` would otherwise show nothing).
     ``fig`` is ``None`` when a chart could not be drawn (every group below the disclosure
-    threshold): ``absent`` says why, in a sentence, instead.
+    threshold): ``absent`` says why, in a sentence, instead. ``pair``: a figure of a series of
+    like figures (the synthesis's funnels), printed two per row in the bilan.
     """
     import base64
     import html
@@ -61,7 +62,7 @@ def show_figure(fig, alt: str | None = None, *, absent: str = "") -> None:
     text = alt or (f"{title}. {message}" if message else title)
     plt.close(fig)
     display({"image/png": base64.b64encode(buffer.getvalue()).decode("ascii")}, raw=True,
-            metadata={"image/png": {"alt": text}})
+            metadata={"image/png": {"alt": text, **({"layout": "pair"} if pair else {})}})
     if data is not None:
         display(HTML('<details class="qp-data"><summary>Données du graphique</summary>'
                      f"{french_table(data)}</details>"))
@@ -367,4 +368,85 @@ def plot_commitments(table: pd.DataFrame, *, title: str):
     frame = table[["Engagement", "Atteinte de la cible (%)"]].reset_index(drop=True)
     attach_data(fig, Table(frame, title, {"Atteinte de la cible (%)": "decimal"}),
                 f"Atteinte moyenne de la cible : {format_percent(mean)}.")
+    return fig
+
+
+def plot_funnel(points: pd.DataFrame, *, target: float, title: str, left_out: int = 0, label_limit: int = 12):
+    """Funnel plot: each site's rate against its number of items, with the limits around the target.
+
+    Parameters
+    ----------
+    points : DataFrame
+        :func:`~qualepref_analysis.sections.synthesis.funnel_points`: ``Site``, ``Effectif``,
+        ``Valeur (%)``, the four limits and ``Position``.
+    target : float
+        The target (%): the centre line, and p₀ of the limits.
+    title : str
+    left_out : int
+        Sites not plotted (too few items), said in the message.
+    label_limit : int
+        Every site is named when there are at most this many; beyond, only those outside the 95 %
+        limits (at national scale the points speak as a cloud).
+
+    Returns
+    -------
+    Figure
+        The 95 % limits dashed, the 99,8 % limits dotted, computed for every number of items
+        from the exact binomial distribution (:func:`~qualepref_analysis.analysis.funnel.funnel_limits`).
+    """
+    from qualepref_analysis.analysis.funnel import funnel_limits
+    from qualepref_analysis.report.grammar import count_of
+
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.2, 4.6))  # printed two per row: fewer, larger letters
+    ax.set_title(title, fontsize="medium", wrap=True)
+    sizes = points["Effectif"].to_numpy(dtype=float)
+    values = points["Valeur (%)"].to_numpy(dtype=float)
+    top = max(float(sizes.max()) * 1.15, 10.0)
+    wide = top / max(float(sizes.min()), 1.0) > 50
+    grid = np.unique(np.round(np.geomspace(1, top, 400) if wide else np.linspace(1, top, 400)))
+    limits = funnel_limits(grid, target / 100)
+    ax.plot(grid, 100 * limits["limite_95_bas"], "--", color="#0072B2", linewidth=1, label="Limites à 95 %")
+    ax.plot(grid, 100 * limits["limite_95_haut"], "--", color="#0072B2", linewidth=1)
+    ax.plot(grid, 100 * limits["limite_998_bas"], ":", color="#D55E00", linewidth=1.2, label="Limites à 99,8 %")
+    ax.plot(grid, 100 * limits["limite_998_haut"], ":", color="#D55E00", linewidth=1.2)
+    ax.axhline(target, color="black", linewidth=1, label=f"Cible ({format_percent(target, 0)})")
+    outside = points["Position"].str.startswith(("au-dessus", "en dessous")).to_numpy()
+    ax.scatter(sizes[~outside], values[~outside], color="#009E73", zorder=3, label="Site dans la plage attendue")
+    if outside.any():
+        ax.scatter(sizes[outside], values[outside], color="#CC79A7", marker="D", zorder=3,
+                   label="Site hors de la plage à 95 %")
+    for i, name in enumerate(points["Site"]):
+        if len(points) <= label_limit or outside[i]:
+            ax.annotate(name, (sizes[i], values[i]), textcoords="offset points", xytext=(5, 4), fontsize="small")
+    if wide:
+        ax.set_xscale("log")
+    else:
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v)))
+    ax.set_xlabel("Éléments de l'année (échelle logarithmique)" if wide else "Éléments de l'année")
+    ax.set_ylabel("Taux")
+    _percent_axis(ax)
+    ax.set_ylim(max(0.0, min(float(np.nanmin(values)), float(np.nanmin(100 * limits["limite_998_bas"][grid >= sizes.min()]))) - 5), 101)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize="small", frameon=False)
+    fig.tight_layout()
+    below = points.loc[points["Position"].str.startswith("en dessous"), "Site"].tolist()
+    above = points.loc[points["Position"].str.startswith("au-dessus"), "Site"].tolist()
+    inside = len(points) - len(below) - len(above)
+    inside_text = count_of(inside, "site") if inside else "aucun site"
+    message = (f"Autour de la cible de {format_percent(target, 0)}, compte tenu du nombre d'éléments de chacun : "
+               f"{inside_text} dans la plage attendue à 95 %")
+    if below:
+        message += f", {len(below)} en dessous ({', '.join(below[:5])}{'…' if len(below) > 5 else ''})"
+    if above:
+        message += f", {len(above)} au-dessus ({', '.join(above[:5])}{'…' if len(above) > 5 else ''})"
+    message += "."
+    if left_out:
+        message += f" {count_of(left_out, 'site')} non {'représenté' if left_out < 2 else 'représentés'} : trop peu d'éléments."
+    columns = [c for c in points.columns if c not in ("Site", "Position")]
+    attach_data(fig, Table(points.reset_index(drop=True), title,
+                           {c: "number" if c == "Effectif" else "decimal" for c in columns}), message)
     return fig

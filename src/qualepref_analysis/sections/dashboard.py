@@ -13,7 +13,7 @@ from qualepref_analysis.analysis.indicators import CATALOGUE
 from qualepref_analysis.report.disclosure import Disclosure
 from qualepref_analysis.report.html import Table
 from qualepref_analysis.report.labels import label
-from qualepref_analysis.report.values import format_change, format_target, format_value
+from qualepref_analysis.report.values import format_target, format_value, judged_change, significance_of
 from qualepref_analysis.sections.synthesis import indicator_rows
 
 __all__ = ["sparkline", "dashboard_tables"]
@@ -65,7 +65,20 @@ def _change(row: pd.Series, disclosure: Disclosure) -> str:
     relative = None
     if row["unite"] in ("nombre", "visites_mois") and before and disclosure.shows("change", before):
         relative = (value - before) / before * 100
-    return format_change(value - before, relative, row["unite"]) or "–"
+    return judged_change(value - before, relative, row["unite"], significance_of(row.get("evolution"))) or "–"
+
+
+def _status(row: pd.Series) -> str:
+    """« ✔ Cible atteinte », « ✘ Cible non atteinte », with whether a shortfall is beyond chance."""
+    evaluation = row.get("evaluation")
+    if not isinstance(evaluation, str) or not evaluation:
+        return "–"
+    text = label("evaluation", evaluation)
+    funnel = row.get("entonnoir")
+    if evaluation == "non_atteint" and isinstance(funnel, dict):
+        text += (" (au-delà du hasard)" if funnel.get("position") == "en dessous"
+                 else " (écart compatible avec la cible pour cet effectif)")
+    return text
 
 
 def dashboard_tables(results: dict, *, sites: dict[str, str], year: int,
@@ -108,7 +121,7 @@ def dashboard_tables(results: dict, *, sites: dict[str, str], year: int,
             "Cible": [("≥ " if _BY_CODE[c].direction == "hausse" else "≤ ") + format_target(t, u)
                       if t is not None and not pd.isna(t) else "–"
                       for c, t, u in zip(mine["code"], mine["cible"], mine["unite"])],
-            "Statut": [label("evaluation", e) if isinstance(e, str) and e else "–" for e in mine["evaluation"]],
+            "Statut": [_status(row) for _, row in mine.iterrows()],
             "Évolution sur un an": [_change(row, disclosure) for _, row in mine.iterrows()],
             "Tendance": [sparkline([(trend or {}).get(y) for y in years]) if isinstance(trend, dict) else ""
                          for trend in mine.get("tendance", [None] * len(mine))],

@@ -14,7 +14,7 @@ import pandas as pd
 from qualepref_analysis.analysis.indicators import CATALOGUE, Indicator
 from qualepref_analysis.report.disclosure import Disclosure
 from qualepref_analysis.report.labels import label
-from qualepref_analysis.report.values import format_change, format_target, format_value
+from qualepref_analysis.report.values import change_sentence, format_target, format_value, judged_change
 from qualepref_analysis.report.formatting import format_number, format_percent, join_french, site_complement, site_subject, plural
 
 __all__ = ["indicator_paragraph", "group_paragraph", "GROUP_TITLES",
@@ -36,6 +36,12 @@ _BY_CODE = {ind.code: ind for ind in CATALOGUE}
 
 
 
+
+
+def _significance(row) -> bool | None:
+    """Whether a catalogue row's change is beyond its margin of error (``None``: no interval)."""
+    judged = row.get("evolution_significative") if hasattr(row, "get") else getattr(row, "evolution_significative", None)
+    return None if judged is None or pd.isna(judged) else bool(judged)
 
 
 def _capitalise(text: str) -> str:
@@ -60,8 +66,20 @@ def _target_phrase(row: pd.Series) -> str:
                 else f", au-delà de la cible de {target}")
     if row["valeur"] == row["cible"]:
         return f", au niveau de la cible de {target}"
-    return (f", au-dessus de la cible de {target}" if row["evaluation"] == "atteint"
-            else f", en deçà de la cible de {target}")
+    if row["evaluation"] == "atteint":
+        return f", au-dessus de la cible de {target}"
+    return f", en deçà de la cible de {target}{_funnel_phrase(row)}"
+
+
+def _funnel_phrase(row: pd.Series) -> str:
+    """Whether a shortfall is beyond chance on that many items (the funnel around the target), or ``""``."""
+    position, low = row.get("entonnoir_position"), row.get("entonnoir_95_bas")
+    if not isinstance(position, str) or low is None or pd.isna(low):
+        return ""
+    limit = f"limite basse à 95 % pour ce nombre d'éléments : {format_percent(low)}"
+    if position == "en dessous":
+        return f", un écart que le hasard n'explique pas ({limit})"
+    return f", un écart compatible avec la cible compte tenu du nombre d'éléments ({limit})"
 
 
 def _counts(row: pd.Series) -> str:
@@ -81,7 +99,9 @@ def indicator_paragraph(row: pd.Series, *, site_label: str, threshold: int) -> s
         ``code`` (a code of the catalogue), ``detail``, ``annee``, ``valeur``, ``unite``,
         ``numerateur``, ``denominateur``, ``petit_effectif``, ``cible``, ``evaluation``, ``sens``; optionally
         ``en_attente``, ``valeur_annee_precedente``, ``petit_effectif_annee_precedente``, ``evolution``,
-        ``evolution_relative``.
+        ``evolution_relative``, ``evolution_significative`` (the change is then judged against its
+        margin of error), ``entonnoir_position`` and ``entonnoir_95_bas`` (a shortfall is then said
+        beyond chance or compatible with the target on that many items).
     site_label : str
         The site's name (the sentences speak of the indicator, not of the site: not used today).
     threshold : int
@@ -134,12 +154,9 @@ def indicator_paragraph(row: pd.Series, *, site_label: str, threshold: int) -> s
         if bool(row.get("petit_effectif_annee_precedente", False)):
             sentences.append(f"L'effectif de {year - 1} était trop faible pour une comparaison.")
         else:
-            change = format_change(row["evolution"], row["evolution_relative"], row["unite"])
             before = format_value(previous, row["unite"])
-            if change == "stable":
-                sentences.append(f"{pronoun} est stable par rapport à {year - 1} ({before}).")
-            else:
-                sentences.append(f"{pronoun} est {change} par rapport à {year - 1} ({before}).")
+            sentences.append(change_sentence(pronoun, row["evolution"], row["evolution_relative"], row["unite"],
+                                             _significance(row), f"par rapport à {year - 1} ({before})"))
     return " ".join(sentences)
 
 
@@ -277,7 +294,8 @@ def indicator_table(indicators: pd.DataFrame, *, site: str, year: int) -> pd.Dat
             before, change = "effectif trop faible", "–"
         else:
             before = format_value(previous, row["unite"])
-            change = "–" if row["petit_effectif"] else (format_change(row["evolution"], row["evolution_relative"], row["unite"]) or "–")
+            change = "–" if row["petit_effectif"] else (
+                judged_change(row["evolution"], row["evolution_relative"], row["unite"], _significance(row)) or "–")
         rows.append({
             "Indicateur": name,
             f"{year}": value,

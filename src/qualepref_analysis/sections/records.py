@@ -4,11 +4,102 @@ from __future__ import annotations
 
 import pandas as pd
 
+from qualepref_analysis.analysis.comparison import is_significant, normal_difference
 from qualepref_analysis.analysis.delays import STATUSES, kaplan_meier
 from qualepref_analysis.analysis.indicators import result_key
 from qualepref_analysis.report.disclosure import Disclosure
 
-__all__ = ["indicator_records", "unanswered_figures", "plan_record"]
+__all__ = ["indicator_records", "unanswered_figures", "plan_record", "change_record", "estimate_change_record",
+           "funnel_record"]
+
+#: The ``methode`` of a count's change: every item of the year is counted, no sample, no interval.
+COUNTED = "denombrement"
+
+
+def change_record(row) -> dict | None:
+    """The ``evolution`` of one catalogue row as ``results.json`` records it, or ``None``.
+
+    Parameters
+    ----------
+    row : namedtuple or Series
+        A row of the catalogue annotated by the disclosure policy: ``unite``, ``evolution``,
+        ``evolution_ic_bas``, ``evolution_ic_haut``, ``evolution_significative``, ``evolution_methode``,
+        ``petit_effectif``, ``petit_effectif_annee_precedente``.
+
+    Returns
+    -------
+    dict or None
+        ``{"ecart", "ic_bas", "ic_haut", "significatif", "methode"}`` in the indicator's unit (points for
+        rates and shares, working days for delays); for a count (``nombre``, ``visites_mois``) the
+        difference only, ``methode`` ``"denombrement"`` and no interval. ``None`` when either year is
+        missing or below the disclosure threshold.
+    """
+    small = bool(row.petit_effectif) or (pd.notna(row.petit_effectif_annee_precedente)
+                                         and bool(row.petit_effectif_annee_precedente))
+    if small or pd.isna(row.evolution):
+        return None
+    if row.unite in ("nombre", "visites_mois"):
+        return {"ecart": float(row.evolution), "ic_bas": None, "ic_haut": None, "significatif": None,
+                "methode": COUNTED}
+    if not row.evolution_methode or pd.isna(row.evolution_ic_bas):
+        return None  # e.g. a mean over one answer: no interval, so no judged change
+    return {"ecart": float(row.evolution), "ic_bas": float(row.evolution_ic_bas),
+            "ic_haut": float(row.evolution_ic_haut), "significatif": bool(row.evolution_significative),
+            "methode": row.evolution_methode}
+
+
+def funnel_record(row) -> dict | None:
+    """The ``entonnoir`` of one catalogue row: its funnel limits around the target and its position.
+
+    Parameters
+    ----------
+    row : namedtuple or Series
+        A catalogue row annotated by the disclosure policy, with the funnel columns of
+        :func:`~qualepref_analysis.analysis.indicators.funnel_columns` and ``petit_effectif``.
+
+    Returns
+    -------
+    dict or None
+        ``{"limite_95_bas", "limite_95_haut", "limite_998_bas", "limite_998_haut", "position"}``
+        (percentages 0–100; ``position`` against the 95 % limits), or ``None`` for an indicator
+        without funnel (no target, not a rate on counts) or a denominator below the disclosure
+        threshold.
+    """
+    if bool(row.petit_effectif) or pd.isna(row.entonnoir_95_bas):
+        return None
+    return {"limite_95_bas": float(row.entonnoir_95_bas), "limite_95_haut": float(row.entonnoir_95_haut),
+            "limite_998_bas": float(row.entonnoir_998_bas), "limite_998_haut": float(row.entonnoir_998_haut),
+            "position": row.entonnoir_position}
+
+
+def estimate_change_record(estimate: float, se: float, before: float, before_se: float) -> dict | None:
+    """The ``evolution`` of a survey estimate between two independent campaigns (shares 0-100).
+
+    Parameters
+    ----------
+    estimate, se : float
+        This campaign's weighted share and its linearised standard error, in %.
+    before, before_se : float
+        The previous campaign's.
+
+    Returns
+    -------
+    dict or None
+        ``{"ecart", "ic_bas", "ic_haut", "significatif", "methode"}`` in points (SE √(se₁² + se₂²),
+        normal quantile 1,959964), or ``None`` when either campaign's figure is missing (withheld).
+
+    Examples
+    --------
+    >>> record = estimate_change_record(92.0, 3.0, 90.0, 4.0)
+    >>> round(record["ic_bas"], 3), round(record["ic_haut"], 3), record["significatif"]
+    (-7.8, 11.8, False)
+    """
+    values = (estimate, se, before, before_se)
+    if any(v is None or pd.isna(v) for v in values):
+        return None
+    gap, low, high = (float(v) for v in normal_difference(*values))
+    return {"ecart": gap, "ic_bas": low, "ic_haut": high, "significatif": bool(is_significant(low, high)),
+            "methode": "enquetes_independantes"}
 
 
 def indicator_records(indicators: pd.DataFrame, *, site: str, year: int,
@@ -34,11 +125,12 @@ def indicator_records(indicators: pd.DataFrame, *, site: str, year: int,
     -------
     dict of str to dict
         ``{key: {"valeur", "unite", "cible", "atteint", "numerateur", "denominateur", "en_attente",
-        "n_annee_precedente", "valeur_annee_precedente", "evaluation", "tendance"}}``, the key being
+        "n_annee_precedente", "valeur_annee_precedente", "evaluation", "tendance", "evolution", "entonnoir"}}``, the key being
         :func:`~qualepref_analysis.analysis.indicators.result_key` of the code and detail; missing
         values are ``None``; ``tendance`` maps every year of the catalogue up to ``year`` (as text) to
-        that year's value (``None`` on a small cell); ``satisfaction_globale`` records also have
-        ``pondere`` (bool).
+        that year's value (``None`` on a small cell); ``evolution`` is :func:`change_record`,
+        ``entonnoir`` :func:`funnel_record`;
+        ``satisfaction_globale`` records also have ``pondere`` (bool).
 
     Notes
     -----
@@ -70,6 +162,8 @@ def indicator_records(indicators: pd.DataFrame, *, site: str, year: int,
             "valeur_annee_precedente": (None if small_before or pd.isna(row.valeur_annee_precedente)
                                         else float(row.valeur_annee_precedente)),
             "tendance": trends.get((row.code, row.detail), {}),
+            "evolution": change_record(row),
+            "entonnoir": funnel_record(row),
         }
         if row.code == "satisfaction_globale":
             records[result_key(row.code, row.detail)]["pondere"] = row.detail != "non_pondere"

@@ -9,11 +9,15 @@ import pandas as pd
 from qualepref_analysis.analysis.indicators import CATALOGUE
 from qualepref_analysis.report.disclosure import Disclosure
 from qualepref_analysis.report.labels import label
-from qualepref_analysis.report.values import format_change, format_target, format_value
+from qualepref_analysis.report.values import format_target, format_value, judged_change, significance_of
 from qualepref_analysis.sections.narratives import GROUP_TITLES
 from qualepref_analysis.report.formatting import join_french, site_complement, site_subject
 
-__all__ = ["indicator_rows", "synthesis_table", "synthesis_paragraphs"]
+__all__ = ["indicator_rows", "synthesis_table", "synthesis_paragraphs", "funnel_points", "FUNNEL_POSITIONS"]
+
+#: How the synthesis says where a site stands in the funnel around its target.
+FUNNEL_POSITIONS = {"au-dessus": "au-dessus de la plage attendue", "dans la plage": "dans la plage attendue",
+                    "en dessous": "en dessous de la plage attendue"}
 
 _BY_CODE = {ind.code: ind for ind in CATALOGUE}
 
@@ -156,10 +160,10 @@ def synthesis_paragraphs(rows: pd.DataFrame, *, year: int, disclosure: Disclosur
                         and not disclosure.shows("change", before):
                     text += f" ({format_value(before, row.unite)} en {year - 1})"
                 elif before is not None and not pd.isna(before):
-                    change = format_change(row.valeur - before, 100 * (row.valeur - before) / before if before else None,
-                                           row.unite)
+                    change = judged_change(row.valeur - before, 100 * (row.valeur - before) / before if before else None,
+                                           row.unite, significance_of(getattr(row, "evolution", None)), when="sur un an")
                     if change:
-                        text += f" ({change} sur un an)"
+                        text += f" ({change})"
                 parts.append(text)
             if not parts:
                 continue
@@ -174,7 +178,76 @@ def synthesis_paragraphs(rows: pd.DataFrame, *, year: int, disclosure: Disclosur
                 elif missed:
                     sentence += (f" La cible ({goal}) n'est pas atteinte "
                                  f"{join_french([site_complement(s) for s in missed])}.")
+                    sentence += _funnel_sentence(mine[mine["evaluation"] == "non_atteint"])
             sentences.append(sentence)
         if sentences:
             paragraphs.append((title, " ".join(sentences)))
     return paragraphs
+
+
+def _funnel_sentence(missed: pd.DataFrame) -> str:
+    """Which shortfalls are beyond chance on their number of items (below the funnel's 95 % limit)."""
+    if "entonnoir" not in missed.columns:
+        return ""
+    positions = [(row.site_libelle, row.entonnoir.get("position")) for row in missed.itertuples(index=False)
+                 if isinstance(row.entonnoir, dict)]
+    beyond = [site_complement(site) for site, position in positions if position == "en dessous"]
+    chance = [site_complement(site) for site, position in positions if position != "en dessous"]
+    parts = []
+    if beyond:
+        parts.append(f"l'écart dépasse ce que le hasard explique {join_french(beyond)}")
+    if chance:
+        subject = "il" if beyond else "l'écart"
+        parts.append(f"{subject} reste compatible avec la cible, compte tenu du nombre d'éléments, "
+                     f"{join_french(chance)}")
+    return (" " + _capitalise(" ; ".join(parts)) + ".") if parts else ""
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def funnel_points(rows: pd.DataFrame) -> list[tuple[str, float, pd.DataFrame, int]]:
+    """The funnel plots of the synthesis: per rate indicator with a target, the sites with their limits.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        :func:`indicator_rows`; uses ``cle``, ``code``, ``detail``, ``site_libelle``, ``valeur``,
+        ``denominateur``, ``cible`` and ``entonnoir`` (as
+        :func:`~qualepref_analysis.sections.records.funnel_record` recorded it).
+
+    Returns
+    -------
+    list of (str, float, DataFrame, int)
+        For each indicator that has at least two sites with a funnel, in the catalogue's order: its
+        label, its target (%), one row per plotted site (``Site``, ``Effectif``, ``Valeur (%)``,
+        ``Limite basse 95 %``, ``Limite haute 95 %``, ``Limite basse 99,8 %``, ``Limite haute 99,8 %``,
+        ``Position``) and the number of sites left out (their denominator below the disclosure
+        threshold, hence no ``entonnoir``).
+    """
+    if rows.empty or "entonnoir" not in rows.columns:
+        return []
+    order = {ind.code: i for i, ind in enumerate(CATALOGUE)}
+    out = []
+    for key, group in sorted(rows.groupby("cle"), key=lambda kv: (order[kv[1]["code"].iloc[0]], kv[0])):
+        first = group.iloc[0]
+        if first["unite"] != "pourcent" or first.get("cible") is None or pd.isna(first.get("cible")):
+            continue
+        plotted = group[group["entonnoir"].map(lambda e: isinstance(e, dict))]
+        if len(plotted) < 2:  # a funnel compares sites; one site's position is said in its section
+            continue
+        funnels = list(plotted["entonnoir"])
+        points = pd.DataFrame({
+            "Site": plotted["site_libelle"].to_numpy(),
+            "Effectif": plotted["denominateur"].astype(float).to_numpy(),
+            "Valeur (%)": plotted["valeur"].astype(float).to_numpy(),
+            "Limite basse 95 %": [f["limite_95_bas"] for f in funnels],
+            "Limite haute 95 %": [f["limite_95_haut"] for f in funnels],
+            "Limite basse 99,8 %": [f["limite_998_bas"] for f in funnels],
+            "Limite haute 99,8 %": [f["limite_998_haut"] for f in funnels],
+            "Position": [FUNNEL_POSITIONS.get(f["position"], f["position"]) for f in funnels],
+        })
+        name = _BY_CODE[first["code"]].label + (f" – {label('pan', first['detail'])}" if first["detail"] else "")
+        out.append((name, float(first["cible"]), points, int(len(group) - len(plotted))))
+    return out
