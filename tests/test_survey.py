@@ -61,6 +61,19 @@ def test_matches_r_survey(reference, data, method):
             assert logit.deff == pytest.approx(ref["deff"], rel=1e-4)
 
 
+@pytest.mark.parametrize("method, variables", [("poststratification", ("service",)),
+                                               ("raking", ("service", "demi_journee")), ("none", None)])
+def test_every_campaign_at_once_gives_rs_standard_errors(reference, data, method, variables):
+    """weighted_shares (the indicator's engine): each group's linearised SE equals R's svymean SE."""
+    responses, margins = data
+    responses = responses.assign(site="s", campagne="2022")
+    margins = None if variables is None else margins.assign(site="s", campagne="2022")
+    for question, ref in reference[method]["questions"].items():
+        out = weighted_shares(responses, margins, question, variables=variables or ("service",))
+        assert out["part"].iloc[0] == pytest.approx(100 * ref["estimate"], abs=1e-6)
+        assert out["erreur_type"].iloc[0] == pytest.approx(100 * ref["se"], rel=1e-6), question
+
+
 def test_weights_hit_the_margins(data):
     responses, margins = data
     weights = rake(responses, margins, ["service", "demi_journee"])

@@ -23,8 +23,8 @@ import pandas as pd
 
 from qualepref_analysis.errors import QualeprefError, QualeprefWarning
 
-__all__ = ["Weights", "Convergence", "Estimate", "WeightingError", "WeightingWarning", "poststratify", "rake",
-           "proportion", "weighted_share", "weighted_shares", "campaign_weights", "campaign_weights_or_none"]
+__all__ = ["weight_concentration", "Weights", "Convergence", "Estimate", "WeightingError", "WeightingWarning", "poststratify", "rake",
+           "proportion", "weighted_share", "weighted_shares", "campaign_weights", "campaign_weights_or_none", "sparse_merges"]
 
 #: Reason given when a campaign has no footfall margin at all.
 _NO_MARGIN = "aucune marge de fréquentation pour cette campagne : résultats non pondérés"
@@ -379,9 +379,21 @@ def _warn(name: str, message: str) -> None:
 
 
 def _indicators(codes: np.ndarray, k: int) -> np.ndarray:
+    """One column per category, 1 where the respondent is in it (a row of zeros for no value, code −1)."""
     matrix = np.zeros((len(codes), k))
-    matrix[np.arange(len(codes)), codes] = 1.0
+    known = codes >= 0
+    matrix[np.flatnonzero(known), codes[known]] = 1.0
     return matrix
+
+
+def _share_se(answered: np.ndarray, happy: np.ndarray, weights: np.ndarray, calibration: np.ndarray | None) -> float:
+    """Linearised standard error (0–1) of one group's weighted share, as :func:`proportion` computes it."""
+    wr = np.where(answered, weights, 0.0)
+    total = wr.sum()
+    if total <= 0:
+        return float("nan")
+    share = np.sum(wr * happy) / total
+    return float(np.sqrt(_linearised_variance(wr * (happy - share) / total, weights, calibration)))
 
 
 def _weigh_campaign(responses: pd.DataFrame, margins: pd.DataFrame, variables: tuple[str, ...], *, method: str,
@@ -540,7 +552,8 @@ def _usable(responses: pd.DataFrame, margins: pd.DataFrame, variables: tuple[str
 
 def campaign_weights(responses: pd.DataFrame, margins: pd.DataFrame | None, *,
                      variables: tuple[str, ...] = ("service", "demi_journee"), cap: float | None = None,
-                     collapse: dict | None = None, site_labels: Mapping[str, str] | None = None) -> Weights:
+                     collapse: dict | None = None, site_labels: Mapping[str, str] | None = None,
+                     min_respondents: int = 0) -> Weights:
     """The weights of one site and campaign, as the whole review computes them.
 
     Post-stratification when the margins give only one of ``variables``, raking on all
@@ -563,11 +576,17 @@ def campaign_weights(responses: pd.DataFrame, margins: pd.DataFrame | None, *,
         Categories to merge, per variable: ``{"service": {"pan": "autres"}}`` (``enquetes.regroupements``).
     site_labels : mapping, optional
         Site code → label, for the warnings.
+    min_respondents : int
+        ``enquetes.min_repondants_strate``: categories of the first variable with fewer respondents
+        are merged first (:func:`~qualepref_analysis.analysis.strata.sparse_strata`, after the
+        explicit ``collapse``), and the other variables with a category below it are left out of
+        the raking. 0: nothing merged, nothing left out.
 
     Returns
     -------
     Weights
-        See :func:`rake` and :func:`poststratify`.
+        See :func:`rake` and :func:`poststratify`, aligned on ``responses`` (whose categories are
+        not changed).
 
     Raises
     ------
@@ -577,27 +596,90 @@ def campaign_weights(responses: pd.DataFrame, margins: pd.DataFrame | None, *,
     Warns
     -----
     WeightingWarning
-        When the cap binds.
+        When the cap binds, when a variable is left out of the raking, and when the weights are so
+        uneven that few respondents carry the estimate (:func:`weight_concentration`).
     """
+    per_variable = _per_variable(collapse, tuple(variables))
+    name = _survey_name(_campaign_keys(responses), site_labels)
+    if min_respondents and margins is not None and not margins.empty:
+        responses, margins, dropped = _merge_sparse(responses, margins, tuple(variables), per_variable,
+                                                    min_respondents)
+        per_variable = {v: m for v, m in per_variable.items() if v != variables[0]}  # already applied
+        variables = tuple(v for v in variables if v not in dropped)
+        for variable in dropped:
+            _warn(name, _left_out_message(variable, min_respondents))
     available = [] if margins is None or margins.empty else _usable(responses, margins, tuple(variables))
     if not available:
         raise WeightingError(f"aucune marge utilisable (attendu : {', '.join(variables)}).")
-    per_variable = _per_variable(collapse, tuple(variables))
     if len(available) == 1 and cap is None:
-        return poststratify(responses, margins, available[0], collapse=per_variable.get(available[0]))
-    return rake(responses, margins, available, cap=cap, collapse={v: per_variable.get(v, {}) for v in available},
-                site_labels=site_labels)
+        weights = poststratify(responses, margins, available[0], collapse=per_variable.get(available[0]))
+    else:
+        weights = rake(responses, margins, available, cap=cap,
+                       collapse={v: per_variable.get(v, {}) for v in available}, site_labels=site_labels)
+    concentration = weight_concentration(weights.values.to_numpy(dtype=float))
+    if concentration:
+        _warn(name, concentration)
+    return weights
+
+
+_VARIABLE_NAMES = {"service": "le service visité", "demi_journee": "la demi-journée", "mode": "le mode de réponse"}
+
+
+def _left_out_message(variable: str, threshold: int) -> str:
+    return (f"{_VARIABLE_NAMES.get(variable, f'la variable « {variable} »')} est laissé{'e' if variable == 'demi_journee' else ''} "
+            f"de côté du redressement : une de ses modalités compte moins de {threshold} répondants")
+
+
+def _merge_sparse(responses: pd.DataFrame, margins: pd.DataFrame, variables: tuple[str, ...],
+                  per_variable: dict, threshold: int) -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]]:
+    """One campaign: the explicit merges of the first variable, then its sparse strata, and the variables to leave out."""
+    responses, margins, left_out, _ = _merge_sparse_groups(responses.assign(_campagne=0), margins.assign(_campagne=0),
+                                                           variables, per_variable, threshold, ["_campagne"])
+    return responses.drop(columns="_campagne"), margins.drop(columns="_campagne"), left_out.get((0,), ())
+
+
+#: Kish's effective size below this share of the respondents, or the 5 % heaviest weights above
+#: this share of the total, and the estimate rests on few people: said in a warning.
+KISH_SHARE_MIN, TOP_WEIGHT_SHARE_MAX = 0.30, 0.25
+
+
+def weight_concentration(weights: np.ndarray) -> str:
+    """A plain French warning when few respondents carry the weights, or ``""``.
+
+    Examples
+    --------
+    >>> weight_concentration(np.ones(100))
+    ''
+    >>> print(weight_concentration(np.r_[np.full(9, 50.0), np.ones(91)]))  # 541² / 22 591 = 13; 450 / 541 = 46 %  # doctest: +NORMALIZE_WHITESPACE
+    les poids sont très inégaux : les 100 répondants pèsent comme 13 réponses non pondérées (taille effective
+    de Kish), et les répondants les plus lourds (un sur vingt) portent plus du quart du poids total ; le résultat
+    repose sur peu de personnes
+    """
+    w = np.asarray(weights, dtype=float)
+    w = w[w > 0]
+    n = len(w)
+    if n < 2:
+        return ""
+    kish = w.sum() ** 2 / np.sum(w ** 2)
+    top = int(np.ceil(0.05 * n))
+    heaviest = np.sort(w)[::-1][:top].sum() / w.sum()
+    if kish >= KISH_SHARE_MIN * n and heaviest <= TOP_WEIGHT_SHARE_MAX:
+        return ""
+    carried = (", et les répondants les plus lourds (un sur vingt) portent plus du quart du poids total"
+               if heaviest > TOP_WEIGHT_SHARE_MAX else "")
+    return (f"les poids sont très inégaux : les {n} répondants pèsent comme {kish:.0f} réponses non pondérées "
+            f"(taille effective de Kish){carried} ; le résultat repose sur peu de personnes")
 
 
 def campaign_weights_or_none(responses: pd.DataFrame, margins: pd.DataFrame | None, *,
                              variables: tuple[str, ...] = ("service", "demi_journee"), cap: float | None = None,
-                             collapse: dict | None = None,
-                             site_labels: Mapping[str, str] | None = None) -> tuple[Weights | None, str]:
+                             collapse: dict | None = None, site_labels: Mapping[str, str] | None = None,
+                             min_respondents: int = 0) -> tuple[Weights | None, str]:
     """:func:`campaign_weights`, or ``None`` and the French reason, said in a warning, when they cannot be computed.
 
     Parameters
     ----------
-    responses, margins, variables, cap, collapse, site_labels
+    responses, margins, variables, cap, collapse, site_labels, min_respondents
         As :func:`campaign_weights`.
 
     Returns
@@ -618,7 +700,7 @@ def campaign_weights_or_none(responses: pd.DataFrame, margins: pd.DataFrame | No
     else:
         try:
             return campaign_weights(responses, margins, variables=variables, cap=cap, collapse=collapse,
-                                    site_labels=site_labels), ""
+                                    site_labels=site_labels, min_respondents=min_respondents), ""
         except WeightingError as exc:
             reason = _unweighted(str(exc))
     _warn(_survey_name(_campaign_keys(responses), site_labels), reason)
@@ -627,6 +709,44 @@ def campaign_weights_or_none(responses: pd.DataFrame, margins: pd.DataFrame | No
 
 # --------------------------------------------------------------------------------------------------
 # Every campaign at once
+
+
+def _merge_sparse_groups(responses: pd.DataFrame, margins: pd.DataFrame, variables: tuple[str, ...],
+                         collapse: dict | None, threshold: int, keys: list[str]):
+    """:func:`_merge_sparse` on every group at once (the same merges as one campaign alone)."""
+    from qualepref_analysis.analysis.strata import apply_strata, sparse_strata, sparse_variables
+
+    first = variables[0]
+    explicit = _per_variable(collapse, variables).get(first) or {}
+    if explicit and first in responses.columns:
+        responses = responses.assign(**{first: responses[first].replace(explicit)})
+        mine = margins["variable"] == first
+        margins = margins.assign(modalite=margins["modalite"].where(~mine, margins["modalite"].replace(explicit)))
+        margins = margins.groupby([*keys, "variable", "modalite"], sort=False, as_index=False)["effectif"].sum()
+    merges = sparse_strata(responses, margins, threshold=threshold, variable=first, groups=tuple(keys))
+    responses, margins = apply_strata(responses, margins, merges, variable=first, groups=tuple(keys))
+    left_out = sparse_variables(responses, margins, variables, threshold=threshold, groups=tuple(keys))
+    return responses, margins, left_out, merges
+
+
+def sparse_merges(responses: pd.DataFrame, margins: pd.DataFrame | None, *,
+                  variables: tuple[str, ...] = ("service", "demi_journee"), collapse: dict | None = None,
+                  min_respondents: int = 0) -> tuple[list, tuple[str, ...]]:
+    """What :func:`campaign_weights` merges and leaves out for one campaign, to say it.
+
+    Returns
+    -------
+    merges : list of StrataMerge
+        :func:`~qualepref_analysis.analysis.strata.sparse_strata` on the first variable (after the
+        explicit ``collapse``): empty when nothing moved.
+    left_out : tuple of str
+        The other variables left out of the raking.
+    """
+    if not min_respondents or margins is None or margins.empty or not variables:
+        return [], ()
+    *_, left_out, merges = _merge_sparse_groups(responses.assign(_campagne=0), margins.assign(_campagne=0),
+                                                tuple(variables), collapse, min_respondents, ["_campagne"])
+    return merges, left_out.get((0,), ())
 
 
 def _factorize_groups(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.MultiIndex]:
@@ -646,7 +766,7 @@ def weighted_shares(responses: pd.DataFrame, margins: pd.DataFrame | None, quest
                     variables: tuple[str, ...] = ("service", "demi_journee"), groups: tuple[str, ...] = ("site", "campagne"),
                     satisfied: tuple[int, ...] = (3, 4), cap: float | None = None, collapse: dict | None = None,
                     tol: float = 1e-10, max_iter: int = 1000,
-                    site_labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+                    site_labels: Mapping[str, str] | None = None, min_respondents: int = 0) -> pd.DataFrame:
     """Weighted share of satisfied answers for every site × campaign at once.
 
     The weights of each group are those of :func:`campaign_weights` (post-stratification on
@@ -678,13 +798,18 @@ def weighted_shares(responses: pd.DataFrame, margins: pd.DataFrame | None, quest
         Convergence of the raking (see :func:`rake`).
     site_labels : mapping, optional
         Site code → label, for the warnings.
+    min_respondents : int
+        As :func:`campaign_weights`, group by group: the same merges and left-out variables.
 
     Returns
     -------
     DataFrame
         One row per group: the ``groups`` columns, ``part`` (weighted share, 0-100),
         ``repondants`` and ``satisfaits`` (unweighted counts), ``pondere`` (bool),
-        ``poids_plafonnes`` (weights held at the cap) and ``raison`` (why unweighted, or ``""``).
+        ``poids_plafonnes`` (weights held at the cap), ``raison`` (why unweighted, or ``""``) and
+        ``erreur_type`` (0-100: the Taylor-linearised standard error of ``part`` through the
+        calibration, as :func:`proportion` and R's ``svymean``; unweighted groups: that of a
+        simple random sample).
 
     Warns
     -----
@@ -693,8 +818,17 @@ def weighted_shares(responses: pd.DataFrame, margins: pd.DataFrame | None, quest
         weights were capped (how many).
     """
     keys = list(groups)
+    left_out: dict[tuple, tuple[str, ...]] = {}
+    if min_respondents and margins is not None and not margins.empty and variables:
+        responses, margins, left_out, _ = _merge_sparse_groups(responses, margins, tuple(variables), collapse,
+                                                               min_respondents, keys)
+        collapse = {v: m for v, m in (collapse or {}).items() if v != variables[0]}
     group_codes, group_index = _factorize_groups(responses, keys)
     size = len(group_index)
+    answers = pd.to_numeric(responses[question], errors="coerce")
+    answered = answers.notna().to_numpy()
+    happy = (answered & answers.isin(satisfied).to_numpy()).astype(float)
+    se = np.full(size, np.nan)
     weights = np.ones(len(responses))
     weighted = np.zeros(size, dtype=bool)
     reasons = np.full(size, _NO_MARGIN, dtype=object)
@@ -711,6 +845,12 @@ def weighted_shares(responses: pd.DataFrame, margins: pd.DataFrame | None, quest
         for j, v in enumerate(candidates):
             uses[:, j] = ((np.bincount(margin_group[margin_variable == v], minlength=size) > 0)
                           & (np.bincount(group_codes[responses[v].notna().to_numpy()], minlength=size) > 0))
+        for group, dropped in left_out.items():  # a category below the threshold: out of that group's raking
+            where = group_index.get_indexer(pd.MultiIndex.from_tuples([group], names=keys))[0]
+            for v in dropped:
+                if where >= 0 and v in candidates:
+                    uses[where, candidates.index(v)] = False
+                    _warn(_survey_name(dict(zip(keys, group)), site_labels), _left_out_message(v, min_respondents))
         per_variable = _per_variable(collapse, tuple(variables))
         combinations, which = (np.unique(uses, axis=0, return_inverse=True) if candidates
                                else (np.zeros((0, 0), dtype=bool), np.zeros(size, dtype=np.intp)))
@@ -733,12 +873,23 @@ def weighted_shares(responses: pd.DataFrame, margins: pd.DataFrame | None, quest
             weighted[members_index] = ok
             reasons[members_index] = np.where(ok, "", [_unweighted(r) if r else "" for r in fit.reason])
             capped[members_index] = np.where(ok, fit.capped, 0)
+            # each weighted group's linearised SE, on the residuals of its calibration model (as R)
+            calibration = np.hstack([_indicators(design.codes[v], len(design.categories[v])) for v in used])
+            row_index = np.flatnonzero(rows)
+            order = np.argsort(design.group, kind="stable")
+            bounds = np.searchsorted(design.group[order], np.arange(len(members_index) + 1))
+            for j in np.flatnonzero(ok):
+                chosen = order[bounds[j]:bounds[j + 1]]
+                at = row_index[chosen]
+                se[members_index[j]] = _share_se(answered[at], happy[at], fit.weights[chosen], calibration[chosen])
     for g in np.flatnonzero(~weighted | (capped > 0)):  # the warnings, group by group
         name = _survey_name(dict(zip(keys, group_index[g])), site_labels)
         _warn(name, reasons[g] if not weighted[g] else _capped_message(int(capped[g]), cap))
-    answers = pd.to_numeric(responses[question], errors="coerce")
-    answered = answers.notna().to_numpy()
-    happy = answered & answers.isin(satisfied).to_numpy()
+    order = np.argsort(group_codes, kind="stable")
+    bounds = np.searchsorted(group_codes[order], np.arange(size + 1))
+    for g in np.flatnonzero(~weighted):  # unweighted: a simple random sample, with replacement
+        at = order[bounds[g]:bounds[g + 1]]
+        se[g] = _share_se(answered[at], happy[at], np.ones(len(at)), None)
     w_answered = np.bincount(group_codes, weights=np.where(answered, weights, 0.0), minlength=size)
     w_happy = np.bincount(group_codes, weights=np.where(happy, weights, 0.0), minlength=size)
     out = group_index.to_frame(index=False)
@@ -749,6 +900,7 @@ def weighted_shares(responses: pd.DataFrame, margins: pd.DataFrame | None, quest
     out["pondere"] = weighted
     out["poids_plafonnes"] = capped
     out["raison"] = list(reasons)
+    out["erreur_type"] = 100 * se
     return out
 
 

@@ -500,6 +500,10 @@ class SurveySettings(_Settings):
         (e.g. ``{"service": {"pan": "autres"}}``). Default empty.
     intervalle : str
         95 % confidence interval: ``logit``, ``beta`` (Korn–Graubard) or ``wilson``. Default ``logit``.
+    min_repondants_strate : int
+        A service with fewer respondents (≥ 0) in a campaign is merged, with its footfall, into
+        « autres services » before post-stratification; in raking, a variable with a category
+        below it is left out. 0 turns this off. Default 10.
     """
 
     variables_calage: tuple[str, ...] = _key(
@@ -512,6 +516,7 @@ class SurveySettings(_Settings):
                              "par exemple {service: {pan: autres}}", key_rule=_str_key),
         factory=FrozenMap)
     intervalle: str = _key(_choice(SURVEY_INTERVALS), "logit")
+    min_repondants_strate: int = _key(_integer(0), 10)
 
 
 @dataclass(frozen=True)

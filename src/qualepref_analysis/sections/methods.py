@@ -15,7 +15,7 @@ from qualepref_analysis.report.html import Table
 from qualepref_analysis.report.labels import label
 from qualepref_analysis.report.values import format_target
 
-__all__ = ["DatasetQuality", "method_paragraphs", "parameter_tables", "data_quality_table"]
+__all__ = ["DatasetQuality", "method_paragraphs", "parameter_tables", "data_quality_table", "weighting_effect_table"]
 
 _CALENDARS = {"metropole": "le calendrier des jours fériés de la métropole",
               "alsace_moselle": "le calendrier d'Alsace-Moselle (Vendredi saint et 26 décembre fériés en plus)"}
@@ -58,7 +58,15 @@ def method_paragraphs(settings: ReviewSettings, calendars: dict[str, str]) -> li
          "d'une enquête ne reflètent pas toujours la fréquentation des services : chaque réponse reçoit un "
          "poids pour que la répartition des répondants par service (et par demi-journée quand elle est connue) "
          "soit celle de la fréquentation observée pendant la campagne. Chaque pourcentage pondéré est donné "
-         "avec sa marge d'erreur à 95 %."),
+         "avec sa marge d'erreur à 95 %, calculée en tenant compte du redressement. Un service qui compte trop peu "
+         f"de répondants (moins de {plural(settings.enquetes.min_repondants_strate, 'répondant')}) est regroupé, avec sa "
+         "fréquentation, dans « Autres services » : sans cela, quelques personnes porteraient le poids de tout un "
+         "service. L'« effet de plan » compare la précision obtenue à celle d'un tirage au hasard du même nombre de "
+         "personnes (moins de 1 : plus précis, grâce au redressement ; plus de 1 : moins précis) ; la « taille "
+         "effective » qui l'accompagne est le nombre de personnes tirées au hasard qui donnerait la même précision. "
+         "L'« effet de la pondération » (dit de Kish), propre aux poids et non à une question, mesure leur "
+         "inégalité : 1 quand tous les répondants pèsent autant, 3 quand les réponses ne valent qu'un tiers de "
+         "réponses non pondérées ; il est donné pour chaque site à la fin de ces explications."),
         ("Sujets des réclamations",
          "Une réclamation garde le sujet qu'un agent lui a donné. Les autres reçoivent un sujet proposé "
          "automatiquement, à partir d'une liste de mots et d'expressions par sujet et d'un modèle appris sur "
@@ -71,6 +79,22 @@ def method_paragraphs(settings: ReviewSettings, calendars: dict[str, str]) -> li
          "programme retrouve est son « rappel », la part de ses propositions de ce sujet qui sont justes est sa "
          "« précision » ; le « F1 » combine les deux (leur moyenne harmonique) et le « F1 macro » est la moyenne "
          "des F1 des sujets, qui donne le même poids aux sujets rares qu'aux sujets fréquents."),
+        ("Évolutions et marge d'erreur",
+         "Une évolution d'une année sur l'autre n'est dite « en hausse » ou « en baisse » que si elle dépasse sa "
+         "marge d'erreur à 95 % ; sinon l'indicateur est dit « stable », l'écart observé étant donné. Pour un taux "
+         "calculé sur des effectifs (réponses dans les délais, appels décrochés, mises à jour), la marge est celle "
+         "de la différence de deux proportions indépendantes (méthode de Newcombe, dite du score hybride). Pour un "
+         "pourcentage d'enquête, elle combine les marges des deux campagnes, chacune tenant compte du redressement. "
+         "Pour un délai moyen, elle compare les deux moyennes en tenant compte de la dispersion des délais "
+         "(intervalle de Welch). Un nombre d'éléments (réclamations reçues, visites) est un décompte complet : son "
+         "évolution est donnée telle quelle."),
+        ("Sites face à leur cible selon leur taille",
+         "Un taux calculé sur peu d'éléments varie beaucoup par le seul hasard. Pour chaque taux qui a une cible, "
+         "la synthèse place les sites sur un graphique « en entonnoir » : pour chaque nombre d'éléments, il "
+         "montre la plage où tomberait 95 % du temps (et 99,8 % du temps) le taux d'un site dont la performance "
+         "réelle serait exactement la cible, calculée par la loi binomiale exacte (méthode de Spiegelhalter, "
+         "2005). Un site sous la limite basse à 95 % manque sa cible au-delà de ce que le hasard explique ; un site "
+         "dans la plage qui manque sa cible reste compatible avec elle sur ce nombre d'éléments."),
         ("Petits effectifs",
          f"Aucun pourcentage n'est publié sur moins de {plural(threshold, 'élément')} ni, pour une enquête, "
          f"sur moins de {plural(survey, 'répondant')} : le nombre d'éléments est donné à la place, et "
@@ -156,3 +180,36 @@ def data_quality_table(datasets: list[DatasetQuality]) -> Table:
     frame = pd.DataFrame(rows, columns=["Données", "Lignes lues", "Retenues", "Écartées", "Principaux motifs"])
     return Table(frame, "Lignes lues, retenues et écartées par jeu de données",
                  {"Lignes lues": "number", "Retenues": "number", "Écartées": "number"})
+
+
+def weighting_effect_table(results: dict, site_labels: dict[str, str]) -> Table | None:
+    """Kish's weighting effect of each site's survey campaign, as section 03 recorded it.
+
+    Parameters
+    ----------
+    results : dict
+        The content of ``results.json``; uses ``sites.<site>.03_satisfaction`` (``campagne``,
+        ``repondants``, ``effet_ponderation_kish``).
+    site_labels : dict of str to str
+        Site code → label, in the bilan's order.
+
+    Returns
+    -------
+    Table or None
+        ``Site``, ``Campagne``, ``Répondants``, ``Effet de la pondération (Kish)``, ``Équivalent en
+        réponses non pondérées`` (répondants / effet); ``None`` when no site recorded one.
+    """
+    rows = []
+    for code, site_label in site_labels.items():
+        survey = ((results.get("sites") or {}).get(code) or {}).get("03_satisfaction") or {}
+        effect = survey.get("effet_ponderation_kish")
+        if effect is None:
+            continue
+        rows.append({"Site": site_label, "Campagne": str(survey.get("campagne", "")),
+                     "Répondants": survey.get("repondants"), "Effet de la pondération (Kish)": effect,
+                     "Équivalent en réponses non pondérées": survey.get("repondants", 0) / effect if effect else None})
+    if not rows:
+        return None
+    return Table(pd.DataFrame(rows), "Effet de la pondération des enquêtes, par site",
+                 {"Répondants": "number", "Effet de la pondération (Kish)": "decimal",
+                  "Équivalent en réponses non pondérées": "number"})
