@@ -27,7 +27,8 @@ from qualepref_analysis.report.grammar import french_spacing
 from qualepref_analysis.report.html import dataset_title, french_table, paragraph
 from qualepref_analysis.report.disclosure import Disclosure
 from qualepref_analysis.sections.dashboard import dashboard_tables
-from qualepref_analysis.sections.methods import DatasetQuality, data_quality_table, method_paragraphs, parameter_tables
+from qualepref_analysis.sections.methods import (DatasetQuality, data_quality_table, method_paragraphs, parameter_tables,
+                                                 weighting_effect_table)
 
 __all__ = ["typeset", "demote_headings", "notebook_body", "section_page", "assemble_bilan", "STYLE", "DEPARTMENT_TAG",
            "DEPARTMENT_PART", "DEPARTMENT_POINTER"]
@@ -59,13 +60,16 @@ footer { color: var(--grey); font-size: .8rem; border-top: 1px solid #ccc; margi
 @media print {
   body { max-width: none; padding: 0; font-size: 9.5pt; line-height: 1.4; }
   section.part, section.annex { page-break-before: always; break-before: page; }
+  section.part.flow { page-break-before: auto; break-before: auto; margin-top: 1.6rem; }  /* short: follows on */
   section.site-section { border-top: none; margin-top: 1.2rem; }
   .back { display: none; }
   nav.toc ol { columns: 2; font-size: 9pt; }
   h1, h2, h3, h4, h5, h6, caption { page-break-after: avoid; break-after: avoid; }
   p.qp-narrative, li { orphans: 3; widows: 3; }
   figure { margin: .4rem 0; page-break-inside: avoid; break-inside: avoid; }
-  img { max-height: 6.3cm; width: auto; }
+  img { max-height: 5.8cm; width: auto; max-width: 100%; }
+  figure.qp-pair { display: inline-block; width: 49.5%; vertical-align: top; }  /* a series of like charts */
+  figure.qp-pair img { max-height: 7cm; }
   table.qp-table { font-size: 8pt; margin: .4rem 0; }
   table.qp-table th, table.qp-table td { padding: .05rem .4rem; }
   h2 { font-size: 15pt; } h3 { font-size: 12.5pt; margin: .9rem 0 .3rem; } h4 { font-size: 10.5pt; margin: .7rem 0 .25rem; }
@@ -190,8 +194,10 @@ def notebook_body(path: Path | nbformat.NotebookNode, *, demote: int = 1, lead: 
                 continue  # streams (stdout/stderr) and errors never reach the review
             data = output.get("data", {})
             if "image/png" in data:
-                alt = (output.get("metadata", {}).get("image/png", {}) or {}).get("alt", "Graphique")
-                parts.append(f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,'
+                meta = output.get("metadata", {}).get("image/png", {}) or {}
+                alt = meta.get("alt", "Graphique")
+                kind = ' class="qp-pair"' if meta.get("layout") == "pair" else ""
+                parts.append(f'<figure{kind}><img alt="{html.escape(alt)}" src="data:image/png;base64,'
                              f'{data["image/png"].strip()}"></figure>')
             elif "text/html" in data:
                 fragment = data["text/html"]
@@ -279,7 +285,7 @@ def assemble_bilan(out_dir: Path, *, params, year: int, runs: list, synthesis: P
 <p><strong>{esc(params.prefecture)}</strong></p><p>Document généré le {format_date(generated.date())}.</p></header>
 <nav class="toc" id="sommaire" aria-label="Sommaire"><h2>Sommaire</h2><ol>{''.join(toc)}</ol></nav>
 <main>{''.join(body)}
-{methods_annex(params, bundle)}</main>
+{methods_annex(params, bundle, _results(out_dir / "results.json"))}</main>
 <footer><p>Produit par qualepref-analysis {esc(__version__)}, à partir des données suivantes
 (empreintes SHA-256, pour retrouver exactement les fichiers utilisés)\u00a0:</p><ul>{hashes}</ul></footer>
 </body></html>
@@ -313,7 +319,7 @@ def _department_part(params, sites: list[str], runs: list, sections: dict[str, s
         return ""
     lead = paragraph("Ce qui sert tout le département n'est présenté qu'une fois, ici ; les sections de chaque site "
                      "y renvoient.")
-    return f'<section class="part" id="departement"><h2>{DEPARTMENT_PART}</h2>{lead}{"".join(parts)}</section>'
+    return f'<section class="part flow" id="departement"><h2>{DEPARTMENT_PART}</h2>{lead}{"".join(parts)}</section>'
 
 
 def dataset_quality(bundle) -> list[DatasetQuality]:
@@ -329,13 +335,17 @@ def dataset_quality(bundle) -> list[DatasetQuality]:
     return out
 
 
-def methods_annex(params, bundle) -> str:
-    """The annex « Méthodes et paramètres »: how the figures were obtained, the parameters, the data quality."""
+def methods_annex(params, bundle, results: dict | None = None) -> str:
+    """The annex « Méthodes et paramètres »: how the figures were obtained, the parameters, the data quality
+    and, with the run's ``results``, the weighting effect of each site's survey."""
     calendars = {params.sites[code].libelle: calendar for code, calendar in params.calendars.items()
                  if code in params.sites}
     parts = ['<section class="annex" id="methodes"><h2>Méthodes et paramètres</h2>']
     for title, text in method_paragraphs(params.settings, calendars):
         parts.append(f"<h3>{html.escape(title)}</h3>{paragraph(text)}")
+    weighting = weighting_effect_table(results or {}, {code: site.libelle for code, site in params.sites.items()})
+    if weighting is not None:
+        parts.append(french_table(weighting))
     parts.append("<h3>Paramètres du bilan</h3>")
     parts.extend(french_table(table) for table in parameter_tables(params.settings))
     parts.append("<h3>Qualité des données</h3>")
@@ -345,6 +355,12 @@ def methods_annex(params, bundle) -> str:
     parts.append(french_table(data_quality_table(dataset_quality(bundle))))
     parts.append("</section>")
     return "".join(parts)
+
+
+def _results(path: Path) -> dict:
+    import json
+
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 def _dashboard(results_path: Path, params, sites: list[str], year: int) -> str:
