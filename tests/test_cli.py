@@ -138,6 +138,15 @@ def test_categorise_command(tmp_path):
     assert written.loc[0, "categorie_predite"] == "prise_rdv" and written.loc[0, "a_verifier"] == "non"
     assert (written.loc[1, "categorie_predite"], written.loc[1, "confiance"], written.loc[1, "a_verifier"]) == ("autre", "0,000", "oui")
     assert written.loc[2, "Texte"].startswith("'=")
+    # a « , » file stays a « , » file, with a decimal point; --sep decides otherwise
+    comma = tmp_path / "virgules.csv"
+    comma.write_text("id,texte\n1,Aucun créneau de rendez-vous\n", encoding="utf-8")
+    assert qualepref("categorise", str(comma), "--out", str(out)).returncode == 0
+    first = out.read_text(encoding="utf-8-sig").splitlines()
+    assert first[0] == "id,texte,categorie_predite,confiance,a_verifier,termes" and "," in first[1]
+    assert "." in first[1].split(",")[3] and "," not in first[1].split(",")[3]
+    assert qualepref("categorise", str(comma), "--out", str(out), "--sep", ";").returncode == 0
+    assert out.read_text(encoding="utf-8-sig").splitlines()[0].count(";") == 5
 
 
 def test_categorise_bad_files(tmp_path):

@@ -175,8 +175,10 @@ def test_defaults_apply_when_every_optional_key_is_absent():
     assert settings.erreurs_affichees_par_fichier == 5
     assert settings.delai_max_section_secondes == 900
     assert settings.categorisation == CategorisationSettings(
-        seuil_confiance=0.55, poids_modele_max=0.3, lignes_pour_poids_max=300, temperature_lexique=1.5,
-        exemples_min_par_categorie=3, ngrammes_caracteres=False, ngrammes_mots=1, plis_validation=5)
+        seuil_confiance=0.55, poids_modele_max=0.8, lignes_pour_poids_max=300, temperature_lexique=1.5,
+        exemples_min_par_categorie=3, ngrammes_caracteres=False, ngrammes_mots=1, plis_validation=5,
+        corpus_livre=True)
+    assert settings.enquetes.min_repondants_strate == 10
     assert settings.enquetes.variables_calage == ("service", "demi_journee")
     assert settings.enquetes.plafond_poids is None
     assert dict(settings.enquetes.regroupements) == {}

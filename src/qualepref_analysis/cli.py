@@ -199,8 +199,22 @@ def review(data_dir: Path | None, params_dir: Path | None, year: int | None, sit
     sys.exit(1 if result.failed or not printed or (result.synthesis is not None and not result.synthesis.ok) else 0)
 
 
-def _read_texts(path: Path, *, required: tuple[str, ...]) -> "pd.DataFrame":
-    """A CSV/XLSX file as strings with its headers normalised; the required columns must exist."""
+def _input_separator(path: Path) -> str:
+    """The separator of a CSV input (the commonest of « ; », « , » and tab on its first line); « ; » for XLSX."""
+    if path.suffix.lower() != ".csv":
+        return ";"
+    with open(path, "rb") as handle:
+        first = handle.readline().decode("utf-8", errors="replace")
+    counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ";"
+
+
+def _read_texts(path: Path, *, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> "pd.DataFrame":
+    """A CSV/XLSX file as strings with its headers normalised; the required columns must exist.
+
+    Returns the required (and present optional) columns prefixed ``__``, then the file's own columns
+    under their original headers."""
     import pandas as pd
 
     from qualepref_analysis.errors import MissingColumnError
@@ -218,7 +232,8 @@ def _read_texts(path: Path, *, required: tuple[str, ...]) -> "pd.DataFrame":
     frame.columns = [names[i] if names.count(names[i]) == 1 else raw.headers[i] for i in range(len(names))]
     original = raw.rows.copy()
     original.columns = raw.headers
-    return pd.concat([frame[list(required)].add_prefix("__"), original], axis=1)
+    wanted = [*required, *(c for c in optional if c in frame.columns)]
+    return pd.concat([frame[wanted].add_prefix("__"), original], axis=1)
 
 
 @cli.command()
@@ -229,13 +244,23 @@ def _read_texts(path: Path, *, required: tuple[str, ...]) -> "pd.DataFrame":
               help="Réclamations déjà étiquetées (colonnes texte et categorie) pour entraîner le modèle.")
 @click.option("--params", "params_dir", type=click.Path(path_type=Path), default=None,
               help="Dossier des paramètres (categories.yaml, default.yaml). Par défaut : params/ du projet.")
-def categorise(in_file: Path, out_file: Path, train_file: Path | None, params_dir: Path | None) -> None:
+@click.option("--sep", "separator", type=click.Choice([";", ",", "tab"]), default=None,
+              help="Séparateur du CSV de sortie. Par défaut : celui du fichier d'entrée (« ; » pour un XLSX) ; "
+                   "la virgule décimale suit (« 0,787 » avec « ; », « 0.787 » avec « , »).")
+@click.option("--a-verifier", "review_file", type=click.Path(path_type=Path), default=None, metavar="FEUILLE.xlsx",
+              help="Écrire aussi les réclamations à vérifier dans un classeur pour les agents (les moins sûres "
+                   "d'abord), avec une liste déroulante des sujets ; le reporter ensuite avec « qualepref etiquettes ».")
+def categorise(in_file: Path, out_file: Path, train_file: Path | None, params_dir: Path | None,
+               separator: str | None, review_file: Path | None) -> None:
     """Classe les réclamations de IN (colonne texte) par sujet.
 
     Ajoute les colonnes categorie_predite, confiance (0 à 1), a_verifier et
     termes (termes du lexique qui expliquent la décision) ; les autres colonnes
-    sont conservées. Sans --train, seul le lexique décide.
+    sont conservées. Le modèle apprend du corpus étiqueté livré avec le paquet
+    (si corpus_livre est activé) et des réclamations de --train.
     """
+    import pandas as pd
+
     from qualepref_analysis.io.csv_writer import write_csv_safely
     from qualepref_analysis.analysis.complaints import ComplaintCategoriser, lexicon_path, load_lexicon
     from qualepref_analysis.io.locations import default_params_dir
@@ -246,6 +271,13 @@ def categorise(in_file: Path, out_file: Path, train_file: Path | None, params_di
     params_dir = params_dir or default_params_dir()
     params = load_params(params_dir)
     model = ComplaintCategoriser(load_lexicon(lexicon_path(params_dir)), params.settings.categorisation)
+    corpus = None
+    if params.settings.categorisation.corpus_livre:
+        from qualepref_analysis.io.corpus import load_shipped_corpus
+
+        corpus = load_shipped_corpus()
+    if train_file is None and corpus is not None:
+        model.fit(corpus["texte"].tolist(), corpus["categorie"].tolist())
     if train_file is not None:
         train = _read_texts(train_file, required=("texte", "categorie"))
         labels = train["__categorie"].map(lambda v: normalise_code(v) if str(v).strip() else "")
@@ -255,19 +287,85 @@ def categorise(in_file: Path, out_file: Path, train_file: Path | None, params_di
             raise QualeprefError(f"{train_file}: catégorie inconnue ligne(s) {rows}"
                                  f"{' …' if len(bad) > 5 else ''} ; catégories possibles : {', '.join(TAXONOMY)}.")
         usable = labels != ""
-        model.fit(train.loc[usable, "__texte"].tolist(), labels[usable].tolist())
+        texts, subjects = train.loc[usable, "__texte"].tolist(), labels[usable].tolist()
+        if corpus is not None:
+            texts, subjects = texts + corpus["texte"].tolist(), subjects + corpus["categorie"].tolist()
+        model.fit(texts, subjects)
         click.echo(f"Modèle entraîné sur {_count(int(usable.sum()), 'réclamation', 'étiqueté')} de {train_file}"
                    f" ; {_count(int((~usable).sum()), 'ligne')} sans catégorie {_agreed('laissé', int((~usable).sum()))} de côté.", err=True)
-    data = _read_texts(in_file, required=("texte",))
+    data = _read_texts(in_file, required=("texte",), optional=("id", "categorie"))
     result = model.predict(data["__texte"].tolist()).frame
-    output = data.drop(columns=["__texte"]).reset_index(drop=True)
+    output = data.drop(columns=[c for c in ("__texte", "__id", "__categorie") if c in data.columns]).reset_index(drop=True)
     for column in result.columns:
         output[column] = result[column].to_numpy()
     output["a_verifier"] = output["a_verifier"].map({True: "oui", False: "non"})
-    output["confiance"] = output["confiance"].map(lambda v: f"{v:.3f}".replace(".", ","))
-    write_csv_safely(output, out_file)
+    sep = {"tab": "\t"}.get(separator, separator) if separator else _input_separator(in_file)
+    decimal = "," if sep != "," else "."
+    output["confiance"] = output["confiance"].map(lambda v: f"{v:.3f}".replace(".", decimal))
+    write_csv_safely(output, out_file, sep=sep)
     review = int((result["a_verifier"]).sum())
     click.echo(f"{_count(len(output), 'texte', 'classé')}, {review} à vérifier → {out_file}")
+    if review_file is not None:
+        from qualepref_analysis.io.review_sheet import write_review_sheet
+        from qualepref_analysis.report.labels import label
+
+        ids = data["__id"] if "__id" in data.columns else pd.Series([f"ligne {i}" for i in data.index], index=data.index)
+        ids = ids.astype(str)
+        texts = data["__texte"].fillna("").astype(str)
+        flagged = result["a_verifier"].to_numpy() & texts.str.strip().ne("").to_numpy()  # nothing to read: left out
+        if "__categorie" in data.columns:  # what an agent already labelled needs no second look
+            flagged &= data["__categorie"].fillna("").astype(str).str.strip().eq("").to_numpy()
+        items = pd.DataFrame({"id": ids.to_numpy()[flagged], "texte": data["__texte"].to_numpy()[flagged],
+                              **{c: result[c].to_numpy()[flagged] for c in ("categorie_predite", "confiance", "termes")}})
+        written = write_review_sheet(review_file, items, {code: label("categorie", code) for code in TAXONOMY})
+        click.echo(f"{_count(written, 'réclamation')} à vérifier par les agents → {review_file}")
+
+
+@cli.command()
+@click.argument("sheet_file", type=click.Path(path_type=Path), metavar="FEUILLE.xlsx")
+@click.option("--registre", "register_file", type=click.Path(path_type=Path), required=True,
+              help="Le registre des correspondances (CSV ou XLSX) où reporter les sujets, par identifiant (colonne id).")
+@click.option("--out", "out_file", type=click.Path(path_type=Path), required=True,
+              help="Le registre complété à écrire (CSV « ; » ou XLSX selon l'extension) ; le registre d'origine "
+                   "n'est pas modifié.")
+@click.option("--remplacer", "replace", is_flag=True,
+              help="Remplacer un sujet déjà présent dans le registre quand l'agent en a choisi un autre.")
+def etiquettes(sheet_file: Path, register_file: Path, out_file: Path, replace: bool) -> None:
+    """Reporte dans le registre les sujets choisis par les agents dans FEUILLE.xlsx.
+
+    FEUILLE.xlsx est le classeur écrit par « qualepref categorise --a-verifier » ;
+    chaque ligne dont la colonne « Sujet retenu » est remplie donne son sujet à
+    la réclamation de même identifiant. Un identifiant inconnu, un sujet inconnu,
+    un texte modifié depuis la feuille ou un sujet déjà présent et différent
+    (sans --remplacer) arrêtent la commande sans rien écrire. Le prochain bilan
+    apprend de ces étiquettes.
+    """
+    from qualepref_analysis.io.review_sheet import merge_labels, read_review_sheet
+    from qualepref_analysis.io.schemas import TAXONOMY
+    from qualepref_analysis.report.labels import label
+
+    labels = {code: label("categorie", code) for code in TAXONOMY}
+    chosen = read_review_sheet(sheet_file, labels)
+    register = _read_texts(register_file, required=("id", "texte"))
+    original = register[[c for c in register.columns if not c.startswith("__")]]
+    frame = original.assign(id=register["__id"], texte=register["__texte"])
+    if "categorie" not in frame.columns:
+        frame["categorie"] = ""
+    merged = merge_labels(frame.rename(columns=str), chosen, sheet=sheet_file, register_path=register_file,
+                          replace=replace)
+    out = original.copy()
+    column = next((c for c in original.columns if str(c).strip().lower() == "categorie"), "categorie")
+    out[column] = merged.register["categorie"].to_numpy()
+    if out_file.suffix.lower() == ".xlsx":
+        out.to_excel(out_file, index=False)
+    else:
+        from qualepref_analysis.io.csv_writer import write_csv_safely
+
+        write_csv_safely(out, out_file)
+    click.echo(f"{_count(len(merged.added), 'sujet', 'ajouté')}, {_count(len(merged.replaced), 'sujet', 'remplacé')}, "
+               f"{merged.unchanged} déjà {'identiques' if merged.unchanged >= 2 else 'identique'} → {out_file}")
+    for identifier, before, after in merged.replaced:
+        click.echo(f"  {identifier} : {before} → {after}")
 
 
 _interrupted = False

@@ -189,9 +189,11 @@ class SectionContext:
         labelled = labelled_complaints(self._register_complaints())
         settings = self.params.settings.categorisation
         lexicon = self.lexicon()
-        key = content_key(labelled["texte"], labelled["categorie"], self._lexicon_key(), settings)
+        corpus = self._corpus()
+        key = content_key(labelled["texte"], labelled["categorie"], self._lexicon_key(), settings,
+                          None if corpus is None else corpus["texte"])
         return self.cache.get("categoriseur", key,
-                              lambda: _complaints.train_categoriser(labelled, lexicon, settings))
+                              lambda: _complaints.train_categoriser(labelled, lexicon, settings, corpus=corpus))
 
     def categoriser_evaluation(self) -> EvaluationReport:
         """Cross-validation of the categoriser on the hand-labelled complaints (folds: ``plis_validation``)."""
@@ -199,10 +201,18 @@ class SectionContext:
         settings = self.params.settings.categorisation
         folds = settings.plis_validation
         lexicon = self.lexicon()
-        key = content_key(labelled["texte"], labelled["categorie"], self._lexicon_key(), settings, folds)
+        corpus = self._corpus()
+        key = content_key(labelled["texte"], labelled["categorie"], self._lexicon_key(), settings, folds,
+                          None if corpus is None else corpus["texte"])
         return self.cache.get("validation-croisee", key,
                               lambda: _complaints.cross_validate(labelled["texte"], labelled["categorie"], lexicon,
-                                                                 settings=settings, folds=folds))
+                                                                 settings=settings, folds=folds, extra=corpus))
+
+    def _corpus(self) -> pd.DataFrame | None:
+        """The shipped labelled corpus, when ``categorisation.corpus_livre`` is set."""
+        from qualepref_analysis.io.corpus import load_shipped_corpus
+
+        return load_shipped_corpus() if self.params.settings.categorisation.corpus_livre else None
 
     def _register_complaints(self) -> pd.DataFrame:
         register = self.frame("correspondances", required=True)

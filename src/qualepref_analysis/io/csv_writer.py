@@ -15,8 +15,8 @@ def neutralise_formula(value: object) -> object:
         return "'" + value
     return value
 
-def write_csv_safely(frame: pd.DataFrame, path: Path) -> None:
-    """Write a CSV for spreadsheet users: UTF-8 with BOM, ``;``, formulas neutralised."""
+def write_csv_safely(frame: pd.DataFrame, path: Path, *, sep: str = ";") -> None:
+    """Write a CSV for spreadsheet users: UTF-8 with BOM, ``;`` (or ``sep``), formulas neutralised."""
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
@@ -25,7 +25,7 @@ def write_csv_safely(frame: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        safe.to_csv(temporary, index=False, sep=";", encoding="utf-8-sig")
+        safe.to_csv(temporary, index=False, sep=sep, encoding="utf-8-sig")
         os.replace(temporary, path)  # whole or not at all
     finally:
         temporary.unlink(missing_ok=True)

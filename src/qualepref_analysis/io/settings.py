@@ -454,7 +454,7 @@ class CategorisationSettings(_Settings):
     seuil_confiance : float
         Below this confidence (0-1) a complaint is flagged « à vérifier ». Default 0.55.
     poids_modele_max : float
-        Largest weight (0-1) of the learnt model against the lexicon; 0 is the lexicon alone. Default 0.3.
+        Largest weight (0-1) of the learnt model against the lexicon; 0 is the lexicon alone. Default 0.8.
     lignes_pour_poids_max : int
         Labelled complaints (≥ 1) from which the model has its largest weight. Default 300.
     temperature_lexique : float
@@ -467,16 +467,20 @@ class CategorisationSettings(_Settings):
         Longest word (stem) sequence seen by the model: 1 or 2. Default 1.
     plis_validation : int
         Folds (≥ 2) of the cross-validation shown to the committee. Default 5.
+    corpus_livre : bool
+        Learn also from the labelled corpus shipped with the package (``resources/corpus_sujets.csv``),
+        beside the register's own labels. Default ``True``.
     """
 
     seuil_confiance: float = _key(_number(0, 1), 0.55)
-    poids_modele_max: float = _key(_number(0, 1), 0.3)
+    poids_modele_max: float = _key(_number(0, 1), 0.8)
     lignes_pour_poids_max: int = _key(_integer(1), 300)
     temperature_lexique: float = _key(_number(0, above=True), 1.5)
     exemples_min_par_categorie: int = _key(_integer(1), 3)
     ngrammes_caracteres: bool = _key(_boolean, False)
     ngrammes_mots: int = _key(_integer(choices=(1, 2)), 1)
     plis_validation: int = _key(_integer(2), 5)
+    corpus_livre: bool = _key(_boolean, True)
 
 
 def _str_key(value: Any, key: str, path: Any) -> str:

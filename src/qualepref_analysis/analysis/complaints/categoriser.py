@@ -24,6 +24,7 @@ import scipy.sparse as sp
 
 from qualepref_analysis.errors import QualeprefError
 from qualepref_analysis.io.schemas import TAXONOMY
+from qualepref_analysis.analysis.complaints.demand import demand_part
 from qualepref_analysis.analysis.complaints.lexicon import Lexicon, LexiconScores, load_lexicon
 from qualepref_analysis.analysis.complaints.text import normalise_text, stem_tokens
 from qualepref_analysis.io.settings import CategorisationSettings
@@ -60,29 +61,58 @@ def _stem_text(normalised: str) -> str:
     return " ".join(stem_tokens(normalised))
 
 
+#: Weight of the lexicon's scores among the model's features (whole text and demand alike).
+LEXICON_FEATURE_WEIGHT = 3.0
+
+
+class _FeatureSpace:
+    """What the model sees of a text: its stems, its demand's stems, and the lexicon's scores of both.
+
+    The demand (:func:`~qualepref_analysis.analysis.complaints.demand.demand_part`) gets its own
+    vocabulary, so that the model can weigh « je demande un rendez-vous » above a background story
+    of unanswered calls, as the labelling guide does.
+    """
+
+    def __init__(self, vectorisers: list, demand_vectoriser) -> None:
+        self.vectorisers, self.demand_vectoriser = vectorisers, demand_vectoriser
+
+    def _blocks(self, lexicon: Lexicon, normalised: Sequence[str], scores: LexiconScores, fit: bool):
+        demands = [demand_part(n) for n in normalised]
+        stems = [_stem_text(n) for n in normalised]
+        # a constant first token: the vocabulary is never empty, even when no text has a separate demand
+        demand_stems = ["_demande " + _stem_text(d) for d in demands]
+        demand_scores = lexicon.score(demands, normalised=demands).scores
+        apply = (lambda v, x: v.fit_transform(x)) if fit else (lambda v, x: v.transform(x))
+        return sp.hstack([*(apply(v, stems) for v in self.vectorisers), apply(self.demand_vectoriser, demand_stems),
+                          LEXICON_FEATURE_WEIGHT * sp.csr_matrix(np.log1p(scores.scores)),
+                          LEXICON_FEATURE_WEIGHT * sp.csr_matrix(np.log1p(demand_scores))]).tocsr()
+
+    def fit_transform(self, lexicon: Lexicon, normalised: Sequence[str], scores: LexiconScores) -> sp.csr_matrix:
+        return self._blocks(lexicon, normalised, scores, fit=True)
+
+    def transform(self, lexicon: Lexicon, normalised: Sequence[str], scores: LexiconScores) -> sp.csr_matrix:
+        return self._blocks(lexicon, normalised, scores, fit=False)
+
+
 #: Above this many distinct texts, text preparation is spread over the machine's cores.
 PARALLEL_FROM = 20_000
 _WORKER: dict = {}
 
 
-def _init_worker(lexicon: Lexicon, vectorisers: list | None) -> None:
-    _WORKER["lexicon"], _WORKER["vectorisers"] = lexicon, vectorisers
+def _init_worker(lexicon: Lexicon, space: _FeatureSpace | None) -> None:
+    _WORKER["lexicon"], _WORKER["space"] = lexicon, space
 
 
 def _prepare_chunk(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[dict], sp.csr_matrix | None]:
     """Normalise, score against the lexicon and vectorise a chunk of texts (in a worker process)."""
-    return _prepare_here(_WORKER["lexicon"], _WORKER["vectorisers"], texts)
+    return _prepare_here(_WORKER["lexicon"], _WORKER["space"], texts)
 
 
-def _prepare_here(lexicon: Lexicon, vectorisers: list | None, texts: list[str]):
+def _prepare_here(lexicon: Lexicon, space: _FeatureSpace | None, texts: list[str]):
     normalised = [normalise_text(t) for t in texts]
     scored = lexicon.score(texts, normalised=normalised)
     empty = np.array([not n.strip(" .") for n in normalised], dtype=bool)
-    features = None
-    if vectorisers:
-        stems = [_stem_text(n) for n in normalised]
-        features = sp.hstack([*(v.transform(stems) for v in vectorisers),
-                              3.0 * sp.csr_matrix(np.log1p(scored.scores))]).tocsr()
+    features = space.transform(lexicon, normalised, scored) if space is not None else None
     return empty, scored.scores, scored.terms, features
 
 
@@ -93,7 +123,7 @@ class _Prepared:
     features: sp.csr_matrix | None
 
 
-def _prepare(lexicon: Lexicon, vectorisers: list | None, texts: list[str], *, jobs: int) -> _Prepared:
+def _prepare(lexicon: Lexicon, space: _FeatureSpace | None, texts: list[str], *, jobs: int) -> _Prepared:
     """Each distinct text prepared once (normalised, scored, vectorised), in parallel for large inputs."""
     distinct = list(dict.fromkeys(texts))
     if jobs > 1 and len(distinct) >= PARALLEL_FROM:
@@ -104,14 +134,14 @@ def _prepare(lexicon: Lexicon, vectorisers: list | None, texts: list[str], *, jo
         chunks = [distinct[i:i + size] for i in range(0, len(distinct), size)]
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
-                                 initargs=(lexicon, vectorisers)) as pool:
+                                 initargs=(lexicon, space)) as pool:
             parts = list(pool.map(_prepare_chunk, chunks))
     else:
-        parts = [_prepare_here(lexicon, vectorisers, distinct)]
+        parts = [_prepare_here(lexicon, space, distinct)]
     empty = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=bool)
     matrix = np.vstack([p[1] for p in parts]) if parts else np.zeros((0, len(lexicon.categories)))
     terms = [t for p in parts for t in p[2]]
-    features = sp.vstack([p[3] for p in parts]).tocsr() if vectorisers and parts else None
+    features = sp.vstack([p[3] for p in parts]).tocsr() if space is not None and parts else None
     index = {text: i for i, text in enumerate(distinct)}
     rows = np.fromiter((index[t] for t in texts), dtype=np.int64, count=len(texts))
     return _Prepared(
@@ -176,16 +206,7 @@ class ComplaintCategoriser:
         self.model_ = None
         self.model_classes_: list[str] = []
         self.n_labelled_ = 0
-        self._vectorisers: list = []
-
-    # -- features -----------------------------------------------------------------------------
-    def _lexicon_features(self, scores: LexiconScores) -> sp.csr_matrix:
-        return sp.csr_matrix(np.log1p(scores.scores))
-
-    def _fit_features(self, normalised: Sequence[str], scores: LexiconScores):
-        stems = [_stem_text(t) for t in normalised]
-        blocks = [vectoriser.fit_transform(stems) for vectoriser in self._vectorisers]
-        return sp.hstack([*blocks, 3.0 * self._lexicon_features(scores)]).tocsr()
+        self._space: _FeatureSpace | None = None
 
     # -- fitting ------------------------------------------------------------------------------
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> "ComplaintCategoriser":
@@ -228,14 +249,16 @@ class ComplaintCategoriser:
         if len(kept) < 2:
             return self  # the lexicon decides alone
         words = self.settings.ngrammes_mots
-        self._vectorisers = [TfidfVectorizer(ngram_range=(1, words), min_df=1, sublinear_tf=True, token_pattern=r"\S+")]
+        vectorisers = [TfidfVectorizer(ngram_range=(1, words), min_df=1, sublinear_tf=True, token_pattern=r"\S+")]
         if self.settings.ngrammes_caracteres:
-            self._vectorisers.append(TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2,
-                                                     sublinear_tf=True, max_features=20000))
+            vectorisers.append(TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2,
+                                               sublinear_tf=True, max_features=20000))
+        demand = TfidfVectorizer(ngram_range=(1, words), min_df=1, sublinear_tf=True, token_pattern=r"\S+")
+        self._space = _FeatureSpace(vectorisers, demand)
         texts_ = data["texte"].tolist()
         normalised = [normalise_text(t) for t in texts_]
         scores = self.lexicon.score(texts_, normalised=normalised)
-        features = self._fit_features(normalised, scores)
+        features = self._space.fit_transform(self.lexicon, normalised, scores)
         base = LinearSVC(C=0.5, class_weight="balanced", max_iter=10000)
         folds = int(min(3, counts[kept].min()))
         if folds < 2:
@@ -289,8 +312,7 @@ class ComplaintCategoriser:
 
         raw = ["" if t is None or (isinstance(t, float) and np.isnan(t)) else str(t) for t in texts]
         weight = self.model_weight
-        prepared = _prepare(self.lexicon, self._vectorisers if weight > 0 else None, raw,
-                            jobs=jobs or os.cpu_count() or 1)
+        prepared = _prepare(self.lexicon, self._space if weight > 0 else None, raw, jobs=jobs or os.cpu_count() or 1)
         scores = prepared.scores
         categories = list(self.lexicon.categories)
         p_lex = scores.probabilities(self.settings.temperature_lexique)

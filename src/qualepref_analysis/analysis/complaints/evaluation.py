@@ -123,7 +123,7 @@ def evaluate_predictions(truth, predicted, labels: list[str]) -> tuple[float, fl
 
 
 def cross_validate(texts, labels, lexicon: Lexicon, *, settings: dict | None = None, folds: int = 5,
-                   seed: int = 0) -> EvaluationReport:
+                   seed: int = 0, extra: pd.DataFrame | None = None) -> EvaluationReport:
     """Stratified k-fold cross-validation of the whole categoriser (lexicon + model) on labelled rows.
 
     Parameters
@@ -139,6 +139,9 @@ def cross_validate(texts, labels, lexicon: Lexicon, *, settings: dict | None = N
         Folds (fewer when a subject has fewer examples).
     seed : int
         Shuffling seed (deterministic).
+    extra : DataFrame, optional
+        Labelled texts (``texte``, ``categorie``) added to every training fold and never tested on:
+        the shipped corpus, so that the figures measure the categoriser the review uses.
 
     Returns
     -------
@@ -168,8 +171,10 @@ def cross_validate(texts, labels, lexicon: Lexicon, *, settings: dict | None = N
     predicted = np.empty(len(data), dtype=object)
     splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
     strata = data["categorie"].where(data["categorie"].map(data["categorie"].value_counts()) >= k, "_rare")
+    more = extra[["texte", "categorie"]] if extra is not None and len(extra) else data.iloc[:0]
     for train, test in splitter.split(data["texte"], strata):
-        model = ComplaintCategoriser(lexicon, settings).fit(data.loc[train, "texte"], data.loc[train, "categorie"])
+        fold = pd.concat([data.loc[train], more], ignore_index=True)
+        model = ComplaintCategoriser(lexicon, settings).fit(fold["texte"].tolist(), fold["categorie"].tolist())
         predicted[test] = model.predict(data.loc[test, "texte"].tolist()).frame["categorie_predite"].to_numpy()
     accuracy, macro_f1, per_class, confusion = evaluate_predictions(data["categorie"], predicted, labels_all)
     return EvaluationReport(accuracy, macro_f1, per_class, confusion, n=len(data), folds=k)

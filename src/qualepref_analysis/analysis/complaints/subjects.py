@@ -40,7 +40,8 @@ def lexicon_path(params_dir: Path) -> Path:
 
 
 def train_categoriser(register: pd.DataFrame, lexicon: Lexicon,
-                      settings: CategorisationSettings | None = None) -> ComplaintCategoriser:
+                      settings: CategorisationSettings | None = None,
+                      corpus: pd.DataFrame | None = None) -> ComplaintCategoriser:
     """A categoriser trained on every complaint of the register whose ``categorie`` was filled by hand.
 
     Parameters
@@ -52,13 +53,20 @@ def train_categoriser(register: pd.DataFrame, lexicon: Lexicon,
         The lexicon.
     settings : CategorisationSettings, optional
         The ``categorisation`` settings (``Params.settings.categorisation``).
+    corpus : DataFrame, optional
+        More labelled texts (``texte``, ``categorie``) learnt beside the register's: the shipped
+        corpus (:func:`~qualepref_analysis.io.corpus.load_shipped_corpus`) when
+        ``corpus_livre`` is set.
 
     Returns
     -------
     ComplaintCategoriser
-        Fitted on the labelled rows; unfitted (the lexicon decides alone) when there are none.
+        Fitted on the labelled rows and the corpus; unfitted (the lexicon decides alone) when there
+        are none.
     """
     labelled = labelled_complaints(register)
+    if corpus is not None and len(corpus):
+        labelled = pd.concat([labelled[["texte", "categorie"]], corpus[["texte", "categorie"]]], ignore_index=True)
     if not len(labelled):
         return ComplaintCategoriser(lexicon, settings)
     texts, labels = labelled["texte"].astype(str), labelled["categorie"].astype(str)
