@@ -53,7 +53,7 @@ def _report(truth: pd.Series, result: pd.DataFrame, title: str) -> dict:
 
 
 def fit(corpus: pd.DataFrame, demo: pd.DataFrame, lexicon, settings) -> ComplaintCategoriser:
-    train = pd.concat([corpus, demo], ignore_index=True)
+    train = pd.concat([part for part in (corpus, demo) if len(part)], ignore_index=True)
     return ComplaintCategoriser(lexicon, settings).fit(train["texte"].tolist(), train["categorie"].tolist())
 
 
@@ -62,6 +62,9 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, help="labelled file never learnt from (texte;categorie)")
     parser.add_argument("--cv-corpus", action="store_true", help="5-fold cross-validation on the shipped corpus")
     parser.add_argument("--learning-curve", action="store_true", help="quality against the corpus size used")
+    parser.add_argument("--loop", action="store_true",
+                        help="with --eval: quality after 0, 50, 100, 200 in-domain labels (the demo register's) "
+                             "chosen by the review loop (least confident first) or at random")
     args = parser.parse_args()
     corpus, demo, lexicon, settings = _training()
     print(f"shipped corpus: {len(corpus)} texts; demo labelled: {len(demo)}")
@@ -92,6 +95,22 @@ def main() -> None:
                 accuracy, macro_f1, _, _ = evaluate_predictions(truth.to_numpy(), result["categorie_predite"].to_numpy(),
                                                                 list(TAXONOMY))
                 print(f"  {share:>4.0%} ({len(part):>4} texts): accuracy {accuracy:.3f}, macro-F1 {macro_f1:.3f}")
+    if args.eval and args.loop:
+        data = pd.read_csv(args.eval, sep=";", dtype=str, keep_default_na=False)
+        pool = demo.reset_index(drop=True)  # in-domain complaints an agent could label
+        base = fit(corpus, pool.iloc[:0], lexicon, settings)
+        confidence = base.predict(pool["texte"].tolist()).frame["confiance"].to_numpy()
+        by_loop = np.argsort(confidence, kind="stable")  # least confident first, as the sheet orders them
+        by_chance = np.random.default_rng(1).permutation(len(pool))
+        print("\nreview loop: in-domain labels added to the shipped corpus (macro-F1 / accuracy on the evaluation file)")
+        for count in (0, 50, 100, 200):
+            line = []
+            for name, order in (("loop", by_loop), ("random", by_chance)):
+                result = fit(corpus, pool.iloc[order[:count]], lexicon, settings).predict(data["texte"].tolist()).frame
+                accuracy, macro_f1, _, _ = evaluate_predictions(data["categorie"].to_numpy(),
+                                                                result["categorie_predite"].to_numpy(), list(TAXONOMY))
+                line.append(f"{name} {macro_f1:.3f} / {accuracy:.3f}")
+            print(f"  {count:>3} labels: " + "   ".join(line))
     if not (args.eval or args.cv_corpus):
         parser.print_help()
         sys.exit(2)
