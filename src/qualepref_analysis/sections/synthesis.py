@@ -10,7 +10,7 @@ from qualepref_analysis.analysis.indicators import CATALOGUE
 from qualepref_analysis.report.disclosure import Disclosure
 from qualepref_analysis.report.labels import label
 from qualepref_analysis.report.values import format_target, format_value, judged_change, significance_of
-from qualepref_analysis.sections.narratives import GROUP_TITLES
+from qualepref_analysis.sections.narratives import GROUP_TITLES, _capitalise
 from qualepref_analysis.report.formatting import join_french, site_complement, site_subject
 
 __all__ = ["indicator_rows", "synthesis_table", "synthesis_paragraphs", "funnel_points", "FUNNEL_POSITIONS"]
@@ -142,7 +142,7 @@ def synthesis_paragraphs(rows: pd.DataFrame, *, year: int, disclosure: Disclosur
             mine = rows[rows["code"] == indicator.code] if not rows.empty else rows
             if mine.empty:
                 continue
-            subject = indicator.subject[:1].upper() + indicator.subject[1:]
+            subject = _capitalise(indicator.subject)
             parts = []
             for row in mine.itertuples(index=False):
                 where = site_complement(row.site_libelle)
@@ -201,10 +201,6 @@ def _funnel_sentence(missed: pd.DataFrame) -> str:
         parts.append(f"{subject} reste compatible avec la cible, compte tenu du nombre d'éléments, "
                      f"{join_french(chance)}")
     return (" " + _capitalise(" ; ".join(parts)) + ".") if parts else ""
-
-
-def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def funnel_points(rows: pd.DataFrame) -> list[tuple[str, float, pd.DataFrame, int]]:
