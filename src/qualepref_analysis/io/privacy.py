@@ -198,7 +198,37 @@ def ner_available() -> bool:
     return _ner() is not None
 
 
+_ENTITY_PUNCTUATION = ".,;:!?()«»\""
+_ENTITY_WINDOW = 4  # words from the first to the last capitalised word of a person entity the gate looks for
+
+
+def _may_hold_kept_entity(text: str) -> bool:
+    """Whether the NER model could find a person here that :func:`_name_spans_by_ner` would keep.
+
+    It keeps an entity holding a known first name or two capitalised words, so a text with no first
+    name and no two capitalised words a few words apart on one line (places and terms of the
+    referential aside) is left to the rules, without loading the model.
+    """
+    if not any(c.isupper() for c in text):
+        return False
+    places, terms = place_names(), referential_terms()
+    for line in text.splitlines():
+        words = [w.strip(_ENTITY_PUNCTUATION) for w in line.split()]
+        words = [w for w in words if any(c.isalpha() for c in w)]
+        candidates = []
+        for index, word in enumerate(words):
+            if _is_first_name(word):
+                return True
+            if _looks_capitalised(word) and not _token_keys(word) <= (places | terms):
+                candidates.append(index)
+        if any(later - earlier < _ENTITY_WINDOW for earlier, later in zip(candidates, candidates[1:])):
+            return True
+    return False
+
+
 def _name_spans_by_ner(text: str, doc=None) -> list[tuple[int, int]]:
+    if doc is None and not _may_hold_kept_entity(text):
+        return []
     nlp = _ner()
     if nlp is None or not any(c.isupper() for c in text):
         return []
@@ -261,11 +291,13 @@ def _scrub_patterns(text: str) -> str:
 def scrub_values(values: list[str]) -> list[str]:
     """:func:`scrub_text` of many values at once (spaCy reads them in batches)."""
     texts = [_scrub_patterns(v) for v in values]
-    nlp = _ner() if any(any(c.isupper() for c in t) for t in texts) else None
-    if nlp is None:
-        return [_replace_spans(t, _name_spans_by_rules(t)) for t in texts]
-    return [_replace_spans(t, _name_spans_by_rules(t) + _name_spans_by_ner(t, doc))
-            for t, doc in zip(texts, nlp.pipe(texts, batch_size=256))]
+    spans = [_name_spans_by_rules(t) for t in texts]
+    read = [i for i, t in enumerate(texts) if _may_hold_kept_entity(t)]
+    nlp = _ner() if read else None
+    if nlp is not None:
+        for i, doc in zip(read, nlp.pipe([texts[i] for i in read], batch_size=256)):
+            spans[i] += _name_spans_by_ner(texts[i], doc)
+    return [_replace_spans(t, found) for t, found in zip(texts, spans)]
 
 
 # --- short staff labels: a bare capitalised word that is no French word, place or term -------------
