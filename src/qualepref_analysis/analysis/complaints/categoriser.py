@@ -15,6 +15,7 @@ of the lexicon matched (rather than a silent ``autre``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -26,7 +27,7 @@ from qualepref_analysis.errors import QualeprefError
 from qualepref_analysis.io.schemas import TAXONOMY
 from qualepref_analysis.analysis.complaints.demand import demand_part
 from qualepref_analysis.analysis.complaints.lexicon import Lexicon, LexiconScores, load_lexicon
-from qualepref_analysis.analysis.complaints.text import normalise_text, stem_tokens
+from qualepref_analysis.analysis.complaints.text import TEXT_MEMO_SIZE, normalise_text, stem_tokens
 from qualepref_analysis.io.settings import CategorisationSettings
 
 __all__ = ["ComplaintCategoriser", "CategoriserResult", "categorise"]
@@ -57,6 +58,7 @@ class CategoriserResult:
     probabilities: pd.DataFrame
 
 
+@lru_cache(maxsize=TEXT_MEMO_SIZE)
 def _stem_text(normalised: str) -> str:
     return " ".join(stem_tokens(normalised))
 

@@ -11,8 +11,9 @@ and, when none does, the last sentence (where a letter's demand usually sits).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from qualepref_analysis.analysis.complaints.text import sentences
+from qualepref_analysis.analysis.complaints.text import TEXT_MEMO_SIZE, sentences
 
 __all__ = ["DEMAND_MARKERS", "demand_sentences", "demand_part"]
 
@@ -63,6 +64,7 @@ def demand_sentences(normalised: str) -> list[str]:
     return marked or parts[-1:]
 
 
+@lru_cache(maxsize=TEXT_MEMO_SIZE)
 def demand_part(normalised: str) -> str:
     """The demand sentences joined as one normalised text (``""`` when the text is a single sentence).
 

@@ -22,7 +22,7 @@ import yaml
 
 from qualepref_analysis.errors import ParamsError
 from qualepref_analysis.io.schemas import TAXONOMY
-from qualepref_analysis.analysis.complaints.text import normalise_text
+from qualepref_analysis.analysis.complaints.text import TEXT_MEMO_SIZE, normalise_text
 
 __all__ = ["Term", "Lexicon", "LexiconScores", "load_lexicon", "parse_term"]
 
@@ -254,6 +254,13 @@ class Lexicon:
         self._prefix_lengths = sorted({len(p) for p in self._index_prefix})
         self._position = {c: i for i, c in enumerate(self.categories)}
         self._candidate_cache: dict[str, list] = {}
+        self._scores: dict[str, tuple[np.ndarray, dict[str, list[str]]]] = {}  # by normalised text
+
+    def __getstate__(self) -> dict:
+        """What a pickle keeps: not the memos (a trained categoriser is shared through the run's cache)."""
+        state = dict(self.__dict__)
+        state["_candidate_cache"], state["_scores"] = {}, {}
+        return state
 
     def _candidates(self, token: str) -> list:
         cached = self._candidate_cache.get(token)
@@ -291,7 +298,19 @@ class Lexicon:
         explained : dict of str to list of str
             Category → the positive terms matched (as written in the lexicon).
         """
-        normalised = normalise_text(text) if normalised is None else normalised
+        scores, explained = self._memoised(normalise_text(text) if normalised is None else normalised)
+        return scores.copy(), {category: list(found) for category, found in explained.items()}
+
+    def _memoised(self, normalised: str) -> tuple[np.ndarray, dict[str, list[str]]]:
+        """:meth:`score_one` of a normalised text, kept (shared: not to be modified)."""
+        known = self._scores.get(normalised)
+        if known is None:
+            known = self._score_normalised(normalised)
+            if len(self._scores) < TEXT_MEMO_SIZE:  # the same complaints are scored in every fold
+                self._scores[normalised] = known
+        return known
+
+    def _score_normalised(self, normalised: str) -> tuple[np.ndarray, dict[str, list[str]]]:
         best: dict[int, float] = {}
         seen_subject = False
         terms = self._all_terms
@@ -347,7 +366,7 @@ class Lexicon:
         for position, text in enumerate(texts):
             key = "" if text is None else str(text)
             if key not in cache:
-                cache[key] = self.score_one(key, normalised=None if normalised is None else normalised[position])
+                cache[key] = self._memoised(normalise_text(key) if normalised is None else normalised[position])
             scores, explained = cache[key]
             rows.append(scores)
             terms.append(explained)

@@ -106,7 +106,17 @@ def normalise_text(text: object) -> str:
     """
     if text is None:
         return ""
-    folded = _fold_ascii(str(text)).lower().translate(_CLEANUP)
+    return _normalise(str(text))
+
+
+#: Distinct texts whose normalised form is kept (training, cross-validation and prediction read
+#: the same complaints several times).
+TEXT_MEMO_SIZE = 2**17
+
+
+@lru_cache(maxsize=TEXT_MEMO_SIZE)
+def _normalise(text: str) -> str:
+    folded = _fold_ascii(text).lower().translate(_CLEANUP)
     words = [NUMBER_WORDS.get(w) or SMS_SPELLINGS.get(w, w) for w in folded.split()]
     joined = " ".join(words)
     cleaned = _COURTESY.sub(" ", joined.replace(" . ", "\n.\n")).replace("\n", " ")
