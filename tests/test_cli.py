@@ -177,3 +177,27 @@ def test_review_is_incremental(tmp_path):
 
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert results["sites"]["boulogne"]["01_indicateurs"]["volumes"]["reclamations_suggestions"] == 5
+
+
+def test_an_interrupt_inside_a_finaliser_prints_no_traceback(capsys, monkeypatch):
+    """SIGTERM may land inside a weakref callback: Python would print « Exception ignored … Traceback »."""
+    import weakref
+
+    from qualepref_analysis.cli import _quiet_interrupt_hook
+
+    class Thing:
+        pass
+
+    def finalise_with(error):
+        def callback(_):
+            raise error
+        thing = Thing()
+        reference = weakref.ref(thing, callback)
+        del thing  # the callback runs here; its exception goes to sys.unraisablehook
+        return reference
+
+    monkeypatch.setattr(sys, "unraisablehook", _quiet_interrupt_hook)
+    finalise_with(KeyboardInterrupt())
+    assert capsys.readouterr().err == ""
+    finalise_with(ValueError("autre"))  # any other error is still shown
+    assert "ValueError" in capsys.readouterr().err

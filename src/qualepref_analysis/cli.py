@@ -385,10 +385,19 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _quiet_interrupt_hook(unraisable: "sys.UnraisableHookArgs") -> None:
+    """An interrupt that fell inside a finaliser or a weakref callback is not an error to print:
+    Python would show its traceback; the run stops at its next step all the same (``_interrupted``)."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``qualepref`` command: no traceback for expected errors."""
     for received in (signal.SIGTERM, signal.SIGINT):  # clean up, keep the previous review
         signal.signal(received, _interrupt)
+    sys.unraisablehook = _quiet_interrupt_hook
     try:
         cli.main(args=argv, prog_name="qualepref", standalone_mode=False)
     except click.exceptions.Exit as exc:
