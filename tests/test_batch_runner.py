@@ -20,7 +20,7 @@ from qualepref_analysis.io.cache import FolderCache, MemoryCache, content_key
 from qualepref_analysis.batch.review import run_review
 from qualepref_analysis.batch.runner import SectionTask, _execute
 from qualepref_analysis.batch.shared import share_validated_data
-from qualepref_analysis.batch.kernel import KernelPool, execute_notebook
+from qualepref_analysis.batch.kernel import KernelPool, Zygote, execute_notebook
 
 from conftest import DEMO_DIR, PARAMS_DIR
 
@@ -77,6 +77,50 @@ def test_each_notebook_gets_a_fresh_prewarmed_kernel(tmp_path, fork):
         assert report["linewidth"] != 9
         assert report["warm"] and report["preloaded"]  # imports and validated data ready before the notebook
     assert reports[1]["random"] != reports[2]["random"]  # random state is not shared between kernels
+
+
+PARENT = """
+import os, json
+json.dump({"pid": os.getpid(), "parent": os.getppid()}, open(report_to, "w"))
+"""
+
+
+def test_the_workers_of_a_run_share_one_zygote(tmp_path):
+    """One zygote per run: the kernels of every worker are forked by it (imports and warmed data once)."""
+    notebook = _notebook(tmp_path / "parent.ipynb", PARENT)
+    zygote = Zygote(str(tmp_path))
+    pools = [KernelPool(str(tmp_path), zygote_address=zygote.address) for _ in range(2)]  # two workers
+    try:
+        reports = []
+        for index, pool in enumerate(pools * 2):
+            report = tmp_path / f"report{index}.json"
+            execute_notebook(notebook, tmp_path / f"out{index}.ipynb", {"report_to": str(report)}, timeout=120,
+                             kernel=pool.take(prepare_next=False))
+            reports.append(json.loads(report.read_text()))
+    finally:
+        for pool in pools:
+            pool.close()
+        zygote.close()
+    assert {r["parent"] for r in reports} == {zygote._process.pid}
+    assert len({r["pid"] for r in reports}) == 4  # still a kernel per notebook
+    assert not zygote.alive and not Path(zygote.address).exists()
+
+
+def test_a_just_started_kernel_loses_no_output_of_the_first_cell(tmp_path):
+    """The runner's client declares a kernel ready without jupyter_client's 0,2 s wait: the IOPub
+    channel must be connected by then, or the first cell's outputs would be lost."""
+    notebook = _notebook(tmp_path / "first.ipynb", "print('premier')\nfrom IPython.display import HTML, display\n"
+                                                   "display(HTML('<p>affiché</p>'))\n42")
+    pool = KernelPool(str(tmp_path))
+    try:
+        for index in range(5):
+            executed = execute_notebook(notebook, tmp_path / f"first{index}.ipynb", {}, timeout=120,
+                                        kernel=pool.take(prepare_next=False))  # asked for the moment it is forked
+            kinds = [o["output_type"] for o in executed.cells[-1].outputs]
+            assert kinds == ["stream", "display_data", "execute_result"], kinds
+            assert nbformat.read(tmp_path / f"first{index}.ipynb", as_version=4).cells[-1].outputs  # written too
+    finally:
+        pool.close()
 
 
 def _task(tmp_path: Path, name: str, *sources: str, timeout: int = 120) -> SectionTask:

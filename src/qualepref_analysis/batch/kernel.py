@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -25,11 +26,14 @@ import time
 from collections import deque
 from pathlib import Path
 
+from queue import Empty
+
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.utils import run_sync
+from jupyter_core.utils import ensure_async, run_sync
 
-__all__ = ["ReviewKernelManager", "KernelPool", "Zygote", "ForkedKernelProcess", "KERNEL_NAME", "execute_notebook"]
+__all__ = ["ReviewKernelManager", "ReviewKernelClient", "KernelPool", "Zygote", "ZygoteConnection", "ForkedKernelProcess", "KERNEL_NAME", "execute_notebook"]
 
 KERNEL_NAME = "qualepref-review"
 ENGINE_NAME = "qualepref-noyau-prechauffe"
@@ -41,6 +45,49 @@ def warmup_line(folder: str | None) -> str:
     return f"import qualepref_analysis.batch.warmup as __qp_warmup; __qp_warmup.prepare({folder!r}); del __qp_warmup"
 
 
+class ReviewKernelClient(AsyncKernelClient):
+    """The runner's client of a kernel: ready as soon as the kernel has answered, without idling.
+
+    jupyter_client's ``wait_for_ready`` ends by waiting 0,2 s for the IOPub channel to fall silent,
+    which a batch of short notebooks pays every time. Here the kernel is ready when it has answered
+    ``kernel_info`` on the shell channel and its IOPub messages for that request have arrived up to
+    the ``idle`` status: IOPub is then known to be connected (no message of the first cell can be
+    lost) and nothing is left to flush.
+    """
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:  # type: ignore[override]
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        asked: set[str] = set()  # a kernel still starting answers late: every request counts
+        while True:
+            asked.add(self.kernel_info())
+            try:
+                reply = await ensure_async(self.shell_channel.get_msg(timeout=1))
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply" \
+                    and reply["parent_header"].get("msg_id") in asked:
+                # the idle status follows the reply at once; missing, IOPub was not yet connected: ask again
+                if await self._iopub_idle_after(asked, deadline=min(deadline, time.monotonic() + 0.1)):
+                    self._handle_kernel_info_reply(reply)
+                    return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+    async def _iopub_idle_after(self, requests: set[str], *, deadline: float) -> bool:
+        """Read IOPub until the ``idle`` status of one of ``requests``; False when none comes by ``deadline``."""
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                message = await ensure_async(self.iopub_channel.get_msg(timeout=left))
+            except Empty:
+                return False
+            if message["msg_type"] == "status" and message["content"].get("execution_state") == "idle" \
+                    and message["parent_header"].get("msg_id") in requests:
+                return True
+        return False
+
+
 class ReviewKernelManager(AsyncKernelManager):
     """Kernel manager: this interpreter's ipykernel, over IPC sockets in a private folder.
 
@@ -50,11 +97,11 @@ class ReviewKernelManager(AsyncKernelManager):
         Have the kernel import the sections' libraries (and join the batch run) as it starts.
     run_folder : str, optional
         The batch run's private folder (validated data, shared cache).
-    zygote : Zygote, optional
-        Fork the kernel from it rather than start a new interpreter.
+    zygote : ZygoteConnection, optional
+        Fork the kernel from that zygote rather than start a new interpreter.
     """
 
-    def __init__(self, warm: bool = False, zygote: "Zygote | None" = None, run_folder: str | None = None,
+    def __init__(self, warm: bool = False, zygote: "ZygoteConnection | None" = None, run_folder: str | None = None,
                  **kwargs: object) -> None:
         super().__init__(**kwargs)
         self._warm = warm
@@ -64,6 +111,7 @@ class ReviewKernelManager(AsyncKernelManager):
         os.chmod(self._socket_dir, 0o700)
         self.transport = "ipc"
         self.ip = os.path.join(self._socket_dir, "kernel")
+        self.client_factory = ReviewKernelClient
 
     @property
     def kernel_spec(self) -> KernelSpec:  # type: ignore[override]
@@ -94,6 +142,27 @@ class ReviewKernelManager(AsyncKernelManager):
         kw.setdefault("stdout", subprocess.DEVNULL)
         kw.setdefault("stderr", subprocess.DEVNULL)
         await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    async def _stop_now(self, now: bool = False, restart: bool = False) -> None:
+        """Shut the kernel down; ``now``: kill it and go on, without polling until it has gone.
+
+        A kernel runs one notebook and keeps nothing that needs a clean exit; jupyter_client would
+        interrupt it first, then check every 0,1 s that it has died. A kernel forked by the zygote is
+        reaped by the zygote; one started as a child is reaped here (SIGKILL ends it at once).
+        """
+        if restart or not now:
+            await AsyncKernelManager.shutdown_kernel(self, now=now, restart=restart)
+            return
+        self.shutting_down = True
+        self.stop_restarter()
+        provisioner = self.provisioner
+        if provisioner is not None and provisioner.has_process:
+            await provisioner.kill()
+            if not isinstance(provisioner.process, ForkedKernelProcess):
+                await provisioner.wait()
+        await self._async_cleanup_resources()
+
+    shutdown_kernel = _stop_now  # what nbclient and the pool call
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
@@ -138,34 +207,102 @@ class ForkedKernelProcess:
 
 
 class Zygote:
-    """The process that forks pre-warmed kernels (:mod:`qualepref_analysis.batch.zygote`)."""
+    """The process that forks pre-warmed kernels (:mod:`qualepref_analysis.batch.zygote`).
+
+    Started by a batch run for all its workers (or by a :class:`KernelPool` of its own), it listens
+    on a Unix socket in the run's private folder (or in a private folder of its own); kernels are
+    asked for through a :class:`ZygoteConnection`. It stops when this object is closed or its
+    starting process ends.
+
+    Parameters
+    ----------
+    run_folder : str, optional
+        The batch run's private folder (validated data, shared cache).
+    """
 
     def __init__(self, run_folder: str | None = None) -> None:
-        argv = [sys.executable, "-m", "qualepref_analysis.batch.zygote", *([run_folder] if run_folder else [])]
-        self._process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                         env={**os.environ, "PYTHONHASHSEED": "0"}, text=True)
+        self._own_folder = None if run_folder else tempfile.mkdtemp(prefix="qualepref-zygote-")
+        self.address = os.path.join(run_folder or self._own_folder, "zygote.sock")
+        argv = [sys.executable, "-m", "qualepref_analysis.batch.zygote", run_folder or "", self.address]
+        self._process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONHASHSEED": "0"})
 
     @property
     def alive(self) -> bool:
         return self._process.poll() is None
 
+    def close(self) -> None:
+        try:
+            if self._process.stdin:
+                self._process.stdin.close()  # its lifeline: it exits
+            self._process.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            self._process.kill()
+        if self._own_folder:
+            shutil.rmtree(self._own_folder, ignore_errors=True)
+        elif os.path.exists(self.address):
+            os.unlink(self.address)
+
+
+class ZygoteConnection:
+    """One process's line to a :class:`Zygote`, over which it asks for kernels.
+
+    Parameters
+    ----------
+    address : str
+        The zygote's socket.
+    owner : Zygote, optional
+        The zygote itself, when this process started it (its death is then noticed at once).
+    connect_timeout : float
+        Seconds to wait for the zygote to listen (it binds its socket as soon as it starts).
+    """
+
+    def __init__(self, address: str, owner: Zygote | None = None, *, connect_timeout: float = 60.0) -> None:
+        self.address, self._owner, self._timeout = address, owner, connect_timeout
+        self._socket: socket.socket | None = None
+        self._replies = None
+        self._broken = False
+
+    @property
+    def alive(self) -> bool:
+        return not self._broken and (self._owner is None or self._owner.alive)
+
+    def _connect(self) -> None:
+        deadline = time.monotonic() + self._timeout
+        while True:
+            candidate = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                candidate.connect(self.address)
+            except (FileNotFoundError, ConnectionRefusedError):
+                candidate.close()
+                if time.monotonic() > deadline or not self.alive:
+                    self._broken = True
+                    raise OSError("the kernel zygote does not answer")
+                time.sleep(0.02)
+                continue
+            self._socket, self._replies = candidate, candidate.makefile("rb")
+            return
+
     def fork(self, *, argv: list[str], env: dict[str, str], cwd: str) -> int:
         """Fork a kernel; its pid."""
-        assert self._process.stdin is not None and self._process.stdout is not None
-        self._process.stdin.write(json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n")
-        self._process.stdin.flush()
-        reply = self._process.stdout.readline()
+        if self._socket is None:
+            self._connect()
+        assert self._socket is not None and self._replies is not None
+        try:
+            self._socket.sendall((json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n").encode())
+            reply = self._replies.readline()
+        except OSError:
+            reply = b""
         if not reply.strip().isdigit():
+            self._broken = True
             raise OSError("the kernel zygote stopped")
         return int(reply)
 
     def close(self) -> None:
-        try:
-            if self._process.stdin:
-                self._process.stdin.close()
-            self._process.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            self._process.kill()
+        if self._socket is not None:
+            self._replies.close()
+            self._socket.close()
+            self._socket = None
 
 
 class KernelPool:
@@ -176,13 +313,18 @@ class KernelPool:
     run_folder : str, optional
         The batch run's private folder (validated data, shared cache) the kernels join.
     fork : bool
-        Fork the kernels from a zygote (where the platform has ``fork``).
+        Fork the kernels from a zygote of its own (where the platform has ``fork``).
+    zygote_address : str, optional
+        Fork them from the run's zygote, listening there, instead.
     """
 
-    def __init__(self, run_folder: str | None = None, *, fork: bool = hasattr(os, "fork")) -> None:
+    def __init__(self, run_folder: str | None = None, *, fork: bool = hasattr(os, "fork"),
+                 zygote_address: str | None = None) -> None:
         self.run_folder = run_folder
         self._spares: deque[ReviewKernelManager] = deque()
-        self._zygote = Zygote(run_folder) if fork else None
+        self._own_zygote = Zygote(run_folder) if fork and zygote_address is None else None
+        address = zygote_address or (self._own_zygote.address if self._own_zygote else None)
+        self._zygote = ZygoteConnection(address, self._own_zygote) if address else None
 
     def _start(self) -> ReviewKernelManager:
         manager = ReviewKernelManager(warm=True, zygote=self._zygote, run_folder=self.run_folder)
@@ -211,6 +353,9 @@ class KernelPool:
         if self._zygote is not None:
             self._zygote.close()
             self._zygote = None
+        if self._own_zygote is not None:
+            self._own_zygote.close()
+            self._own_zygote = None
 
 
 def _shutdown(manager: AsyncKernelManager) -> None:
@@ -238,15 +383,23 @@ def _register_engine() -> None:
             client = PapermillNotebookClient(
                 nb_man, km=kwargs["km"], timeout=execution_timeout, startup_timeout=start_timeout,
                 kernel_name=kernel_name, log_output=False, shutdown_kernel="immediate")
-            return client.execute(cleanup_kc=True)
+            try:
+                return client.execute(cleanup_kc=True)
+            except BaseException:  # a dead kernel, a timeout: keep what ran, as papermill does for a failed cell
+                from papermill.iorw import write_ipynb
+
+                write_ipynb(nb_man.nb, kwargs["keep_at"])
+                raise
 
     papermill_engines.register(ENGINE_NAME, PrewarmedKernelEngine)
 
 
 def execute_notebook(notebook: Path, output: Path, parameters: dict, *, timeout: int,
-                     kernel: ReviewKernelManager | None = None) -> None:
+                     kernel: ReviewKernelManager | None = None):
     """Execute ``notebook`` with papermill into ``output``, on ``kernel`` or a fresh one.
 
+    Returns the executed notebook (``nbformat.NotebookNode``), also written to ``output``. On a
+    kernel of the pool the notebook is written once, at the end, rather than after every cell.
     Raises whatever papermill raises when a cell fails, the kernel dies or a cell exceeds
     ``timeout`` seconds; the executed notebook is written in every case.
     """
@@ -255,13 +408,14 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, *, timeout:
     options: dict[str, object] = {}
     if kernel is not None:
         _register_engine()
-        options = {"engine_name": ENGINE_NAME, "km": kernel}
+        options = {"engine_name": ENGINE_NAME, "km": kernel, "keep_at": str(output),
+                   "request_save_on_cell_execute": False}
     else:
         options = {"kernel_manager_class": ReviewKernelManager}
     try:
-        pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
-                            progress_bar=False, log_output=False, execution_timeout=timeout,
-                            cwd=str(notebook.parent), **options)
+        return pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
+                                   progress_bar=False, log_output=False, execution_timeout=timeout,
+                                   cwd=str(notebook.parent), **options)
     finally:
         if kernel is not None:
             _shutdown(kernel)

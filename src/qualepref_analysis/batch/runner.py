@@ -1,6 +1,7 @@
 """Running section notebooks: one fresh kernel per notebook, on a pool of worker processes.
 
-Each worker starts a zygote (:mod:`qualepref_analysis.batch.kernel`) that forks pre-warmed kernels;
+The run starts one zygote (:mod:`qualepref_analysis.batch.kernel`) that forks pre-warmed kernels for
+every worker;
 :func:`run_task` executes one notebook with papermill, scrubs what the kept notebook printed,
 and exports its page; :class:`SectionRunner` hands the tasks to the workers and reports each
 outcome as it comes. A failing notebook, a dying kernel or a dying worker fails its own section
@@ -22,7 +23,7 @@ from typing import Callable
 import nbformat
 
 from qualepref_analysis.batch.bilan import section_page
-from qualepref_analysis.batch.kernel import KernelPool, execute_notebook
+from qualepref_analysis.batch.kernel import KernelPool, Zygote, execute_notebook
 from qualepref_analysis.io.privacy import scrub_text
 from qualepref_analysis.batch.publishing import write_text_replacing
 from qualepref_analysis.io.results import SECTION_RESULTS_SUFFIX
@@ -93,26 +94,32 @@ def export_html(notebook: nbformat.NotebookNode, *, title: str) -> str:
 _worker_kernels: KernelPool | None = None
 
 
-def _kernel_pool(run_folder: str | None) -> KernelPool:
-    """This process's pool of pre-warmed kernels (closed when the process exits)."""
+def _kernel_pool(run_folder: str | None, zygote_address: str | None = None) -> KernelPool:
+    """This process's pool of pre-warmed kernels (closed when the process exits).
+
+    With ``zygote_address`` (set by :func:`_init_worker`), kernels are forked by the run's zygote.
+    """
     global _worker_kernels
     if _worker_kernels is None or _worker_kernels.run_folder != run_folder:
         if _worker_kernels is not None:
             _worker_kernels.close()
-        _worker_kernels = KernelPool(run_folder)
+        _worker_kernels = KernelPool(run_folder, zygote_address=zygote_address)
         multiprocessing.util.Finalize(_worker_kernels, _worker_kernels.close, exitpriority=10)
     return _worker_kernels
 
 
-def _scrub_kept_notebook(path: Path) -> None:
+def _scrub_kept_notebook(path: Path, notebook: nbformat.NotebookNode | None = None) -> nbformat.NotebookNode | None:
     """Personal data removed from the console output and error messages the executed notebook keeps.
 
     Displayed outputs are already built from scrubbed data; a traceback or a warning, though,
     may quote a value. The kept notebook is what an analyst opens to understand a failure.
+    ``notebook`` is its content when the caller has it (else it is read from ``path``); returns it
+    scrubbed (``None`` when there is none).
     """
-    if not path.exists():
-        return
-    notebook = nbformat.read(path, as_version=4)
+    if notebook is None:
+        if not path.exists():
+            return None
+        notebook = nbformat.read(path, as_version=4)
     changed = False
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
@@ -124,6 +131,7 @@ def _scrub_kept_notebook(path: Path) -> None:
                 changed = True
     if changed:
         write_text_replacing(path, nbformat.writes(notebook))
+    return notebook
 
 
 def run_task(task: SectionTask, *, prepare_next: bool = False, kernels: KernelPool | None = None) -> SectionRun:
@@ -143,12 +151,13 @@ def run_task(task: SectionTask, *, prepare_next: bool = False, kernels: KernelPo
     try:
         pool = kernels if kernels is not None else _kernel_pool(task.run_folder)
         kernel = pool.take(prepare_next=prepare_next)
+        executed = None
         try:
-            execute_notebook(task.notebook, task.executed, task.parameters, timeout=task.timeout, kernel=kernel)
+            executed = execute_notebook(task.notebook, task.executed, task.parameters, timeout=task.timeout,
+                                        kernel=kernel)
         finally:
-            _scrub_kept_notebook(task.executed)
-        notebook = nbformat.read(task.executed, as_version=4)
-        write_text_replacing(task.page, export_html(notebook, title=task.title))
+            executed = _scrub_kept_notebook(task.executed, executed)
+        write_text_replacing(task.page, export_html(executed, title=task.title))
         run.ok, run.html = True, task.page
     except Exception as exc:  # a failing section must not stop the others
         run.error = type(exc).__name__
@@ -157,18 +166,19 @@ def run_task(task: SectionTask, *, prepare_next: bool = False, kernels: KernelPo
 
 
 def _noop() -> None:
-    """Handed to each new worker so that it starts (and starts its zygote) right away."""
+    """Handed to each new worker so that it starts right away."""
 
 
-def _init_worker(run_folder: str | None) -> None:
-    _kernel_pool(run_folder)
+def _init_worker(run_folder: str | None, zygote_address: str | None) -> None:
+    _kernel_pool(run_folder, zygote_address)
 
 
 class SectionRunner:
-    """Runs section notebooks on worker processes, each with its zygote and pre-warmed kernels.
+    """Runs section notebooks on worker processes, with pre-warmed kernels forked by one zygote.
 
-    Started early (:meth:`start`), its workers import what the sections need while the main
-    process validates the data; the same workers run the site sections, then the synthesis.
+    Started early (:meth:`start`), the zygote imports what the sections need while the main
+    process validates the data, then computes once what the kernels share; the same workers run
+    the site sections, then the synthesis.
 
     Parameters
     ----------
@@ -183,14 +193,17 @@ class SectionRunner:
         self.run_folder = run_folder
         self._pool: ProcessPoolExecutor | None = None
         self._kernels: KernelPool | None = None
+        self._zygote: Zygote | None = None
         self.workers = 1
 
     def start(self, expected: int) -> None:
         """Start the workers for about ``expected`` notebooks."""
         self.workers = max(1, min(self.jobs, expected))
         if self.workers > 1:
+            self._zygote = Zygote(self.run_folder) if hasattr(os, "fork") else None
+            address = self._zygote.address if self._zygote is not None else None
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_init_worker, initargs=(self.run_folder,))
+                                             initializer=_init_worker, initargs=(self.run_folder, address))
             for _ in range(self.workers):
                 self._pool.submit(_noop)
         else:
@@ -225,10 +238,10 @@ class SectionRunner:
             yield run
 
     def close(self, *, abort: bool = False) -> None:
-        """Stop the workers, their zygotes and their spare kernels.
+        """Stop the workers, their spare kernels and the zygote.
 
         With ``abort`` (an error or an interruption), running notebooks are not waited for: the
-        workers are terminated, their zygotes see their input close and exit, and the kernels
+        workers are terminated, the zygote sees its input close and exits, and the kernels
         stop when they see their parent gone.
         """
         if self._pool is not None:
@@ -240,6 +253,9 @@ class SectionRunner:
         if self._kernels is not None:
             self._kernels.close()
             self._kernels = None
+        if self._zygote is not None:
+            self._zygote.close()
+            self._zygote = None
 
 
 def _execute(tasks: list[SectionTask], *, jobs: int | None, notify: Callable[[SectionTask, bool], None]):

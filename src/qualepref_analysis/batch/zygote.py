@@ -1,29 +1,38 @@
 """A warmed-up process that forks the batch's kernels.
 
-Started once per batch worker with the run's private folder on its command line, it imports what
-every section needs (ipykernel, pandas, matplotlib, this package), joins the run as soon as the
-batch has validated the data and computes what every indicator section shares
-(:func:`qualepref_analysis.batch.shared.warm`), then waits on its standard input. Each request (one JSON line: kernel arguments, environment, working
-folder) forks a child that becomes a fresh ipykernel — sharing the imports copy-on-write
-instead of spending a second and a half of CPU importing them again — and the child's pid
-is written back on standard output. Every kernel still runs one notebook only.
+Started once per batch run (or per kernel pool outside a run) with the run's private folder and
+the path of a Unix socket on its command line, it listens on that socket at once, then imports
+what every section needs (ipykernel, pandas, matplotlib, this package), joins the run as soon as
+the batch has validated the data and computes what every indicator section shares
+(:func:`qualepref_analysis.batch.shared.warm`). Every worker of the run connects to it: each
+request (one JSON line: kernel arguments, environment, working folder) forks a child that
+becomes a fresh ipykernel — sharing the imports and the warmed data copy-on-write instead of
+spending seconds of CPU importing and computing them again — and the child's pid is written back
+on the same connection. Every kernel still runs one notebook only.
 
-The zygote ends when its standard input closes (its worker is gone); its kernels then see
-their parent gone and stop (ipykernel's parent poller).
+The zygote ends when its standard input closes (the process that started it is gone); its
+kernels then see their parent gone and stop (ipykernel's parent poller).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import selectors
 import signal
+import socket
 import sys
 
 
-def _become_kernel(request: dict) -> None:
-    """In the forked child: run an ipykernel with the request's arguments; never returns."""
+def _become_kernel(request: dict, inherited: list) -> None:
+    """In the forked child: run an ipykernel with the request's arguments; never returns.
+
+    ``inherited``: the zygote's sockets and selector, closed first (a kernel holds none of them).
+    """
     code = 1
     try:
+        for handle in inherited:
+            handle.close()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel waits for its own subprocesses
         os.setsid()  # its own process group, so that interrupts reach the kernel only
         devnull = os.open(os.devnull, os.O_RDWR)
@@ -42,14 +51,21 @@ def _become_kernel(request: dict) -> None:
         os._exit(code)
 
 
-def serve(folder: str | None = None) -> None:
-    """Import, then fork one kernel per request line until standard input closes.
+def serve(folder: str | None, address: str) -> None:
+    """Listen on ``address``, import, then fork one kernel per request line until standard input closes.
 
     Parameters
     ----------
-    folder : str, optional
+    folder : str or None
         The batch run's private folder (validated data, shared cache).
+    address : str
+        Path of the Unix socket to listen on (in a private folder: whoever can connect can start
+        a kernel on the run's data).
     """
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(address)  # before the imports: clients may connect while they run
+    os.chmod(address, 0o600)
+    listener.listen(64)
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel does
     import ipykernel.kernelapp  # noqa: F401
     import sklearn.model_selection  # noqa: F401  (imported once here, shared by every kernel)
@@ -59,19 +75,40 @@ def serve(folder: str | None = None) -> None:
     from qualepref_analysis.batch.shared import warm
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # finished kernels are reaped by the system
-    requests, replies = sys.stdin, sys.stdout
-    for line in requests:
-        if not line.strip():
-            continue
-        request = json.loads(line)
-        if folder:
-            warm(folder)  # shared by every kernel forked from now on (once the batch has validated the data)
-        pid = os.fork()
-        if pid == 0:
-            _become_kernel(request)
-        replies.write(f"{pid}\n")
-        replies.flush()
+    events = selectors.DefaultSelector()
+    events.register(listener, selectors.EVENT_READ, "listener")
+    events.register(sys.stdin, selectors.EVENT_READ, "lifeline")
+    pending: dict[socket.socket, bytes] = {}
+    while True:
+        for key, _ in events.select():
+            if key.data == "lifeline":
+                if not sys.stdin.readline():  # the starting process is gone
+                    return
+            elif key.data == "listener":
+                connection, _ = listener.accept()
+                pending[connection] = b""
+                events.register(connection, selectors.EVENT_READ, "client")
+            else:
+                connection = key.fileobj
+                chunk = connection.recv(65536)
+                if not chunk:
+                    events.unregister(connection)
+                    pending.pop(connection, None)
+                    connection.close()
+                    continue
+                pending[connection] += chunk
+                while b"\n" in pending[connection]:
+                    line, pending[connection] = pending[connection].split(b"\n", 1)
+                    if not line.strip():
+                        continue
+                    request = json.loads(line)
+                    if folder:
+                        warm(folder)  # shared by every kernel forked from now on (once the batch has validated the data)
+                    pid = os.fork()
+                    if pid == 0:
+                        _become_kernel(request, [events, listener, *pending])
+                    connection.sendall(f"{pid}\n".encode())
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1] if len(sys.argv) > 1 else None)
+    serve(sys.argv[1] or None, sys.argv[2])
