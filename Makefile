@@ -20,10 +20,12 @@ $(STAMP): pyproject.toml
 review: $(STAMP)
 	$(BIN)/qualepref review --out $(OUT)
 
-## make test: the layers contract (import-linter), then the test suite
+## make test: the layers contract (import-linter), the test suite, then the batch tests again on
+## the path of Windows and macOS (kernels over TCP, each a new interpreter: QUALEPREF_PORTABLE=1)
 test: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
+	QUALEPREF_PORTABLE=1 $(BIN)/python -m pytest -q tests/test_batch_runner.py tests/test_publishing.py
 
 ## make validate: check the demo data files against the data contract
 validate: $(STAMP)

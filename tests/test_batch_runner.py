@@ -20,7 +20,8 @@ from qualepref_analysis.io.cache import FolderCache, MemoryCache, content_key
 from qualepref_analysis.batch.review import run_review
 from qualepref_analysis.batch.runner import SectionTask, _execute
 from qualepref_analysis.batch.shared import share_validated_data
-from qualepref_analysis.batch.kernel import KernelPool, Zygote, execute_notebook
+from qualepref_analysis.batch.kernel import (KernelPool, ReviewKernelManager, Zygote, execute_notebook, forks_kernels,
+                                            unix_sockets)
 
 from conftest import DEMO_DIR, PARAMS_DIR
 
@@ -121,6 +122,30 @@ def test_a_just_started_kernel_loses_no_output_of_the_first_cell(tmp_path):
             assert nbformat.read(tmp_path / f"first{index}.ipynb", as_version=4).cells[-1].outputs  # written too
     finally:
         pool.close()
+
+
+@pytest.mark.parametrize("portable", [False, True], ids=["unix", "portable"])
+def test_folders_with_spaces_and_accents_on_both_paths(tmp_path, monkeypatch, portable):
+    """« Mes documents/Qualité 2022 » on the Linux path (Unix sockets, forked kernels) and on the
+    path of Windows and macOS (TCP on 127.0.0.1 with signed messages, a new interpreter per kernel)."""
+    if portable:
+        monkeypatch.setenv("QUALEPREF_PORTABLE", "1")
+    else:
+        monkeypatch.delenv("QUALEPREF_PORTABLE", raising=False)
+    assert unix_sockets() is not portable and forks_kernels() is not portable
+    manager = ReviewKernelManager()
+    assert manager.transport == ("tcp" if portable else "ipc")
+    if portable:
+        assert manager.ip == "127.0.0.1" and manager.session.key and manager.session.signature_scheme.startswith("hmac")
+    folder = tmp_path / "Mes documents" / "Qualité 2022"
+    folder.mkdir(parents=True)
+    tasks = [_task(folder, name, "print(marker)\nimport os\nprint(os.getcwd())") for name in ("é1", "é2", "é3")]
+    runs = list(_execute(tasks, jobs=2, notify=lambda task, ok: None))
+    assert [run.ok for run in runs] == [True] * 3, [run.error for run in runs]
+    for task in tasks:
+        executed = nbformat.read(task.executed, as_version=4)
+        assert executed.cells[-1].outputs[0]["text"] == f"{task.site}\n{folder}\n"  # ran in the notebook's folder
+        assert task.page.exists()
 
 
 def _task(tmp_path: Path, name: str, *sources: str, timeout: int = 120) -> SectionTask:

@@ -1,14 +1,19 @@
 """The Jupyter kernels the batch runs notebooks in.
 
 A kernel is always the interpreter the batch itself runs in (no dependence on a ``python3``
-kernelspec installed elsewhere on the machine), and it talks to the runner over IPC: Unix
-sockets in a private directory (mode 0700), rather than unencrypted TCP on localhost where
-another local user could attach to a kernel holding personal data.
+kernelspec installed elsewhere on the machine). It talks to the runner over Unix sockets in a
+private directory (mode 0700) where the platform has them; elsewhere (Windows, whose pyzmq has
+no ``ipc`` transport) over TCP on 127.0.0.1, with the connection file in that private directory
+and every message signed with its key (Jupyter's own setting), so that another local user
+cannot attach to a kernel holding personal data.
 
 :class:`KernelPool` starts kernels ahead of need: while one notebook runs, the next kernel
-starts and imports what the sections need (:mod:`qualepref_analysis.batch.warmup`). Each kernel
-still runs ONE notebook and is then shut down, so nothing (variables, matplotlib settings,
-random state) carries over from one section to the next.
+starts and imports what the sections need (:mod:`qualepref_analysis.batch.warmup`). Where
+``fork`` is safe (Linux), kernels are forked from a warmed-up :class:`Zygote`; elsewhere each is
+a new interpreter. ``QUALEPREF_PORTABLE=1`` forces the TCP and new-interpreter paths, so that
+they are tested on Linux too. Each kernel still runs ONE notebook and is then shut down, so
+nothing (variables, matplotlib settings, random state) carries over from one section to the
+next.
 """
 
 from __future__ import annotations
@@ -33,10 +38,30 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_async, run_sync
 
-__all__ = ["ReviewKernelManager", "ReviewKernelClient", "KernelPool", "Zygote", "ZygoteConnection", "ForkedKernelProcess", "KERNEL_NAME", "execute_notebook"]
+__all__ = ["ReviewKernelManager", "ReviewKernelClient", "KernelPool", "Zygote", "ZygoteConnection", "ForkedKernelProcess", "KERNEL_NAME", "execute_notebook",
+           "portable", "unix_sockets", "forks_kernels"]
 
 KERNEL_NAME = "qualepref-review"
 ENGINE_NAME = "qualepref-noyau-prechauffe"
+
+#: Set to ``1``, the batch takes the paths of platforms without Unix sockets or a safe ``fork``
+#: (Windows, macOS) everywhere: kernels over TCP on 127.0.0.1, each started as a new interpreter.
+PORTABLE_VARIABLE = "QUALEPREF_PORTABLE"
+
+
+def portable() -> bool:
+    """Whether the portable paths are forced (``QUALEPREF_PORTABLE=1``)."""
+    return os.environ.get(PORTABLE_VARIABLE, "").strip() == "1"
+
+
+def unix_sockets() -> bool:
+    """Whether kernels can talk over Unix sockets here (not on Windows, whose pyzmq has no ``ipc``)."""
+    return sys.platform != "win32" and hasattr(socket, "AF_UNIX") and not portable()
+
+
+def forks_kernels() -> bool:
+    """Whether kernels are forked from a warmed-up zygote (not where ``fork`` is absent or unsafe: Windows, macOS)."""
+    return hasattr(os, "fork") and sys.platform != "darwin" and unix_sockets()
 
 
 
@@ -107,10 +132,15 @@ class ReviewKernelManager(AsyncKernelManager):
         self._warm = warm
         self._run_folder = run_folder
         self._zygote = zygote
-        self._socket_dir = tempfile.mkdtemp(prefix="qualepref-kernel-")
+        self._socket_dir = tempfile.mkdtemp(prefix="qualepref-kernel-")  # readable by this user only
         os.chmod(self._socket_dir, 0o700)
-        self.transport = "ipc"
-        self.ip = os.path.join(self._socket_dir, "kernel")
+        self.connection_file = os.path.join(self._socket_dir, "kernel.json")
+        if unix_sockets():
+            self.transport = "ipc"
+            self.ip = os.path.join(self._socket_dir, "kernel")
+        else:  # TCP on the loopback only; every message signed with the connection file's key
+            self.transport = "tcp"
+            self.ip = "127.0.0.1"
         self.client_factory = ReviewKernelClient
 
     @property
@@ -312,14 +342,15 @@ class KernelPool:
     ----------
     run_folder : str, optional
         The batch run's private folder (validated data, shared cache) the kernels join.
-    fork : bool
-        Fork the kernels from a zygote of its own (where the platform has ``fork``).
+    fork : bool, optional
+        Fork the kernels from a zygote of its own (default: where :func:`forks_kernels`).
     zygote_address : str, optional
         Fork them from the run's zygote, listening there, instead.
     """
 
-    def __init__(self, run_folder: str | None = None, *, fork: bool = hasattr(os, "fork"),
+    def __init__(self, run_folder: str | None = None, *, fork: bool | None = None,
                  zygote_address: str | None = None) -> None:
+        fork = forks_kernels() if fork is None else fork and forks_kernels()
         self.run_folder = run_folder
         self._spares: deque[ReviewKernelManager] = deque()
         self._own_zygote = Zygote(run_folder) if fork and zygote_address is None else None
@@ -374,15 +405,31 @@ def _register_engine() -> None:
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
+    class InFolderClient(PapermillNotebookClient):
+        """papermill's client, which first moves the kernel into the notebook's folder.
+
+        The kernel was started before anyone knew which notebook it would run: papermill's ``cwd``
+        changes this process's folder, not the kernel's.
+        """
+
+        def papermill_execute_cells(self):
+            folder = self.resources.get("metadata", {}).get("path")
+            if folder:
+                request = self.kc.execute(f"import os as __qp_os; __qp_os.chdir({str(folder)!r}); del __qp_os",
+                                          silent=True, store_history=False)
+                self.wait_for_reply(request)
+            super().papermill_execute_cells()
+
     class PrewarmedKernelEngine(NBClientEngine):
         """papermill's nbclient engine, on a kernel the pool already started (shut down after use)."""
 
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                      stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
-            client = PapermillNotebookClient(
+            client = InFolderClient(
                 nb_man, km=kwargs["km"], timeout=execution_timeout, startup_timeout=start_timeout,
-                kernel_name=kernel_name, log_output=False, shutdown_kernel="immediate")
+                kernel_name=kernel_name, log_output=False, shutdown_kernel="immediate",
+                resources={"metadata": {"path": kwargs["folder"]}})
             try:
                 return client.execute(cleanup_kc=True)
             except BaseException:  # a dead kernel, a timeout: keep what ran, as papermill does for a failed cell
@@ -408,7 +455,7 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, *, timeout:
     options: dict[str, object] = {}
     if kernel is not None:
         _register_engine()
-        options = {"engine_name": ENGINE_NAME, "km": kernel, "keep_at": str(output),
+        options = {"engine_name": ENGINE_NAME, "km": kernel, "keep_at": str(output), "folder": str(notebook.parent),
                    "request_save_on_cell_execute": False}
     else:
         options = {"kernel_manager_class": ReviewKernelManager}

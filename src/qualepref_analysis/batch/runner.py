@@ -23,7 +23,7 @@ from typing import Callable
 import nbformat
 
 from qualepref_analysis.batch.bilan import section_page
-from qualepref_analysis.batch.kernel import KernelPool, Zygote, execute_notebook
+from qualepref_analysis.batch.kernel import KernelPool, Zygote, execute_notebook, forks_kernels
 from qualepref_analysis.io.privacy import scrub_text
 from qualepref_analysis.batch.publishing import write_text_replacing
 from qualepref_analysis.io.results import SECTION_RESULTS_SUFFIX
@@ -200,14 +200,14 @@ class SectionRunner:
         """Start the workers for about ``expected`` notebooks."""
         self.workers = max(1, min(self.jobs, expected))
         if self.workers > 1:
-            self._zygote = Zygote(self.run_folder) if hasattr(os, "fork") else None
+            self._zygote = Zygote(self.run_folder) if forks_kernels() else None
             address = self._zygote.address if self._zygote is not None else None
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
                                              initializer=_init_worker, initargs=(self.run_folder, address))
             for _ in range(self.workers):
                 self._pool.submit(_noop)
         else:
-            self._kernels = KernelPool(self.run_folder, fork=expected > 1 and hasattr(os, "fork"))
+            self._kernels = KernelPool(self.run_folder, fork=expected > 1)
 
     def run(self, tasks: list[SectionTask], notify: Callable[[SectionTask, bool], None]):
         """Run ``tasks``, yielding each :class:`SectionRun` as it finishes."""

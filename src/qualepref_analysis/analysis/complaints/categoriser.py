@@ -134,7 +134,8 @@ def _prepare(lexicon: Lexicon, space: _FeatureSpace | None, texts: list[str], *,
 
         size = -(-len(distinct) // (jobs * 4))
         chunks = [distinct[i:i + size] for i in range(0, len(distinct), size)]
-        context = multiprocessing.get_context("fork")
+        # forked children share the trained model; where there is no fork (Windows) it is sent to them
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
                                  initargs=(lexicon, space)) as pool:
             parts = list(pool.map(_prepare_chunk, chunks))
