@@ -17,6 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from qualepref_analysis.errors import DataFileError, MissingColumnError, UnknownDatasetError
+from qualepref_analysis.io.local_values import SiteNames, allowed_values_hint, apply_value_mappings
 from qualepref_analysis.io.normalise import fold_accents, normalise_header
 from qualepref_analysis.io.params import Params
 from qualepref_analysis.io.parsing import (
@@ -188,11 +189,19 @@ def _match_columns(raw: RawTable, spec: DatasetSpec, mapping: dict[str, str], pa
         # A file without a header row shows its first data row here: scrubbed like any cell.
         found = ", ".join(mask_cell(h.strip(), personal=False) or "(vide)" for h in raw.headers) or "(aucune)"
         mapped = " (après application de params/sites.yaml: colonnes)" if mapping else ""
+        unmatched = [raw.headers[p] for p, target in names.items() if target not in contract and raw.headers[p].strip()]
+        closest = _closest_header(missing[0], unmatched)
+        if closest is not None:
+            shown = mask_cell(closest.strip(), personal=False)
+            advice = (f"l'en-tête le plus proche est « {shown} » : si c'est elle, ajoutez-le aux `colonnes` de "
+                      f"params/sites.yaml (colonnes: {spec.name}: {{\"{shown}\": {missing[0]}}}).")
+        else:
+            advice = (f"renommez les en-têtes du fichier ou ajoutez une correspondance dans params/sites.yaml "
+                      f"(colonnes: {spec.name}: {{\"En-tête du fichier\": {missing[0]}}}).")
         raise MissingColumnError(
             path,
-            f"colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}. Colonnes trouvées{mapped} : "
-            f"{found}. Renommez les en-têtes du fichier ou ajoutez une correspondance dans "
-            f"params/sites.yaml (colonnes: {spec.name}: {{\"En-tête du fichier\": {missing[0]}}}).",
+            f"colonne(s) obligatoire(s) absente(s) : {', '.join(missing)} — {advice} Colonnes trouvées{mapped} : "
+            f"{found}.",
         )
     unknown_targets = set(mapping.values()) - contract
     if unknown_targets:
@@ -200,6 +209,19 @@ def _match_columns(raw: RawTable, spec: DatasetSpec, mapping: dict[str, str], pa
             path, f"params/sites.yaml renvoie vers des colonnes inconnues du jeu « {spec.name} » : "
                   f"{', '.join(sorted(unknown_targets))} ; colonnes possibles : {', '.join(spec.column_names)}.")
     return names
+
+
+def _closest_header(column: str, headers: list[str]) -> str | None:
+    """The header of the file most like the contract's ``column`` (None when none is close)."""
+    import difflib
+
+    def likeness(header: str) -> float:  # « Date d'arrivée du courrier » is as close as « Date d'arrivée »
+        key = _header_key(header)
+        return max(difflib.SequenceMatcher(None, column, candidate).ratio()
+                   for candidate in (key, key[:len(column)]))
+
+    scored = sorted(((likeness(h), h) for h in headers), key=lambda pair: -pair[0])
+    return scored[0][1] if scored and scored[0][0] >= 0.5 else None
 
 
 def _strip(values: pd.Series) -> pd.Series:
@@ -224,8 +246,11 @@ def _label_scrubber(params: Params) -> LabelScrubber:
     return LabelScrubber([params.prefecture, *(site.libelle for site in params.sites.values())])
 
 
-def _parse_column(raw: pd.Series, col: ColumnSpec, *, excel: bool, scrubber: LabelScrubber | None = None) -> Parsed:
+def _parse_column(raw: pd.Series, col: ColumnSpec, *, excel: bool, scrubber: LabelScrubber | None = None,
+                  site_names: SiteNames | None = None) -> Parsed:
     """Parse a column once per distinct value (registers repeat dates and codes a lot)."""
+    if col.kind in ("site", "perimeter") and site_names is not None and not raw.empty:
+        raw = site_names.resolve(raw)  # « Sous-préfecture de Sélestat-Erstein » → its code
     if col.kind in ("label", "free_code") and not raw.empty:
         # an e-mail typed in a service column, or an agent's surname in an action title, never reaches the review
         raw = _scrubbed(raw, scrubber if scrubber is not None else LabelScrubber())
@@ -343,6 +368,9 @@ def load_dataset(path: str | Path, params: Params, *, name: str | None = None,
     for col in spec.columns:
         if col.name not in cells.columns:
             cells[col.name] = ""
+    value_mappings = params.value_mappings.get(name, {})
+    typed_cells = apply_value_mappings(cells, value_mappings)  # the office's words → the contract's codes
+    site_names = SiteNames(params.sites)
     personal = {col.name for col in spec.columns if col.personal}
     question_columns = tuple(c for c in cells.columns if spec.questions and c.startswith(QUESTION_PREFIX))
     errors: list[pd.DataFrame] = []
@@ -355,10 +383,10 @@ def load_dataset(path: str | Path, params: Params, *, name: str | None = None,
     typed = pd.DataFrame(index=cells.index)
     specs = [*spec.columns, *(ColumnSpec(q, "answer", required=False) for q in question_columns)]
     for col in specs:
-        column_cells = cells[col.name]
+        column_cells = typed_cells[col.name]
         if col.default is not None:
             column_cells = column_cells.mask(column_cells == "", col.default)
-        parsed = _parse_column(column_cells, col, excel=raw.excel, scrubber=scrubber)
+        parsed = _parse_column(column_cells, col, excel=raw.excel, scrubber=scrubber, site_names=site_names)
         typed[col.name] = parsed.values
         if len(parsed.errors):
             errors.append(_error_frame(path, parsed.errors.index, col.name, column_cells, parsed.errors,
@@ -371,7 +399,8 @@ def load_dataset(path: str | Path, params: Params, *, name: str | None = None,
         if extra not in typed.columns:
             typed[extra] = cells[extra].astype("string")
 
-    schema = build_schema(spec, tuple(params.sites), question_columns)
+    hints = {column: allowed_values_hint(column, mapping) for column, mapping in value_mappings.items()}
+    schema = build_schema(spec, tuple(params.sites), question_columns, hints=hints)
     try:
         schema.validate(typed, lazy=True)
     except pa.errors.SchemaErrors as exc:

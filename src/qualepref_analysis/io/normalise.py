@@ -42,5 +42,13 @@ def normalise_codes(values: pd.Series) -> pd.Series:
 
 
 def normalise_header(name: str) -> str:
-    """Header as matched against the contract: trimmed, case-folded, inner spaces collapsed."""
-    return _SPACES.sub(" ", str(name).replace("\ufeff", "")).strip().casefold()
+    """Header as matched against the contract: trimmed, case-folded, inner spaces (no-break ones
+    included) collapsed, typographic apostrophes as ``'``.
+
+    Examples
+    --------
+    >>> normalise_header(" Date d’arrivée\u00a0 ") == normalise_header("date d'arrivée")
+    True
+    """
+    text = str(name).replace("\ufeff", "").replace("’", "'").replace("‘", "'").replace("ʼ", "'")
+    return _SPACES.sub(" ", text).strip().casefold()

@@ -11,7 +11,7 @@ editing this table, not writing a loader.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Mapping
 
 import pandas as pd
 import pandera.pandas as pa
@@ -348,13 +348,15 @@ def dataset_names() -> tuple[str, ...]:
     return tuple(DATASETS)
 
 
-def _column_checks(col: ColumnSpec, sites: tuple[str, ...]) -> list[pa.Check]:
+def _column_checks(col: ColumnSpec, sites: tuple[str, ...], hint: str = "") -> list[pa.Check]:
     checks: list[pa.Check] = []
     if col.kind == "code" and col.codes:
-        checks.append(pa.Check.isin(col.codes, error=f"valeur non reconnue ; valeurs possibles : {', '.join(col.codes)}"))
+        checks.append(pa.Check.isin(col.codes, error=f"valeur non reconnue ; valeurs possibles : {', '.join(col.codes)}"
+                                                      f"{hint}"))
     if col.kind == "site":
         checks.append(pa.Check.isin(sites, error=(
-            "site non déclaré dans params/sites.yaml ; sites déclarés : " + ", ".join(sites))))
+            "site non déclaré dans params/sites.yaml ; sites déclarés : " + ", ".join(sites)
+            + " (ou leur libellé, ou un de leurs alias)")))
     if col.kind == "perimeter":
         allowed = ("departement", *sites)
         checks.append(pa.Check.isin(allowed, error=f"périmètre inconnu ; valeurs possibles : {', '.join(allowed)}"))
@@ -370,18 +372,20 @@ def _column_checks(col: ColumnSpec, sites: tuple[str, ...]) -> list[pa.Check]:
     return checks
 
 
-def build_schema(spec: DatasetSpec, sites: tuple[str, ...], question_columns: tuple[str, ...] = ()) -> pa.DataFrameSchema:
+def build_schema(spec: DatasetSpec, sites: tuple[str, ...], question_columns: tuple[str, ...] = (), *,
+                 hints: Mapping[str, str] | None = None) -> pa.DataFrameSchema:
     """The pandera schema validating the typed frame of one data set.
 
     Parsing (types, empty required cells) is done before; this schema checks
     the rules on typed values: allowed codes, declared sites, bounds,
-    uniqueness and the cross-column rules of the spec.
+    uniqueness and the cross-column rules of the spec. ``hints``: per column, what the
+    message of an unrecognised code adds (the office's own words mapped in ``sites.yaml``).
     """
     columns: dict[str, pa.Column] = {}
     for col in spec.columns:
         columns[col.name] = pa.Column(
             None,
-            checks=_column_checks(col, sites),
+            checks=_column_checks(col, sites, (hints or {}).get(col.name, "")),
             nullable=True,
             unique=col.unique,
             report_duplicates="all",
