@@ -211,9 +211,14 @@ def _match_columns(raw: RawTable, spec: DatasetSpec, mapping: dict[str, str], pa
     return names
 
 
+_LONGEST_HEADER = 120
+
+
 def _closest_header(column: str, headers: list[str]) -> str | None:
     """The header of the file most like the contract's ``column`` (None when none is close)."""
     import difflib
+
+    headers = [h for h in headers if len(h) <= _LONGEST_HEADER]  # a damaged file's whole row is no header
 
     def likeness(header: str) -> float:  # « Date d'arrivée du courrier » is as close as « Date d'arrivée »
         key = _header_key(header)
