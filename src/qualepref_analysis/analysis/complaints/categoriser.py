@@ -262,7 +262,8 @@ class ComplaintCategoriser:
         normalised = [normalise_text(t) for t in texts_]
         scores = self.lexicon.score(texts_, normalised=normalised)
         features = self._space.fit_transform(self.lexicon, normalised, scores)
-        base = LinearSVC(C=0.5, class_weight="balanced", max_iter=10000)
+        # a fixed seed for liblinear's coordinate descent: the same data give the same model in every run
+        base = LinearSVC(C=0.5, class_weight="balanced", max_iter=10000, random_state=0)
         folds = int(min(3, counts[kept].min()))
         if folds < 2:
             return self  # too few examples per class to calibrate: the lexicon decides alone
