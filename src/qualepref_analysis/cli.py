@@ -47,6 +47,7 @@ def cli() -> None:
 
     \b
     Commandes principales :
+      qualepref init DOSSIER      prépare paramètres et modèle de données d'une préfecture
       qualepref review            produit le bilan HTML (données de démonstration par défaut)
       qualepref validate DOSSIER  vérifie les fichiers d'un dossier de données
       qualepref demo-data DOSSIER écrit le jeu de démonstration
@@ -58,26 +59,33 @@ def cli() -> None:
 @click.argument("data_dir", type=click.Path(path_type=Path))
 @click.option("--params", "params_dir", type=click.Path(path_type=Path), default=None,
               help="Dossier des paramètres (sites.yaml, default.yaml). Par défaut : params/ du projet.")
-@click.option("--quarantine", "quarantine_path", type=click.Path(path_type=Path), default=Path("quarantine.csv"),
-              show_default=True, help="Fichier CSV où écrire toutes les lignes écartées.")
-def validate(data_dir: Path, params_dir: Path | None, quarantine_path: Path) -> None:
+@click.option("--quarantine", "quarantine_path", type=click.Path(path_type=Path), default=None,
+              help="Fichier CSV où écrire toutes les lignes écartées. Par défaut : rien n'est écrit.")
+def validate(data_dir: Path, params_dir: Path | None, quarantine_path: Path | None) -> None:
     """Vérifie chaque fichier de DATA_DIR selon le contrat de données.
 
-    Affiche, par fichier, les lignes lues, retenues et écartées, et les
-    premières erreurs. Code de sortie : 0 si tout est propre, 1 si des lignes
-    ont été écartées, 2 si un fichier n'a pas pu être chargé.
+    DATA_DIR est un dossier de fichiers (correspondances.csv, appels.xlsx…)
+    ou un classeur écrit par « qualepref init » (une feuille par jeu de
+    données). Affiche, par fichier, les lignes lues, retenues et écartées, les
+    premières erreurs, et les jeux de données absents avec ce qu'ils retirent
+    du bilan. Code de sortie : 0 si tout est propre, 1 si des lignes ont été
+    écartées, 2 si un fichier n'a pas pu être chargé.
     """
     from qualepref_analysis.io.csv_writer import write_csv_safely
     from qualepref_analysis.io.locations import default_params_dir
     from qualepref_analysis.io.datasets import load_data_dir
     from qualepref_analysis.io.params import load_params
+    from qualepref_analysis.io.schemas import DATASETS
+    from qualepref_analysis.io.template import WITHOUT_DATASET
     from qualepref_analysis.report.formatting import format_number
 
     params = load_params(params_dir or default_params_dir())
     bundle = load_data_dir(data_dir, params)
     shown = params.settings.erreurs_affichees_par_fichier
     if not bundle.datasets and not bundle.failures:
-        _fail(f"{data_dir}: aucun fichier de données trouvé (attendu : correspondances.csv, appels.csv, …).")
+        expected = ("aucune feuille remplie (remplissez au moins la feuille correspondances)" if data_dir.is_file()
+                    else "aucun fichier de données trouvé (attendu : correspondances.csv, appels.csv, …)")
+        _fail(f"{data_dir}: {expected}.")
     for name, loaded in bundle.datasets.items():
         status = "OK" if loaded.rows_quarantined == 0 else "lignes écartées"
         click.echo(f"{loaded.path.name} : {_count(loaded.rows_read, 'ligne', 'lu')}, "
@@ -89,18 +97,49 @@ def validate(data_dir: Path, params_dir: Path | None, quarantine_path: Path) -> 
             value = f" (valeur « {error.valeur} »)" if error.valeur else ""
             click.echo(f"  ligne {error.ligne}, colonne {error.colonne}{value} : {error.motif}")
         if len(loaded.quarantine) > shown:
-            click.echo(f"  … et {_count(len(loaded.quarantine) - shown, 'autre erreur')}, voir {quarantine_path}")
+            where = f"voir {quarantine_path}" if quarantine_path else "toutes avec --quarantine FICHIER.csv"
+            click.echo(f"  … et {_count(len(loaded.quarantine) - shown, 'autre erreur')}, {where}")
     for file_name, problem in bundle.failures.items():
         click.secho(f"{file_name} : NON CHARGÉ – {problem}", fg="red")
-    if "correspondances" not in bundle.datasets and not any(
-            f.lower().startswith("correspondances") for f in bundle.failures):
+    if "correspondances" not in bundle.datasets and not any("correspondances" in f.lower() for f in bundle.failures):
         click.secho("correspondances : ABSENT – ce jeu de données est obligatoire.", fg="red")
+    failed = " ".join(bundle.failures).lower()
+    absent = [name for name in DATASETS if name != "correspondances" and name not in bundle.datasets
+              and name not in failed]
+    if absent:
+        click.echo("1 jeu de données facultatif absent (le bilan s'en passe) :" if len(absent) == 1 else
+                   f"{len(absent)} jeux de données facultatifs absents (le bilan s'en passe) :")
+        for name in absent:
+            click.echo(f"  {name} : {WITHOUT_DATASET[name]}")
     quarantine = bundle.quarantine
-    write_csv_safely(quarantine, quarantine_path)
-    click.echo(f"Quarantaine complète : {quarantine_path} ({_count(len(quarantine), 'erreur')}).")
+    if quarantine_path is not None:
+        write_csv_safely(quarantine, quarantine_path)
+        click.echo(f"Quarantaine complète : {quarantine_path} ({_count(len(quarantine), 'erreur')}).")
     if bundle.failures or "correspondances" not in bundle.datasets:
         sys.exit(EXIT_FILE_ERROR)
     sys.exit(EXIT_ROWS_QUARANTINED if len(quarantine) else EXIT_OK)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path), metavar="DOSSIER")
+@click.option("--year", type=int, default=None, help="Année examinée inscrite dans default.yaml. Par défaut : l'an dernier.")
+def init(folder: Path, year: int | None) -> None:
+    """Prépare DOSSIER pour une nouvelle préfecture : paramètres et modèle de données.
+
+    Écrit DOSSIER/params/ (sites.yaml avec un exemple commenté de chaque
+    option, default.yaml et categories.yaml avec leurs valeurs par défaut) et
+    DOSSIER/modele-donnees.xlsx : un « Mode d'emploi », puis une feuille par
+    jeu de données avec ses en-têtes, une note par colonne et des listes
+    déroulantes. Refuse d'écrire dans un dossier existant non vide.
+    """
+    from qualepref_analysis.io.template import WORKBOOK_NAME, write_starter_folder
+
+    for path in write_starter_folder(folder, year=year):
+        click.echo(str(path))
+    workbook, params = folder / WORKBOOK_NAME, folder / "params"
+    click.echo(f"Dossier prêt : déclarez vos sites dans {params / 'sites.yaml'}, remplissez {workbook}, puis\n"
+               f"  qualepref validate \"{workbook}\" --params \"{params}\"\n"
+               f"  qualepref review --data \"{workbook}\" --params \"{params}\"")
 
 
 @cli.command("demo-data")
@@ -117,7 +156,8 @@ def demo_data(out_dir: Path) -> None:
 
 @cli.command()
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
-              help="Dossier des données. Par défaut : le jeu de démonstration data/demo.")
+              help="Dossier des données, ou classeur écrit par « qualepref init ». Par défaut : le jeu de "
+                   "démonstration data/demo.")
 @click.option("--params", "params_dir", type=click.Path(path_type=Path), default=None,
               help="Dossier des paramètres. Par défaut : params/ du projet.")
 @click.option("--year", type=int, default=None, help="Année examinée. Par défaut : celle de default.yaml.")

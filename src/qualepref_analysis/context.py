@@ -26,7 +26,7 @@ from qualepref_analysis.analysis.indicators import (IndicatorInputs, compute_ind
 from qualepref_analysis.analysis.register import complaints_of, labelled_complaints
 from qualepref_analysis.errors import DatasetNotFoundError, ParamsError
 from qualepref_analysis.io.cache import MemoryCache, RunCache, content_key
-from qualepref_analysis.io.datasets import DataBundle, load_data_dir
+from qualepref_analysis.io.datasets import DataBundle, load_data_dir, require_data_of_year
 from qualepref_analysis.io.locations import default_data_dir, default_params_dir
 from qualepref_analysis.io.params import Params, Site, load_params
 from qualepref_analysis.report.disclosure import Disclosure
@@ -243,7 +243,7 @@ def open_section(*, site: str, year: int | None = None, data_dir: str | Path | N
     ParamsError
         The site is not declared, or the parameters are invalid.
     DataFileError
-        The data folder cannot be read.
+        The data folder cannot be read, or holds no row of the year under review.
     """
     params_dir = Path(params_dir or default_params_dir())
     data_dir = Path(data_dir or default_data_dir())
@@ -257,6 +257,7 @@ def open_section(*, site: str, year: int | None = None, data_dir: str | Path | N
         data, cache = _run.data, _run.cache
     else:
         data, cache = load_data_dir(data_dir, params), MemoryCache()
+        require_data_of_year(data, params.year)  # the batch checked it before its first notebook
     return SectionContext(params=params, data=data, site=params.sites[site], year=params.year, cache=cache)
 
 

@@ -29,7 +29,7 @@ from qualepref_analysis.batch.bilan import assemble_bilan
 from qualepref_analysis.batch.shared import share_validated_data
 from qualepref_analysis.io.csv_writer import write_csv_safely
 from qualepref_analysis.io.locations import default_data_dir, default_params_dir, project_root
-from qualepref_analysis.io.datasets import DataBundle, load_data_dir
+from qualepref_analysis.io.datasets import DataBundle, load_data_dir, require_data_of_year
 from qualepref_analysis.errors import DataFileError, ParamsError, QualeprefError
 from qualepref_analysis.io.params import Params, load_params
 from qualepref_analysis.batch.publishing import MARKER_FILE, inside, prepare_staging, publish, write_text_replacing
@@ -192,7 +192,7 @@ def _common_fingerprint(data_dir: Path, params_dir: Path, year: int) -> str:
     """Inputs shared by every section: data files, parameter files, the library's code and version, the year."""
     package = Path(__file__).resolve().parent.parent  # the whole library, not only the batch
     parts = [
-        _hash_files([p for p in Path(data_dir).iterdir() if p.is_file()]),
+        _hash_files([Path(data_dir)] if Path(data_dir).is_file() else [p for p in Path(data_dir).iterdir() if p.is_file()]),
         _hash_files([p for p in Path(params_dir).iterdir() if p.is_file()]),
         _hash_files(list(package.rglob("*.py"))),
         __version__, str(year),
@@ -337,11 +337,13 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
     notify("Lecture et validation des données")
     bundle = load_data_dir(data_dir, params)
     if "correspondances" not in bundle.datasets:
-        problem = next((p for name, p in bundle.failures.items() if name.lower().startswith("correspondances")), None)
+        problem = next((p for name, p in bundle.failures.items() if "correspondances" in name.lower()), None)
         if problem is not None:
             raise problem
-        raise DataFileError(data_dir, "le jeu de données obligatoire « correspondances » est absent ; "
-                                      "ajoutez correspondances.csv ou correspondances.xlsx.")
+        where = ("remplissez sa feuille « correspondances »" if data_dir.is_file()
+                 else "ajoutez correspondances.csv ou correspondances.xlsx")
+        raise DataFileError(data_dir, f"le jeu de données obligatoire « correspondances » est absent ou vide ; {where}.")
+    require_data_of_year(bundle, params.year)
     share_validated_data(bundle, data_dir=data_dir, params_dir=params_dir, year=params.year, folder=private)
     result = ReviewResult(out_dir=out_dir, year=params.year, bundle=bundle)
 

@@ -32,7 +32,7 @@ from qualepref_analysis.io.parsing import (
 )
 from qualepref_analysis.io.privacy import LabelScrubber, mask_cell
 from qualepref_analysis.io.schemas import DATASETS, QUESTION_PREFIX, ColumnSpec, DatasetSpec, build_schema
-from qualepref_analysis.io.tabular import SUPPORTED_SUFFIXES, RawTable, file_sha256, read_table
+from qualepref_analysis.io.tabular import SUPPORTED_SUFFIXES, RawTable, file_sha256, read_table, workbook_sheets
 
 __all__ = [
     "QUARANTINE_COLUMNS",
@@ -41,8 +41,15 @@ __all__ = [
     "load_dataset",
     "load_data_dir",
     "find_dataset_files",
+    "find_workbook_sheets",
     "dataset_name_for",
+    "INSTRUCTIONS_SHEET",
+    "years_covered",
+    "require_data_of_year",
 ]
+
+#: The sheet of a data workbook (``qualepref init``) that explains how to fill it in: never data.
+INSTRUCTIONS_SHEET = "Mode d'emploi"
 
 QUARANTINE_COLUMNS = ["fichier", "ligne", "colonne", "valeur", "motif"]
 
@@ -311,7 +318,7 @@ def _error_frame(path: Path, rows: pd.Index, column: str, values: pd.Series, rea
 
 
 def _schema_errors(exc: pa.errors.SchemaErrors, spec: DatasetSpec, raw_cells: pd.DataFrame,
-                   path: Path, personal: set[str]) -> list[pd.DataFrame]:
+                   path: Path, personal: set[str], typed: pd.DataFrame) -> list[pd.DataFrame]:
     cases = exc.failure_cases
     cases = cases[cases["index"].notna()]
     rule_by_reason = {rule.reason: rule for rule in spec.rules}
@@ -327,15 +334,68 @@ def _schema_errors(exc: pa.errors.SchemaErrors, spec: DatasetSpec, raw_cells: pd
             for other in rule.columns[1:]:
                 shown = [mask_cell(v, personal=other in personal) for v in raw_cells[other].loc[rows]]
                 values = values + f" ({other} : " + pd.Series(shown, index=rows, dtype=object) + ")"
-            out.append(_error_frame(path, rows, column, values, rule.reason, False))
+            reasons = rule.reason if rule.explain is None else rule.explain(typed.loc[rows])
+            out.append(_error_frame(path, rows, column, values, reasons, False))
         else:
             reason = "identifiant en double (même valeur sur plusieurs lignes)" if check == "field_uniqueness" else check
             out.append(_error_frame(path, rows, str(column), raw_cells[column], reason, column in personal))
     return out
 
 
+def find_workbook_sheets(workbook: str | Path) -> tuple[dict[str, str], dict[str, DataFileError], list[str]]:
+    """Map each data set to its sheet in a data workbook (one sheet per data set, named after it).
+
+    The « Mode d'emploi » sheet and sheets whose name starts with « _ » (lists of values) are not
+    data. A data set's sheet holding its headers but no row counts as absent.
+
+    Returns
+    -------
+    sheets : dict of str to str
+        Data set → sheet name, for the sheets holding at least one row.
+    problems : dict of str to DataFileError
+        Sheet label → why it is not a data set of the contract.
+    empty : list of str
+        Data sets whose sheet holds no row (left empty in the template).
+    """
+    workbook = Path(workbook)
+    sheets: dict[str, str] = {}
+    problems: dict[str, DataFileError] = {}
+    empty: list[str] = []
+    for title in workbook_sheets(workbook):
+        if title.startswith("_") or fold_accents(normalise_header(title)) == fold_accents(
+                normalise_header(INSTRUCTIONS_SHEET)):
+            continue
+        where = _sheet_label(workbook, title)
+        try:
+            name = dataset_name_for(Path(title))
+        except UnknownDatasetError:
+            problems[where.name] = UnknownDatasetError(
+                where, f"aucun jeu de données ne s'appelle « {title} » ; noms de feuille attendus : "
+                       f"{', '.join(DATASETS)}.")
+            continue
+        if name in sheets:
+            problems[where.name] = DataFileError(where, f"le jeu de données « {name} » est aussi dans la feuille "
+                                                        f"« {sheets[name]} » ; n'en gardez qu'une.")
+            continue
+        try:
+            raw = read_table(workbook, sheet=title)
+        except DataFileError:
+            empty.append(name)  # not even headers: nothing was filled in
+            continue
+        if len(raw.rows) == 0:
+            empty.append(name)
+            continue
+        sheets[name] = title
+    return sheets, problems, empty
+
+
+def _sheet_label(workbook: Path, sheet: str) -> Path:
+    """How errors and the quarantine name a sheet: « modele-donnees.xlsx (feuille correspondances) »."""
+    return workbook.with_name(f"{workbook.name} (feuille {sheet})")
+
+
 def load_dataset(path: str | Path, params: Params, *, name: str | None = None,
-                 scrubber: LabelScrubber | None = None) -> LoadedDataset:
+                 scrubber: LabelScrubber | None = None, sheet: str | None = None) -> LoadedDataset:
     """Read, type and validate one data file.
 
     Parameters
@@ -349,6 +409,9 @@ def load_dataset(path: str | Path, params: Params, *, name: str | None = None,
     scrubber : LabelScrubber, optional
         Scrubber of the ``label`` and ``free_code`` columns, shared by the files of one load
         (:func:`load_data_dir`); by default a new one knowing the sites of ``params``.
+    sheet : str, optional
+        The sheet of an XLSX workbook holding the data set (by default its first one); errors and the
+        quarantine then name the workbook and the sheet.
 
     Returns
     -------
@@ -360,13 +423,14 @@ def load_dataset(path: str | Path, params: Params, *, name: str | None = None,
     DataFileError
         The file cannot be read, a required column is missing, or the data set is unknown.
     """
-    path = Path(path)
-    name = name or dataset_name_for(path)
+    source = Path(path)
+    path = source if sheet is None else _sheet_label(source, sheet)  # what errors and the quarantine name
+    name = name or dataset_name_for(path if sheet is None else Path(sheet))
     if name not in DATASETS:
         raise UnknownDatasetError(path, f"jeu de données inconnu « {name} » ; noms possibles : {', '.join(DATASETS)}.")
     spec = DATASETS[name]
     scrubber = scrubber if scrubber is not None else _label_scrubber(params)
-    raw = read_table(path)
+    raw = read_table(source, sheet=sheet)
     names = _match_columns(raw, spec, params.column_mappings.get(name, {}), path)
     cells = raw.rows.rename(columns=names)
     cells = pd.DataFrame({c: _strip(cells[c]) for c in cells.columns}, index=cells.index)
@@ -409,7 +473,7 @@ def load_dataset(path: str | Path, params: Params, *, name: str | None = None,
     try:
         schema.validate(typed, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        errors.extend(_schema_errors(exc, spec, cells, path, personal))
+        errors.extend(_schema_errors(exc, spec, cells, path, personal, typed))
 
     quarantine = (pd.concat(errors, ignore_index=True) if errors
                   else pd.DataFrame(columns=QUARANTINE_COLUMNS))
@@ -417,18 +481,29 @@ def load_dataset(path: str | Path, params: Params, *, name: str | None = None,
     bad_rows = pd.Index(quarantine["ligne"].unique())
     frame = typed.loc[~typed.index.isin(bad_rows)]
     return LoadedDataset(name, path, frame, quarantine, rows_read=len(cells), blank_rows=raw.blank_rows,
-                         sha256=file_sha256(path))
+                         sha256=file_sha256(source))
 
 
 def load_data_dir(directory: str | Path, params: Params) -> DataBundle:
-    """Load every data set of a data folder; file-level failures are collected, not raised.
+    """Load every data set of a data folder, or of a data workbook; file-level failures are collected.
+
+    Parameters
+    ----------
+    directory : str or Path
+        A folder of files named after their data set (``correspondances.csv``, ``appels.xlsx``…), or
+        an XLSX workbook with one sheet per data set, named after it (``qualepref init`` writes one:
+        ``modele-donnees.xlsx``).
+    params : Params
+        Declared sites, column and value mappings.
 
     Raises
     ------
     DataFileError
-        The folder does not exist.
+        The folder (or workbook) does not exist.
     """
     directory = Path(directory)
+    if directory.is_file() and directory.suffix.lower() == ".xlsx":
+        return _load_workbook(directory, params)
     if not directory.is_dir():
         raise DataFileError(directory, "dossier de données introuvable ; indiquez le dossier qui contient "
                                        "correspondances.csv (ou .xlsx).")
@@ -440,6 +515,19 @@ def load_data_dir(directory: str | Path, params: Params) -> DataBundle:
             bundle.datasets[name] = load_dataset(path, params, name=name, scrubber=scrubber)
         except DataFileError as exc:
             bundle.failures[path.name] = exc
+    _check_margins_against_survey(bundle)
+    return bundle
+
+
+def _load_workbook(workbook: Path, params: Params) -> DataBundle:
+    sheets, problems, _ = find_workbook_sheets(workbook)
+    bundle = DataBundle(workbook, failures=dict(problems))
+    scrubber = _label_scrubber(params)
+    for name, sheet in sheets.items():
+        try:
+            bundle.datasets[name] = load_dataset(workbook, params, name=name, scrubber=scrubber, sheet=sheet)
+        except DataFileError as exc:
+            bundle.failures[_sheet_label(workbook, sheet).name] = exc
     _check_margins_against_survey(bundle)
     return bundle
 
@@ -481,3 +569,57 @@ def latest_date(frame: pd.DataFrame) -> dt.date | None:
     dates = [frame[c].max() for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
     dates = [d for d in dates if pd.notna(d)]
     return max(dates).date() if dates else None
+
+
+#: The column that dates each row of a data set, for :func:`years_covered`.
+_DATING_KINDS = ("date", "month", "year", "period")
+
+
+def _years_of(loaded: LoadedDataset) -> set[int]:
+    spec = DATASETS[loaded.name]
+    dating = next((c.name for c in spec.columns if c.kind in _DATING_KINDS and c.required), None)
+    if dating is None or dating not in loaded.frame.columns or not len(loaded.frame):
+        return set()
+    values = loaded.frame[dating].dropna()
+    if pd.api.types.is_datetime64_any_dtype(values) or isinstance(values.dtype, pd.PeriodDtype):
+        years = values.dt.year
+    else:
+        years = pd.to_numeric(values.astype(str).str[:4], errors="coerce").dropna()
+    return {int(y) for y in years.unique()}
+
+
+def years_covered(bundle: DataBundle) -> dict[str, set[int]]:
+    """The years each loaded data set has rows for (by its dating column: a date, a month, a year).
+
+    Parameters
+    ----------
+    bundle : DataBundle
+
+    Returns
+    -------
+    dict of str to set of int
+        Data set → years with at least one kept row (data sets without such a column are left out).
+    """
+    return {name: years for name, loaded in bundle.datasets.items() if (years := _years_of(loaded))}
+
+
+def require_data_of_year(bundle: DataBundle, year: int) -> None:
+    """Stop before a review of empty tables: no data set has a single row of ``year``.
+
+    Raises
+    ------
+    DataFileError
+        Naming the years the data cover and what to do.
+    """
+    covered = years_covered(bundle)
+    if any(year in years for years in covered.values()):
+        return
+    register = sorted(covered.get("correspondances", set()))
+    if register:
+        span = f"le registre des correspondances couvre {register[0]}" + (
+            f" à {register[-1]}" if len(register) > 1 else "")
+        advice = f"choisissez par exemple --year {register[-1]} ou ajoutez les données de {year}"
+    else:
+        span, advice = "aucun registre n'a de ligne datée", f"ajoutez les données de {year}"
+    raise DataFileError(bundle.directory, f"aucune donnée de {year} : {span} ; {advice} "
+                                          "(ou changez « annee » dans default.yaml).")

@@ -91,6 +91,8 @@ class FrameRule:
     columns: tuple[str, ...]
     reason: str
     test: Callable[[pd.DataFrame], pd.Series]
+    #: optional: the reason of each failing row in its own terms (the frame's failing rows → reasons)
+    explain: Callable[[pd.DataFrame], pd.Series] | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,26 @@ def _margins_consistent(frame: pd.DataFrame) -> pd.Series:
         return pd.Series(True, index=frame.index)
     keys = pd.MultiIndex.from_frame(frame[["site", "campagne"]])
     return pd.Series(~keys.isin(bad.index), index=frame.index)
+
+
+def _plain_number(value: float) -> str:
+    """« 1 200 », « 12,5 »: French digits without the report layer (io does not import it)."""
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+def _margins_explained(frame: pd.DataFrame) -> pd.Series:
+    """For rows of disagreeing margins: their site, campaign and each variable's total."""
+    valid = frame.dropna(subset=["site", "campagne", "variable", "effectif"])
+    totals = valid.groupby(["site", "campagne", "variable"], dropna=True)["effectif"].sum()
+    reasons = {}
+    for (site, campaign), group in totals.groupby(level=["site", "campagne"]):
+        listed = ", ".join(f"{variable} {_plain_number(total)}" for (_, _, variable), total in group.items())
+        reasons[(site, campaign)] = (f"les marges du site {site}, campagne {campaign}, n'ont pas le même total "
+                                     f"d'une variable à l'autre ({listed} ; écart > 0,5 %) : corrigez les effectifs "
+                                     "pour que chaque variable totalise la même population")
+    keys = list(zip(frame["site"], frame["campagne"]))
+    return pd.Series([reasons.get(key, "") for key in keys], index=frame.index, dtype=object)
 
 
 _CHANNELS = ("courriel", "courrier", "services_publics_plus", "urne", "formulaire_web")
@@ -264,7 +286,7 @@ DATASETS: dict[str, DatasetSpec] = {
                 FrameRule("totaux_coherents", ("effectif", "variable"),
                           "les marges des différentes variables de ce site et de cette campagne "
                           "n'ont pas le même total (écart > 0,5 %)",
-                          _margins_consistent),
+                          _margins_consistent, explain=_margins_explained),
             ),
         ),
         DatasetSpec(

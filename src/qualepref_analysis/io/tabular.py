@@ -21,7 +21,7 @@ import pandas as pd
 
 from qualepref_analysis.errors import UnreadableFileError
 
-__all__ = ["RawTable", "read_table", "file_sha256", "SUPPORTED_SUFFIXES"]
+__all__ = ["RawTable", "read_table", "workbook_sheets", "file_sha256", "SUPPORTED_SUFFIXES"]
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx")
 _FIELD_SIZE_LIMIT = 16 * 1024 * 1024
@@ -172,7 +172,28 @@ def _excel_cell(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path) -> RawTable:
+def workbook_sheets(path: str | Path) -> list[str]:
+    """The sheet names of an XLSX workbook, in order.
+
+    Raises
+    ------
+    UnreadableFileError
+        The workbook cannot be opened.
+    """
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise UnreadableFileError(path, f"classeur XLSX illisible ({type(exc).__name__}) ; "
+                                        "ouvrez-le et enregistrez-le à nouveau, ou exportez-le en CSV.") from None
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+def _read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
     import openpyxl  # imported lazily: only XLSX inputs need it
 
     try:
@@ -181,11 +202,12 @@ def _read_xlsx(path: Path) -> RawTable:
         raise UnreadableFileError(path, f"classeur XLSX illisible ({type(exc).__name__}) ; "
                                         "ouvrez-le et enregistrez-le à nouveau, ou exportez-le en CSV.") from None
     try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        worksheet = workbook.worksheets[0] if sheet is None else workbook[sheet]
+        rows = worksheet.iter_rows(values_only=True)
         header_values = next(rows, None)
         if header_values is None or not any(v is not None and str(v).strip() for v in header_values):
-            raise UnreadableFileError(path, "la première ligne de la première feuille doit contenir les en-têtes.")
+            which = "de la première feuille" if sheet is None else f"de la feuille « {sheet} »"
+            raise UnreadableFileError(path, f"la première ligne {which} doit contenir les en-têtes.")
         headers = [_excel_cell(v) for v in header_values]
         records: list[tuple[int, list[str]]] = []
         blank = 0
@@ -209,8 +231,15 @@ def _read_xlsx(path: Path) -> RawTable:
     return RawTable(headers, frame, overlong, blank, excel=True)
 
 
-def read_table(path: str | Path) -> RawTable:
+def read_table(path: str | Path, sheet: str | None = None) -> RawTable:
     """Read a CSV or XLSX file into a :class:`RawTable` of strings.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv`` or ``.xlsx`` file.
+    sheet : str, optional
+        The sheet of an XLSX workbook to read (by default its first one).
 
     Raises
     ------
@@ -225,6 +254,6 @@ def read_table(path: str | Path) -> RawTable:
     if suffix == ".csv":
         return _read_csv(path)
     if suffix == ".xlsx":
-        return _read_xlsx(path)
+        return _read_xlsx(path, sheet)
     raise UnreadableFileError(path, f"format {suffix or '(sans extension)'} non pris en charge ; "
                                     "enregistrez le fichier en CSV ou XLSX.")
