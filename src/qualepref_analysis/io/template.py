@@ -155,8 +155,13 @@ def _instructions(sheet, year: int) -> None:
         values = (spec.name, spec.description, "non" if spec.optional else "oui", WITHOUT_DATASET.get(spec.name, ""))
         for column, value in enumerate(values, start=1):
             sheet.cell(row=row, column=column, value=value).alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCD", (20, 60, 12, 60)):
+    for letter, width in zip("ABCD", (20, 80, 12, 70)):
         sheet.column_dimensions[letter].width = width
+    # printed on one page width, landscape (its lines run over the empty cells beside them)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
 
 
 def _dataset_sheet(workbook, spec: DatasetSpec, lists, list_columns: dict[tuple[str, ...], str],
