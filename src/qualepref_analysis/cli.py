@@ -433,6 +433,22 @@ def _quiet_interrupt_hook(unraisable: "sys.UnraisableHookArgs") -> None:
     sys.__unraisablehook__(unraisable)
 
 
+def _exit_now(code: int) -> None:
+    """End the process at once, after the clean-up is done (the review removed its staging folder and
+    stopped its kernels before the interrupt reached here).
+
+    A plain ``sys.exit`` runs the interpreter's shutdown, and a signal landing there (from the kernels
+    being stopped, say) once ended the command by SIGINT (exit -2) instead of 130, on a slow machine;
+    the exact path was not pinned down, so the exit no longer depends on it.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``qualepref`` command: no traceback for expected errors."""
     for received in (signal.SIGTERM, signal.SIGINT):  # clean up, keep the previous review
@@ -449,7 +465,7 @@ def main(argv: list[str] | None = None) -> None:
         for received in (signal.SIGTERM, signal.SIGINT):  # a Ctrl-C that click turned into Abort
             signal.signal(received, signal.SIG_IGN)
         click.echo("Interrompu : rien n'a été publié à moitié ; la revue précédente éventuelle est intacte.", err=True)
-        sys.exit(130)
+        _exit_now(130)
     except QualeprefError as exc:
         _fail(str(exc))
     except Exception as exc:  # never a traceback at the CLI
