@@ -183,3 +183,18 @@ def test_disagreeing_margins_name_the_site_the_campaign_and_each_total(tmp_path)
     assert f"site prefecture, campagne {campaign}" in message
     for variable, total in totals.items():
         assert f"{variable} {total:,.0f}".replace(",", "\u202f") in message
+
+
+def test_an_unknown_sheet_with_rows_is_reported_an_empty_one_ignored(tmp_path):
+    folder = tmp_path / "x"
+    assert qualepref("init", str(folder), "--year", "2022").returncode == 0
+    fill(folder / "modele-donnees.xlsx", ("correspondances",))
+    book = load_workbook(folder / "modele-donnees.xlsx")
+    book.create_sheet("Feuil1")
+    book.create_sheet("notes").append(["remarque"])
+    book["notes"].append(["à revoir"])
+    book.save(folder / "modele-donnees.xlsx")
+    bundle = load_data_dir(folder / "modele-donnees.xlsx", load_params(folder / "params"))
+    assert list(bundle.failures) == ["modele-donnees.xlsx (feuille notes)"]
+    assert "noms de feuille attendus" in str(bundle.failures["modele-donnees.xlsx (feuille notes)"])
+    assert set(bundle.datasets) == {"correspondances"}

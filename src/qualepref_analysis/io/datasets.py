@@ -361,7 +361,7 @@ def find_workbook_sheets(workbook: str | Path) -> tuple[dict[str, str], dict[str
     sheets: dict[str, str] = {}
     problems: dict[str, DataFileError] = {}
     empty: list[str] = []
-    for title in workbook_sheets(workbook):
+    for title, has_rows in workbook_sheets(workbook).items():
         if title.startswith("_") or fold_accents(normalise_header(title)) == fold_accents(
                 normalise_header(INSTRUCTIONS_SHEET)):
             continue
@@ -369,6 +369,8 @@ def find_workbook_sheets(workbook: str | Path) -> tuple[dict[str, str], dict[str
         try:
             name = dataset_name_for(Path(title))
         except UnknownDatasetError:
+            if not has_rows:
+                continue  # an empty « Feuil1 » added by the spreadsheet program holds nothing to lose
             problems[where.name] = UnknownDatasetError(
                 where, f"aucun jeu de données ne s'appelle « {title} » ; noms de feuille attendus : "
                        f"{', '.join(DATASETS)}.")
@@ -377,13 +379,8 @@ def find_workbook_sheets(workbook: str | Path) -> tuple[dict[str, str], dict[str
             problems[where.name] = DataFileError(where, f"le jeu de données « {name} » est aussi dans la feuille "
                                                         f"« {sheets[name]} » ; n'en gardez qu'une.")
             continue
-        try:
-            raw = read_table(workbook, sheet=title)
-        except DataFileError:
-            empty.append(name)  # not even headers: nothing was filled in
-            continue
-        if len(raw.rows) == 0:
-            empty.append(name)
+        if not has_rows:
+            empty.append(name)  # left empty (headers only, or nothing): the data set is absent
             continue
         sheets[name] = title
     return sheets, problems, empty

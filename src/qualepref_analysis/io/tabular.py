@@ -172,8 +172,10 @@ def _excel_cell(value: object) -> str:
     return str(value)
 
 
-def workbook_sheets(path: str | Path) -> list[str]:
-    """The sheet names of an XLSX workbook, in order.
+def workbook_sheets(path: str | Path) -> dict[str, bool]:
+    """The sheets of an XLSX workbook, in order, each with whether it holds a row below its first.
+
+    Reading stops at each sheet's first non-empty row after the headers: cheap on large sheets.
 
     Raises
     ------
@@ -183,12 +185,19 @@ def workbook_sheets(path: str | Path) -> list[str]:
     import openpyxl
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True)
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise UnreadableFileError(path, f"classeur XLSX illisible ({type(exc).__name__}) ; "
                                         "ouvrez-le et enregistrez-le à nouveau, ou exportez-le en CSV.") from None
     try:
-        return list(workbook.sheetnames)
+        found = {}
+        for sheet in workbook.worksheets:
+            rows = sheet.iter_rows(min_row=2, values_only=True)
+            found[sheet.title] = any(any(v is not None and str(v).strip() for v in row) for row in rows)
+        return found
+    except Exception as exc:  # corrupt sheet XML and the like
+        raise UnreadableFileError(path, f"classeur XLSX illisible ({type(exc).__name__}) ; "
+                                        "ouvrez-le et enregistrez-le à nouveau, ou exportez-le en CSV.") from None
     finally:
         workbook.close()
 
