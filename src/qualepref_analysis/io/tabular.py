@@ -172,6 +172,21 @@ def _excel_cell(value: object) -> str:
     return str(value)
 
 
+def _unreadable_workbook(path: str | Path, exc: BaseException) -> UnreadableFileError:
+    return UnreadableFileError(path, f"classeur XLSX illisible ({type(exc).__name__}) ; "
+                                     "ouvrez-le et enregistrez-le à nouveau, ou exportez-le en CSV.")
+
+
+def _open_workbook(path: str | Path):
+    """An XLSX workbook opened read-only, values rather than formulas."""
+    import openpyxl  # imported lazily: only XLSX inputs need it
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise _unreadable_workbook(path, exc) from None
+
+
 def workbook_sheets(path: str | Path) -> dict[str, bool]:
     """The sheets of an XLSX workbook, in order, each with whether it holds a row below its first.
 
@@ -182,13 +197,7 @@ def workbook_sheets(path: str | Path) -> dict[str, bool]:
     UnreadableFileError
         The workbook cannot be opened.
     """
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise UnreadableFileError(path, f"classeur XLSX illisible ({type(exc).__name__}) ; "
-                                        "ouvrez-le et enregistrez-le à nouveau, ou exportez-le en CSV.") from None
+    workbook = _open_workbook(path)
     try:
         found = {}
         for sheet in workbook.worksheets:
@@ -196,20 +205,13 @@ def workbook_sheets(path: str | Path) -> dict[str, bool]:
             found[sheet.title] = any(any(v is not None and str(v).strip() for v in row) for row in rows)
         return found
     except Exception as exc:  # corrupt sheet XML and the like
-        raise UnreadableFileError(path, f"classeur XLSX illisible ({type(exc).__name__}) ; "
-                                        "ouvrez-le et enregistrez-le à nouveau, ou exportez-le en CSV.") from None
+        raise _unreadable_workbook(path, exc) from None
     finally:
         workbook.close()
 
 
 def _read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
-    import openpyxl  # imported lazily: only XLSX inputs need it
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise UnreadableFileError(path, f"classeur XLSX illisible ({type(exc).__name__}) ; "
-                                        "ouvrez-le et enregistrez-le à nouveau, ou exportez-le en CSV.") from None
+    workbook = _open_workbook(path)
     try:
         worksheet = workbook.worksheets[0] if sheet is None else workbook[sheet]
         rows = worksheet.iter_rows(values_only=True)
@@ -229,8 +231,7 @@ def _read_xlsx(path: Path, sheet: str | None = None) -> RawTable:
     except UnreadableFileError:
         raise
     except Exception as exc:  # corrupt sheet XML and the like
-        raise UnreadableFileError(path, f"classeur XLSX illisible ({type(exc).__name__}) ; "
-                                        "ouvrez-le et enregistrez-le à nouveau, ou exportez-le en CSV.") from None
+        raise _unreadable_workbook(path, exc) from None
     finally:
         workbook.close()
     # Trailing empty header cells of a sheet are formatting, not columns.
