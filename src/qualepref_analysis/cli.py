@@ -172,12 +172,19 @@ def demo_data(out_dir: Path) -> None:
               help="Écrire aussi OUT/bilan-<année>.pdf (A4), imprimé par Chromium, Chrome ou Edge sans fenêtre.")
 @click.option("--navigateur", "browser", default=None, metavar="CHEMIN",
               help="Navigateur qui imprime le PDF. Par défaut : chromium, google-chrome ou msedge trouvé dans le PATH.")
+@click.option("--sans-bureautique", "no_office", is_flag=True,
+              help="Ne pas écrire les fichiers Excel et Word (tableaux, bilan, projet de compte rendu).")
 def review(data_dir: Path | None, params_dir: Path | None, year: int | None, sites: str | None,
-           sections: str | None, out_dir: Path, jobs: int | None, force: bool, pdf: bool, browser: str | None) -> None:
+           sections: str | None, out_dir: Path, jobs: int | None, force: bool, pdf: bool, browser: str | None,
+           no_office: bool) -> None:
     """Produit le bilan annuel : chaque section pour chaque site, en HTML sans code.
 
     Écrit OUT/index.html, une page par site et section, OUT/results.json
-    (tous les chiffres) et OUT/quarantine.csv (lignes écartées). Les sections
+    (tous les chiffres) et OUT/quarantine.csv (lignes écartées), et, sauf
+    --sans-bureautique, les fichiers de bureau : OUT/tableaux-<année>.xlsx
+    (chaque tableau du bilan, pour les diaporamas), OUT/bilan-<année>.docx
+    (le bilan modifiable) et OUT/projet-compte-rendu-<année>.docx (le projet
+    de compte rendu de la réunion, à compléter). Les sections
     sont exécutées en parallèle ; une section dont ni le carnet, ni les
     paramètres, ni les données, ni la bibliothèque n'ont changé depuis le
     dernier passage dans OUT n'est pas refaite (--force pour tout refaire).
@@ -209,11 +216,16 @@ def review(data_dir: Path | None, params_dir: Path | None, year: int | None, sit
 
     section_list = [s.strip() for s in sections.split(",") if s.strip()] if sections else None
     result = run_review(data_dir=data_dir, params_dir=params_dir, year=year, sites=site_list, out_dir=out_dir,
-                        sections=section_list, jobs=jobs, force=force, progress=progress)
+                        sections=section_list, jobs=jobs, force=force, progress=progress, office=not no_office)
     bar.close()
     ok = len(result.runs) - len(result.failed)
     click.echo(f"Bilan {result.year} : {_count(ok, 'section', 'produit')} sur {len(result.runs)} → "
                f"{result.bilan or result.out_dir / 'index.html'}")
+    if result.office:
+        click.echo(f"Fichiers de bureau : {', '.join(path.name for path in result.office)} → {result.out_dir}")
+    if result.office_error:
+        click.secho(f"Échec des fichiers Excel et Word (le bilan HTML est complet) : {result.office_error}",
+                    fg="red", err=True)
     if result.synthesis is not None and not result.synthesis.ok:
         click.secho(f"Échec : synthèse – carnet conservé : {result.synthesis.notebook}", fg="red", err=True)
     if result.bundle is not None:
@@ -236,7 +248,8 @@ def review(data_dir: Path | None, params_dir: Path | None, year: int | None, sit
         except PrintError as error:
             click.secho(f"Échec de l'impression : {error}", fg="red", err=True)
             printed = False
-    sys.exit(1 if result.failed or not printed or (result.synthesis is not None and not result.synthesis.ok) else 0)
+    sys.exit(1 if result.failed or not printed or result.office_error
+             or (result.synthesis is not None and not result.synthesis.ok) else 0)
 
 
 def _input_separator(path: Path) -> str:

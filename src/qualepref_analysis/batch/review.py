@@ -26,6 +26,7 @@ import pandas as pd
 
 from qualepref_analysis import __version__
 from qualepref_analysis.batch.bilan import assemble_bilan
+from qualepref_analysis.office.outputs import office_file_names, write_office_files
 from qualepref_analysis.batch.shared import share_validated_data
 from qualepref_analysis.io.csv_writer import write_csv_safely
 from qualepref_analysis.io.locations import default_data_dir, default_params_dir, project_root
@@ -108,6 +109,10 @@ class ReviewResult:
     bundle: DataBundle | None = None
     synthesis: SectionRun | None = None
     bilan: Path | None = None
+    #: The office files written beside the bilan (:func:`~qualepref_analysis.office.outputs.write_office_files`).
+    office: list[Path] = field(default_factory=list)
+    #: Why the office files could not be written (the HTML bilan is published all the same).
+    office_error: str = ""
 
     @property
     def failed(self) -> list[SectionRun]:
@@ -122,6 +127,20 @@ def _section_name(value: str) -> str:
     """``01`` or ``01_indicateurs`` → ``01_indicateurs``."""
     value = str(value).strip()
     return next((name for name in SECTIONS if name == value or name.split("_", 1)[0] == value.zfill(2)), value)
+
+
+_OFFICE_USES = ("tableaux de chiffres pour les diaporamas et le suivi (Excel)",
+                "bilan modifiable, à relire et envoyer (Word)",
+                "projet de compte rendu de la réunion, à compléter (Word)")
+
+
+def _office_links(result: ReviewResult) -> str:
+    """The index page's list of the office files, with what each is for."""
+    if not result.office:
+        return ""
+    items = "".join(f'<li><a href="{html.escape(path.name)}">{html.escape(path.name)}</a> : {use}</li>'
+                    for path, use in zip(result.office, _OFFICE_USES))
+    return f"<ul>{items}</ul>"
 
 
 def _index_html(params: Params, result: ReviewResult, generated: dt.datetime) -> str:
@@ -167,6 +186,7 @@ h1 {{ color: #000091; }} table {{ border-collapse: collapse; }} td, th {{ border
 <h1>Bilan annuel Qual-e-Pref {result.year}</h1>
 <p>{esc(params.prefecture)} – comité local des usagers. Document généré le {format_date(generated.date())}.</p>
 <p><strong><a href="bilan-{result.year}.html">Bilan complet en un seul fichier (à imprimer ou à envoyer)</a></strong></p>
+{_office_links(result)}
 {''.join(rows)}
 <section><h2>Qualité des données</h2>
 <table><caption>Lignes lues, retenues et écartées par fichier (détail dans quarantine.csv)</caption>
@@ -221,7 +241,7 @@ def _write_state(path: Path, state: dict) -> None:
 def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | None = None,
                year: int | None = None, sites: list[str] | None = None, out_dir: str | Path = "build/review",
                sections: list[str] | None = None, jobs: int | None = None, force: bool = False,
-               progress: Callable[[str], None] | None = None) -> ReviewResult:
+               progress: Callable[[str], None] | None = None, office: bool = True) -> ReviewResult:
     """Run every section for every site and write the review into ``out_dir``.
 
     Parameters
@@ -242,6 +262,9 @@ def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | N
         Rerun every section even when nothing changed since the last run in ``out_dir``.
     progress : callable, optional
         Called with a short French message before each step.
+    office : bool
+        Also write the office files beside the bilan: ``tableaux-<year>.xlsx``, ``bilan-<year>.docx``
+        and ``projet-compte-rendu-<year>.docx`` (:mod:`qualepref_analysis.office`).
 
     Returns
     -------
@@ -275,7 +298,7 @@ def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | N
     try:
         result = _run_tasks(params, data_dir=data_dir, params_dir=params_dir, out_dir=staging,
                             chosen_sites=chosen_sites, chosen_sections=chosen_sections, force=force,
-                            notify=notify, runner=runner, private=private)
+                            notify=notify, runner=runner, private=private, office=office)
         runner.close()
         notify("Mise en place du bilan")
         publish(staging, out_dir)
@@ -296,12 +319,13 @@ def _relocated(result: ReviewResult, staging: Path, out_dir: Path) -> ReviewResu
     for run in [*result.runs, *([result.synthesis] if result.synthesis else [])]:
         run.html, run.notebook = moved(run.html), moved(run.notebook)
     result.out_dir, result.bilan = Path(out_dir), moved(result.bilan)
+    result.office = [moved(path) for path in result.office]
     return result
 
 
 def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Path, chosen_sites: list[str],
                chosen_sections: list[str], force: bool, notify: Callable[[str], None], runner: SectionRunner,
-               private: Path) -> ReviewResult:
+               private: Path, office: bool = True) -> ReviewResult:
     timeout = params.settings.delai_max_section_secondes
     state_path = out_dir / STATE_FILE
     previous_state = _read_state(state_path)
@@ -327,10 +351,11 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
     review_key = hashlib.sha256("|".join(
         [common, *sorted(t.fingerprint for t in tasks),
          file_sha256(synthesis_notebook) if synthesis_notebook.exists() else ""]).encode()).hexdigest()
+    wanted = [f"bilan-{params.year}.html", *(office_file_names(params.year) if office else [])]
     if not todo and not force and previous_state.get("bilan") == review_key \
-            and (out_dir / f"bilan-{params.year}.html").exists():
+            and all((out_dir / name).exists() for name in wanted):
         notify("Rien n'a changé depuis le dernier bilan : il est conservé tel quel")
-        return _unchanged_review(params, tasks, out_dir)
+        return _unchanged_review(params, tasks, out_dir, office=office)
     if todo:
         runner.start(len(todo) + 1)  # the workers import what they need while the data are validated
 
@@ -398,14 +423,31 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
     result.bilan = assemble_bilan(out_dir, params=params, year=params.year, runs=result.runs,
                                   synthesis=synthesis_run.notebook if synthesis_run and synthesis_run.ok else None,
                                   bundle=bundle, sections=SECTIONS, generated=generated)
+    if office:
+        notify("Tableaux Excel, bilan et projet de compte rendu Word")
+        _write_office(result, payload, params, chosen_sites)
     write_text_replacing(out_dir / "index.html", _index_html(params, result, generated))
-    if not result.failed and (synthesis_run is None or synthesis_run.ok):
+    if not result.failed and (synthesis_run is None or synthesis_run.ok) and not result.office_error:
         state["bilan"] = review_key  # a second run with nothing changed keeps this review as it is
         _write_state(state_path, state)
     return result
 
 
-def _unchanged_review(params: Params, tasks: list[SectionTask], out_dir: Path) -> ReviewResult:
+def _write_office(result: ReviewResult, payload: dict, params: Params, chosen_sites: list[str]) -> None:
+    """Write the office files into ``result``; a failure is recorded, never lost, and the HTML bilan stays."""
+    sites = {code: params.sites[code].libelle for code in params.sites if code in chosen_sites}
+    try:
+        result.office = write_office_files(result.out_dir, bilan=result.bilan, results=to_json_safe(payload),
+                                           prefecture=params.prefecture, sites=sites,
+                                           threshold=params.small_cell_threshold,
+                                           survey_threshold=params.survey_small_cell_threshold)
+    except QualeprefError as error:
+        result.office_error = str(error)
+    except Exception as error:  # a defect of ours must not cost the committee its HTML bilan
+        result.office_error = f"erreur interne ({type(error).__name__} : {error})"
+
+
+def _unchanged_review(params: Params, tasks: list[SectionTask], out_dir: Path, *, office: bool = True) -> ReviewResult:
     """The previous review, untouched: same notebooks, parameters, data, library and selection."""
     result = ReviewResult(out_dir=out_dir, year=params.year)
     result.runs = [SectionRun(t.site, t.section, ok=True, html=t.page, notebook=t.executed) for t in tasks]
@@ -414,4 +456,5 @@ def _unchanged_review(params: Params, tasks: list[SectionTask], out_dir: Path) -
         result.synthesis = SectionRun("synthese", SYNTHESIS, ok=True, html=synthesis_dir / f"{SYNTHESIS}.html",
                                       notebook=synthesis_dir / f"{SYNTHESIS}.ipynb")
     result.bilan = out_dir / f"bilan-{params.year}.html"
+    result.office = [out_dir / name for name in office_file_names(params.year)] if office else []
     return result

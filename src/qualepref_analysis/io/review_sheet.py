@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from qualepref_analysis.errors import DataFileError
+from qualepref_analysis.io.replacing import save_replacing
 from qualepref_analysis.io.schemas import TAXONOMY
 
 __all__ = ["SHEET", "COLUMNS", "write_review_sheet", "read_review_sheet", "LabelMerge", "merge_labels",
@@ -52,8 +53,6 @@ def write_review_sheet(path: Path, items: pd.DataFrame, subject_labels: dict[str
     int
         Rows written.
     """
-    import os
-
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -86,14 +85,7 @@ def write_review_sheet(path: Path, items: pd.DataFrame, subject_labels: dict[str
     for column, width in zip("ABCDEF", (14, 80, 32, 11, 36, 32)):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp.xlsx")
-    try:
-        book.save(temporary)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    save_replacing(Path(path), book.save)
     return len(ordered)
 
 

@@ -41,6 +41,27 @@ def _text(value: object) -> str:
     return html.escape(french_spacing(str(value)))
 
 
+def _numeric_cell(value: object, fmt: str | None) -> str:
+    """The attributes of a formatted cell: right-aligned, and its value for the workbook of tables.
+
+    ``data-value`` holds the number unrounded (a percentage on the 0–100 scale) or the ISO date,
+    ``data-format`` the column's format; a text or a missing value has none (the office files
+    read « – » as a withheld or absent value).
+    """
+    if not fmt:
+        return ""
+    if isinstance(value, str) or is_missing(value) or value is pd.NaT:
+        return ' class="num"'
+    if fmt == "date":
+        raw = pd.Timestamp(value).date().isoformat()
+    else:
+        try:
+            raw = repr(float(value))
+        except (TypeError, ValueError):
+            return ' class="num"'
+    return f' class="num" data-value="{raw}" data-format="{fmt}"'
+
+
 def french_table(frame: "pd.DataFrame | Table", *, formats: dict[str, str] | None = None,
                  caption: str | None = None) -> str:
     """Render a frame as an accessible HTML table with French number formatting.
@@ -74,8 +95,7 @@ def french_table(frame: "pd.DataFrame | Table", *, formats: dict[str, str] | Non
                 text = formatters[fmt](value)
             else:  # text in a numeric column (counts given instead of a share on a small cell) is shown as is
                 text = "–" if is_missing(value) else str(value)
-            align = ' class="num"' if fmt else ""
-            cells.append(f"<td{align}>{_text(text)}</td>")
+            cells.append(f"<td{_numeric_cell(value, fmt)}>{_text(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{_text(caption)}</caption>" if caption else ""
     return (f'<table class="qp-table">{cap}<thead><tr>{head}</tr></thead>'

@@ -49,8 +49,9 @@ def plan_summary(plans: pd.DataFrame, *, site: str, year: int) -> dict:
     Returns
     -------
     dict
-        Keys ``n`` (actions), ``statuts`` (status → count, for the four statuses) and
-        ``taux_realisation`` (% done among the actions not dropped; ``None`` when none is kept).
+        Keys ``annee`` (the plan's year), ``n`` (actions), ``statuts`` (status → count, for the four
+        statuses) and ``taux_realisation`` (% done among the actions not dropped; ``None`` when none is
+        kept).
 
     Notes
     -----
@@ -68,7 +69,7 @@ def plan_summary(plans: pd.DataFrame, *, site: str, year: int) -> dict:
     mine = plans[(plans["site"] == site) & (plans["annee"] == year)]
     counts = mine["statut"].value_counts().reindex(["realisee", "en_cours", "prevue", "abandonnee"], fill_value=0)
     kept = int(len(mine) - counts["abandonnee"])
-    return {"n": int(len(mine)), "statuts": {k: int(v) for k, v in counts.items()},
+    return {"annee": int(year), "n": int(len(mine)), "statuts": {k: int(v) for k, v in counts.items()},
             "taux_realisation": (100 * counts["realisee"] / kept) if kept else None}
 
 
