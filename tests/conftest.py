@@ -20,6 +20,18 @@ def params():
     return load_params(PARAMS_DIR)
 
 
+@pytest.fixture(scope="session")
+def demo_review(tmp_path_factory) -> Path:
+    """The folder of one whole review of the demo data (bilan, results.json, office files), shared by the
+    modules that read what it wrote."""
+    from qualepref_analysis.batch.review import run_review
+
+    out = tmp_path_factory.mktemp("bilan")
+    result = run_review(out_dir=out)
+    assert not result.failed and not result.office_error, result.office_error
+    return out
+
+
 @pytest.fixture
 def demo_copy(tmp_path: Path) -> Path:
     """A writable copy of the demo data folder."""

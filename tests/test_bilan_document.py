@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from qualepref_analysis.batch.review import SECTIONS, run_review
+from qualepref_analysis.batch.review import SECTIONS
 
 from conftest import PARAMS_DIR
 
@@ -58,11 +58,8 @@ def _read(path: Path) -> _Page:
 
 
 @pytest.fixture(scope="module")
-def review(tmp_path_factory):
-    out = tmp_path_factory.mktemp("bilan")
-    result = run_review(out_dir=out)
-    assert not result.failed
-    return out
+def review(demo_review):
+    return demo_review
 
 
 def _pages(out: Path) -> list[Path]:

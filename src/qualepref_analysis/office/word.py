@@ -143,7 +143,7 @@ def _add_figure(document, figure: Figure, pair=None):
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm
 
-    limit = _TEXT_WIDTH_CM / 2 - 0.4 if figure.pair else _TEXT_WIDTH_CM * 0.9
+    limit = _TEXT_WIDTH_CM / 2 - 0.7 if figure.pair else _TEXT_WIDTH_CM * 0.9  # two and a space fit a line
     width = min(_png_width_cm(figure.png), limit)
     joins = pair is not None
     paragraph = pair if joins else document.add_paragraph()

@@ -43,7 +43,7 @@ def sheet_names(tables: list[TableBlock]) -> list[str]:
     --------
     >>> t = TableBlock("Délais de réponse par canal en 2022 (jours ouvrés)", (), ())
     >>> sheet_names([t, t])
-    ['01 Délais de réponse par canal e', '02 Délais de réponse par canal e']
+    ['01 Délais de réponse par canal', '02 Délais de réponse par canal']
     """
     width = max(len(str(len(tables))), 2)
     names: list[str] = []
@@ -97,6 +97,7 @@ def write_tables_workbook(blocks: list[Block], path: Path, *, title: str, thresh
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     tables = [block for block in blocks if isinstance(block, TableBlock) and (block.header or block.rows)]
     sheets = [_Sheet(name, table) for name, table in zip(sheet_names(tables), tables)]
@@ -130,7 +131,7 @@ def write_tables_workbook(blocks: list[Block], path: Path, *, title: str, thresh
         index.append([number, neutralise_formula(place[0] if place else ""),
                       neutralise_formula(" › ".join(place[1:])), neutralise_formula(caption), sheet.name])
         target = index.cell(row=index.max_row, column=4)
-        target.hyperlink = f"#'{sheet.name}'!A1"
+        target.hyperlink = Hyperlink(ref=target.coordinate, location=f"'{sheet.name}'!A1")
         target.font = link
         for cell in index[index.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -150,7 +151,7 @@ def write_tables_workbook(blocks: list[Block], path: Path, *, title: str, thresh
         ws["A2"] = neutralise_formula(" › ".join(table.place))
         ws["A2"].font = Font(italic=True, color="666666")
         ws["A3"] = "← Sommaire"
-        ws["A3"].hyperlink = f"#'{INDEX_SHEET}'!A1"
+        ws["A3"].hyperlink = Hyperlink(ref="A3", location=f"'{INDEX_SHEET}'!A1")
         ws["A3"].font = link
         columns = max(len(table.header), max((len(row) for row in table.rows), default=0))
         for position, text in enumerate(table.header, start=1):
