@@ -158,55 +158,69 @@ def _add_figure(document, figure: Figure, pair=None):
     return paragraph if figure.pair and not joins else None
 
 
-def _shade(cell, colour: str) -> None:
-    properties = cell._tc.get_or_add_tcPr()
-    properties.append(_element("w:shd", **{"w:val": "clear", "w:color": "auto", "w:fill": colour}))
+def _row_xml(texts: list[str], widths: list[float], numeric: set[int], *, size: float, header: bool,
+             keep: bool = False) -> str:
+    """One table row as WordprocessingML: fixed widths, right-aligned numbers, a white-on-blue header.
+
+    ``keep``: the row stays on the page of the next one (a short table is not split).
+
+    Written as text and parsed once per row: python-docx's cell-by-cell calls cost a second per bilan.
+    """
+    from xml.sax.saxutils import escape
+
+    half_points = round(size * 2)
+    row_properties = '<w:tblHeader w:val="true"/>' if header else '<w:cantSplit w:val="true"/>'  # header: repeated
+    cells = []
+    for position, width in enumerate(widths):
+        text = texts[position] if position < len(texts) else ""
+        shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{BLUE}"/>' if header else ""
+        align = '<w:jc w:val="right"/>' if position in numeric and not (header and position == 0) else ""
+        font = (f'<w:b/><w:color w:val="FFFFFF"/>' if header else "") + f'<w:sz w:val="{half_points}"/>'
+        run = f'<w:r><w:rPr>{font}</w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""
+        cells.append(f'<w:tc><w:tcPr><w:tcW w:w="{round(width / 2.54 * 1440)}" w:type="dxa"/>{shade}</w:tcPr>'
+                     f'<w:p><w:pPr>{"<w:keepNext/>" if keep else ""}<w:spacing w:after="0"/>{align}</w:pPr>'
+                     f'{run}</w:p></w:tc>')
+    return f'<w:tr {_NAMESPACE}><w:trPr>{row_properties}</w:trPr>{"".join(cells)}</w:tr>'
 
 
-def _add_table(document, table: TableBlock) -> None:
+#: A table of at most this many rows is kept on one page.
+_SHORT_TABLE = 20
+_NAMESPACE = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _add_table(document, table: TableBlock, styles: dict[str, str]) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt, RGBColor
+    from docx.oxml import parse_xml
+    from docx.shared import Cm
 
     if table.caption:
-        document.add_paragraph(table.caption, style="Caption")
+        _paragraph(document, table.caption, styles["Caption"])
     columns = max(len(table.header), max((len(row) for row in table.rows), default=0), 1)
     numeric = {position for row in table.rows for position, cell in enumerate(row) if cell.numeric}
     grid = document.add_table(rows=0, cols=columns)
-    grid.style = "Table Grid"
+    grid.style = document.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    size = Pt(8.5 if columns <= 6 else 7.5)
-
-    def fill(cells, texts: list[str], *, header: bool) -> None:
-        for position, text in enumerate(texts[:columns]):
-            paragraph = cells[position].paragraphs[0]
-            paragraph.paragraph_format.space_after = 0
-            if position in numeric and not (header and position == 0):
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            run = paragraph.add_run(text)
-            run.font.size = size
-            if header:
-                run.bold = True
-                run.font.color.rgb = RGBColor.from_string("FFFFFF")
-                _shade(cells[position], BLUE)
-
-    widths = _column_widths(table, columns)
-    if table.header:
-        row = grid.add_row()
-        properties = row._tr.get_or_add_trPr()
-        properties.append(_element("w:tblHeader", **{"w:val": "true"}))  # repeated on every page
-        fill(row.cells, list(table.header), header=True)
-    for source in table.rows:
-        row = grid.add_row()
-        row._tr.get_or_add_trPr().append(_element("w:cantSplit", **{"w:val": "true"}))
-        fill(row.cells, [cell.text for cell in source], header=False)
     grid.autofit = False
+    size = 8.5 if columns <= 6 else 7.5
+    widths = _column_widths(table, columns)
     for column, width in zip(grid.columns, widths):
         column.width = Cm(width)  # the grid, which LibreOffice reads
-    for row in grid.rows:
-        for cell, width in zip(row.cells, widths):
-            cell.width = Cm(width)
-    document.add_paragraph().paragraph_format.space_after = 0
+    short = len(table.rows) <= _SHORT_TABLE
+    rows = ([_row_xml(list(table.header), widths, numeric, size=size, header=True, keep=True)] if table.header else [])
+    rows += [_row_xml([cell.text for cell in source], widths, numeric, size=size, header=False,
+                      keep=short and position < len(table.rows) - 1)
+             for position, source in enumerate(table.rows)]
+    for row in rows:
+        grid._tbl.append(parse_xml(row))
+    _paragraph(document, "", None).paragraph_format.space_after = 0
+
+
+def _paragraph(document, text: str, style_id: str | None):
+    """A paragraph with a style given by its id (python-docx's lookup by name is slow on a long document)."""
+    paragraph = document.add_paragraph(text)
+    if style_id:
+        paragraph._p.get_or_add_pPr().get_or_add_pStyle().val = style_id
+    return paragraph
 
 
 def _column_widths(table: TableBlock, columns: int) -> list[float]:
@@ -232,6 +246,7 @@ def add_blocks(document, blocks: list[Block]) -> None:
     """
     from docx.shared import Pt, RGBColor
 
+    styles = {style.name: style.style_id for style in document.styles}
     previous_break = True
     pair = None  # the paragraph of a series of like charts, two per row
     for block in blocks:
@@ -248,12 +263,12 @@ def add_blocks(document, blocks: list[Block]) -> None:
             continue
         previous_break = False
         if isinstance(block, Heading):
-            document.add_heading(block.text, level=min(block.level, 9))
+            _paragraph(document, block.text, styles[f"Heading {min(block.level, 9)}"])
         elif isinstance(block, Paragraph):
             style = None
             if block.kind in _LIST_STYLES:
-                style = _LIST_STYLES[block.kind][min(block.depth, 2)]
-            paragraph = document.add_paragraph(style=style)
+                style = styles[_LIST_STYLES[block.kind][min(block.depth, 2)]]
+            paragraph = _paragraph(document, "", style)
             for run in block.runs:
                 written = paragraph.add_run(run.text)
                 written.bold, written.italic = run.bold or None, run.italic or None
@@ -261,7 +276,7 @@ def add_blocks(document, blocks: list[Block]) -> None:
                     written.font.size = Pt(8)
                     written.font.color.rgb = RGBColor.from_string("666666")
         elif isinstance(block, TableBlock):
-            _add_table(document, block)
+            _add_table(document, block, styles)
         elif isinstance(block, Figure):
             pair = _add_figure(document, block, pair)
 
