@@ -165,7 +165,13 @@ RESULTS = {
         "s2": {"01_indicateurs": {"indicateurs": {
             "appels_taux_decroches": {"valeur": 70.25, "unite": "pourcent", "cible": 80.0, "atteint": False,
                                       "evaluation": "non_atteint", "numerateur": 281.0, "denominateur": 400.0,
-                                      "valeur_annee_precedente": None, "evolution": None}}}},
+                                      "valeur_annee_precedente": None, "evolution": None}}},
+            "04_services_publics_plus": {"diagnostic": None, "experiences": None, "transparence": {
+                "periode": "2031-T4", "indicateurs": [
+                    {"indicateur": "delai_permis", "libelle": "Délai moyen de délivrance du permis de conduire",
+                     "perimetre": "departement", "valeur": 33.0, "unite": "jours", "cible": None},
+                    {"indicateur": "satisfaction_titres", "libelle": "Satisfaction sur la délivrance des titres",
+                     "perimetre": "departement", "valeur": 77.0, "unite": "pourcent", "cible": 80.0}]}}},
     },
 }
 SITES = {"s1": "Sous-préfecture de Ville", "s2": "Préfecture de Cité"}
@@ -183,6 +189,9 @@ def test_minutes_say_each_figure_against_its_target_in_the_minutes_voice():
             "la préfecture de Cité, en dessous de la valeur cible (80 %).") in text
     assert "n'est pas publié pour la sous-préfecture de Ville en raison du faible nombre d'éléments (3 sur 4)" in text
     assert "a reçu 4 réclamations et suggestions (7 en 2030)" in text
+    assert ("Indicateurs de transparence du département publiés sur Services Publics+ (4e trimestre 2031) : délai "
+            "moyen de délivrance du permis de conduire, 33 jours ; satisfaction sur la délivrance des titres, 77 % "
+            "(cible : 80 %).") in text
     assert "Les réclamations sont arrivées par courriel (3) et par l'urne (1)." in text
     assert ("Pour la sous-préfecture de Ville, le plan d'actions 2031 comptait 3 actions : 2 réalisées et 1 en cours. "
             "Le plan d'actions 2032 compte 2 actions : 2 prévues. 1 action est en retard sur son échéance.") in text

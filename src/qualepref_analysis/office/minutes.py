@@ -19,12 +19,12 @@ from qualepref_analysis.analysis.indicators import CATALOGUE
 from qualepref_analysis.io.replacing import save_replacing
 from qualepref_analysis.report.formatting import (format_date, format_number, format_percent, join_french, plural,
                                                   site_complement, site_subject)
-from qualepref_analysis.report.grammar import french_spacing
+from qualepref_analysis.report.grammar import french_spacing, period_label
 from qualepref_analysis.report.labels import label
 from qualepref_analysis.report.values import format_target, format_value
 from qualepref_analysis.sections.audits import AUDIT_TYPES
 from qualepref_analysis.sections.satisfaction import question_label
-from qualepref_analysis.sections.services_publics import experiences_narrative
+from qualepref_analysis.sections.services_publics import experiences_narrative, transparency_value
 
 __all__ = ["Sentence", "Statement", "Title", "Placeholder", "minutes_items", "write_minutes_document"]
 
@@ -245,6 +245,20 @@ def _satisfaction_sentences(results: dict, site: str, site_label: str, year: int
 def _services_publics_sentences(results: dict, site: str, site_label: str, year: int) -> list[Sentence]:
     section = _section(results, site, "04_services_publics_plus")
     sentences: list[Sentence] = []
+    transparency = section.get("transparence") or {}
+    for scope, whom in (("departement", "du département"), ("site", f"propres {site_complement(site_label)}")):
+        rows = [row for row in transparency.get("indicateurs") or [] if row.get("perimetre") == scope
+                and row.get("valeur") is not None]
+        if not rows:
+            continue
+        listed = []
+        for row in rows:
+            text = f"{row['libelle'][:1].lower()}{row['libelle'][1:]}, {transparency_value(row['valeur'], row['unite'])}"
+            if row.get("cible") is not None:
+                text += f" (cible : {transparency_value(row['cible'], row['unite'])})"
+            listed.append(text)
+        sentences.append(Sentence(f"Indicateurs de transparence {whom} publiés sur Services Publics+ "
+                                  f"({period_label(transparency['periode'])}) : {' ; '.join(listed)}.", site))
     experiences = section.get("experiences")
     if experiences and experiences.get("n"):
         told = experiences_narrative(experiences, year=year)

@@ -12,7 +12,8 @@ from qualepref_analysis.report.formatting import format_number, format_percent, 
 from qualepref_analysis.report.disclosure import Disclosure
 
 __all__ = ["INDICATOR_LABELS", "transparency_table", "transparency_trend", "experiences_summary",
-           "experiences_narrative", "diagnostic_table", "diagnostic_narrative", "sp_figures"]
+           "experiences_narrative", "diagnostic_table", "diagnostic_narrative", "sp_figures", "transparency_figures",
+           "transparency_value"]
 
 INDICATOR_LABELS = {
     "satisfaction_titres": "Satisfaction sur la délivrance des titres",
@@ -25,7 +26,8 @@ INDICATOR_LABELS = {
 UNITS = {"pourcent": "%", "jours": "jours", "score_5": "/ 5"}
 
 
-def _value(value: float, unit: str) -> str:
+def transparency_value(value: float, unit: str) -> str:
+    """A transparency indicator's value in its unit: « 77 % », « 24 jours », « 2,7 / 5 » (« – » when missing)."""
     if pd.isna(value):
         return "–"
     if unit == "pourcent":
@@ -81,10 +83,57 @@ def transparency_table(indicators: pd.DataFrame, *, site: str, year: int,
     table = pd.DataFrame({
         "Indicateur": [INDICATOR_LABELS.get(c, label("indicateur", c)) for c in rows["indicateur"]],
         "Périmètre": ["Département" if p == "departement" else "Site" for p in rows["perimetre"]],
-        "Valeur": [_value(v, u) for v, u in zip(rows["valeur"], rows["unite"])],
-        "Cible": [_value(c, u) for c, u in zip(rows["cible"], rows["unite"])],
+        "Valeur": [transparency_value(v, u) for v, u in zip(rows["valeur"], rows["unite"])],
+        "Cible": [transparency_value(c, u) for c, u in zip(rows["cible"], rows["unite"])],
     })
     return table[columns].reset_index(drop=True), latest
+
+
+def transparency_figures(indicators: pd.DataFrame | None, *, site: str, year: int, department: bool) -> dict | None:
+    """The transparency indicators of the latest period of ``year``, as ``results.json`` records them.
+
+    Parameters
+    ----------
+    indicators : DataFrame or None
+        As :func:`transparency_table` (``None``: the data set was not provided).
+    site : str
+        Site code.
+    year : int
+        Year of the periods.
+    department : bool
+        Whether this site presents the département's indicators (the host site): the département's
+        rows are then recorded with the site's own, otherwise the site's own only.
+
+    Returns
+    -------
+    dict or None
+        ``{"periode": "2022-T4", "indicateurs": [{"indicateur", "libelle", "perimetre", "valeur", "unite",
+        "cible"}]}``, or ``None`` when no indicator of this scope is published in ``year``.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"perimetre": ["departement", "departement", "75"], "periode": ["2023-T1", "2023-T2", "2023-T2"],
+    ...                      "indicateur": ["delai_permis"] * 3, "valeur": [30.0, 28.0, 12.0], "unite": ["jours"] * 3,
+    ...                      "cible": [None, None, None]})
+    >>> figures = transparency_figures(rows, site="75", year=2023, department=False)
+    >>> figures["periode"], [(i["perimetre"], i["valeur"]) for i in figures["indicateurs"]]
+    ('2023-T2', [('site', 12.0)])
+    """
+    if indicators is None:
+        return None
+    mine = _in_scope(indicators, site, None if department else "site")
+    mine = mine[mine["periode"].str.startswith(str(year))]
+    if mine.empty:
+        return None
+    latest = mine["periode"].max()
+    rows = mine[mine["periode"] == latest]
+    return {"periode": str(latest), "indicateurs": [
+        {"indicateur": code, "libelle": INDICATOR_LABELS.get(code, label("indicateur", code)),
+         "perimetre": "departement" if scope == "departement" else "site",
+         "valeur": None if pd.isna(value) else float(value), "unite": unit,
+         "cible": None if pd.isna(target) else float(target)}
+        for code, scope, value, unit, target in zip(rows["indicateur"], rows["perimetre"], rows["valeur"],
+                                                    rows["unite"], rows["cible"])]}
 
 
 def transparency_trend(indicators: pd.DataFrame, *, site: str, year: int, perimeter: str | None = None) -> pd.DataFrame:
@@ -273,7 +322,7 @@ def diagnostic_narrative(table: pd.DataFrame, *, year: int) -> str:
             f"le moins avancé est l'engagement {named(bottom)} avec {format_percent(bottom['Atteinte de la cible (%)'])}.")
 
 
-def sp_figures(table: pd.DataFrame | None, experiences: dict | None) -> dict:
+def sp_figures(table: pd.DataFrame | None, experiences: dict | None, transparency: dict | None = None) -> dict:
     """What section 04 records in ``results.json`` (``table`` may be absent).
 
     Parameters
@@ -282,12 +331,14 @@ def sp_figures(table: pd.DataFrame | None, experiences: dict | None) -> dict:
         :func:`diagnostic_table`.
     experiences : dict or None
         :func:`experiences_summary`, recorded as is.
+    transparency : dict or None
+        :func:`transparency_figures`, recorded as is.
 
     Returns
     -------
     dict
         Keys ``diagnostic`` (``None`` without diagnostic, else ``moyenne`` and ``max`` / ``min``, each
-        ``{"engagement", "valeur"}``) and ``experiences``.
+        ``{"engagement", "valeur"}``), ``experiences`` and ``transparence``.
     """
     values = table["Atteinte de la cible (%)"] if table is not None and not table.empty else pd.Series(dtype=float)
     return {
@@ -297,4 +348,5 @@ def sp_figures(table: pd.DataFrame | None, experiences: dict | None) -> dict:
             "min": {"engagement": table.loc[values.idxmin(), "Engagement"], "valeur": float(values.min())},
         },
         "experiences": experiences,
+        "transparence": transparency,
     }
