@@ -138,7 +138,7 @@ def _office_links(result: ReviewResult) -> str:
     """The index page's list of the office files, with what each is for."""
     if not result.office:
         return ""
-    items = "".join(f'<li><a href="{html.escape(path.name)}">{html.escape(path.name)}</a> : {use}</li>'
+    items = "".join(f'<li><a href="{html.escape(path.name)}">{html.escape(path.name)}</a>\u00a0: {use}</li>'
                     for path, use in zip(result.office, _OFFICE_USES))
     return f"<ul>{items}</ul>"
 

@@ -242,23 +242,39 @@ def _satisfaction_sentences(results: dict, site: str, site_label: str, year: int
     return sentences
 
 
+def _transparency_sentence(section: dict, site: str, *, scope: str, whom: str) -> Sentence | None:
+    """« Indicateurs de transparence du département … (4e trimestre 2022) : satisfaction …, 77 % (cible : 80 %) ; … »."""
+    transparency = section.get("transparence") or {}
+    rows = [row for row in transparency.get("indicateurs") or []
+            if row.get("perimetre") == scope and row.get("valeur") is not None]
+    if not rows:
+        return None
+    listed = []
+    for row in rows:
+        text = f"{row['libelle'][:1].lower()}{row['libelle'][1:]}, {transparency_value(row['valeur'], row['unite'])}"
+        if row.get("cible") is not None:
+            text += f" (cible : {transparency_value(row['cible'], row['unite'])})"
+        listed.append(text)
+    return Sentence(f"Indicateurs de transparence {whom} publiés sur Services Publics+ "
+                    f"({period_label(transparency['periode'])}) : {' ; '.join(listed)}.", site)
+
+
+def _department_items(results: dict, sites: dict[str, str]) -> list[Item]:
+    """The département's transparency indicators, once, from the site that recorded them."""
+    for site in sites:
+        sentence = _transparency_sentence(_section(results, site, "04_services_publics_plus"), site,
+                                          scope="departement", whom="du département")
+        if sentence is not None:
+            return [Statement((sentence,))]
+    return []
+
+
 def _services_publics_sentences(results: dict, site: str, site_label: str, year: int) -> list[Sentence]:
     section = _section(results, site, "04_services_publics_plus")
     sentences: list[Sentence] = []
-    transparency = section.get("transparence") or {}
-    for scope, whom in (("departement", "du département"), ("site", f"propres {site_complement(site_label)}")):
-        rows = [row for row in transparency.get("indicateurs") or [] if row.get("perimetre") == scope
-                and row.get("valeur") is not None]
-        if not rows:
-            continue
-        listed = []
-        for row in rows:
-            text = f"{row['libelle'][:1].lower()}{row['libelle'][1:]}, {transparency_value(row['valeur'], row['unite'])}"
-            if row.get("cible") is not None:
-                text += f" (cible : {transparency_value(row['cible'], row['unite'])})"
-            listed.append(text)
-        sentences.append(Sentence(f"Indicateurs de transparence {whom} publiés sur Services Publics+ "
-                                  f"({period_label(transparency['periode'])}) : {' ; '.join(listed)}.", site))
+    own = _transparency_sentence(section, site, scope="site", whom=f"propres {site_complement(site_label)}")
+    if own is not None:
+        sentences.append(own)
     experiences = section.get("experiences")
     if experiences and experiences.get("n"):
         told = experiences_narrative(experiences, year=year)
@@ -391,6 +407,7 @@ def minutes_items(results: dict, *, sites: dict[str, str], prefecture: str) -> l
         *_per_site(_satisfaction_sentences, results, sites, year, "Aucune enquête de satisfaction n'a été menée."),
         Placeholder("[Interventions des participants]"),
         Title(1, "Services Publics+"),
+        *_department_items(results, sites),
         *_per_site(_services_publics_sentences, results, sites, year,
                    "Aucun résultat Services Publics+ n'est enregistré."),
         Placeholder("[Interventions des participants]"),
