@@ -208,6 +208,9 @@ def test_minutes_follow_the_minutes_order_with_placeholders_for_people():
     assert "[Interventions des participants]" in placeholders and "[Questions diverses]" in placeholders
     assert any(p.startswith("[Liste des participants") for p in placeholders)
     assert all(p.startswith("[") and p.endswith("]") or "[date]" in p for p in placeholders)
+    # RESULTS holds no survey or audit section: those parts say so, never « aucun audit »
+    assert placeholders.count("[Partie à rédiger : cette section du bilan n'a pas été produite]") == 2
+    assert "Aucun audit" not in "\n".join(_texts(items))
 
 
 _NUMBER = re.compile(r"(?<![\w,])\d{1,3}(?:[\u202f\u00a0 ]\d{3})*(?:,\d+)?(?![\w,])")

@@ -161,7 +161,9 @@ def _indicator_items(results: dict, sites: dict[str, str], year: int) -> list[It
                                                   first=not sentences)
         if sentences:
             items.append(Statement(tuple(sentences)))
-    if not items:
+    if not items and not any("01_indicateurs" in ((results.get("sites") or {}).get(site) or {}) for site in sites):
+        items.append(Placeholder("[Partie à rédiger : cette section du bilan n'a pas été produite]"))
+    elif not items:
         items.append(Statement((Sentence("Aucun indicateur n'a été calculé pour cette année."),)))
     return items
 
@@ -360,7 +362,13 @@ def _audit_sentences(results: dict, site: str, site_label: str, year: int) -> li
     return sentences
 
 
-def _per_site(function, results: dict, sites: dict[str, str], year: int, empty: str) -> list[Item]:
+def _per_site(function, results: dict, sites: dict[str, str], year: int, empty: str,
+              *, section: str | tuple[str, ...]) -> list[Item]:
+    """One paragraph per site; a placeholder when no site's ``section`` (any of them) is in the results
+    (not run in this review, or failed)."""
+    wanted = (section,) if isinstance(section, str) else section
+    if not any(name in ((results.get("sites") or {}).get(site) or {}) for site in sites for name in wanted):
+        return [Placeholder("[Partie à rédiger : cette section du bilan n'a pas été produite]")]
     items: list[Item] = []
     for site, site_label in sites.items():
         sentences = function(results, site, site_label, year)
@@ -402,20 +410,23 @@ def minutes_items(results: dict, *, sites: dict[str, str], prefecture: str) -> l
         Title(2, "Les indicateurs Qual-e-Pref"),
         *_indicator_items(results, sites, year),
         Title(2, "L'analyse des réclamations"),
-        *_per_site(_complaint_sentences, results, sites, year, "Aucune réclamation n'est enregistrée."),
+        *_per_site(_complaint_sentences, results, sites, year, "Aucune réclamation n'est enregistrée.",
+                   section=("01_indicateurs", "02_reclamations")),
         Title(2, "Les enquêtes de satisfaction"),
-        *_per_site(_satisfaction_sentences, results, sites, year, "Aucune enquête de satisfaction n'a été menée."),
+        *_per_site(_satisfaction_sentences, results, sites, year, "Aucune enquête de satisfaction n'a été menée.",
+                   section="03_satisfaction"),
         Placeholder("[Interventions des participants]"),
         Title(1, "Services Publics+"),
         *_department_items(results, sites),
         *_per_site(_services_publics_sentences, results, sites, year,
-                   "Aucun résultat Services Publics+ n'est enregistré."),
+                   "Aucun résultat Services Publics+ n'est enregistré.", section="04_services_publics_plus"),
         Placeholder("[Interventions des participants]"),
         Title(1, "Les plans d'actions"),
-        *_per_site(_plan_sentences, results, sites, year, "Aucun plan d'actions n'est enregistré."),
+        *_per_site(_plan_sentences, results, sites, year, "Aucun plan d'actions n'est enregistré.",
+                   section="05_plan_actions"),
         Placeholder("[Actions proposées par les participants pour le plan de l'année à venir]"),
         Title(1, "Les audits"),
-        *_per_site(_audit_sentences, results, sites, year, "Aucun audit n'est enregistré."),
+        *_per_site(_audit_sentences, results, sites, year, "Aucun audit n'est enregistré.", section="06_audits"),
         Title(1, "Questions diverses"),
         Placeholder("[Questions diverses]"),
         Placeholder("[Date du prochain comité]"),
