@@ -231,7 +231,8 @@ def strata_sentence(merges: list, left_out: tuple[str, ...], threshold: int) -> 
     return " ".join(sentences)
 
 
-def representativeness_table(responses: pd.DataFrame, margins: pd.DataFrame | None) -> pd.DataFrame:
+def representativeness_table(responses: pd.DataFrame, margins: pd.DataFrame | None, *,
+                             disclosure: Disclosure | None = None) -> pd.DataFrame:
     """Each service's share of the respondents beside its share of the footfall (the margins).
 
     Parameters
@@ -241,6 +242,9 @@ def representativeness_table(responses: pd.DataFrame, margins: pd.DataFrame | No
     margins : DataFrame or None
         The campaign's ``marges`` rows (``variable``, ``modalite``, ``effectif``); without margins the
         footfall columns are empty.
+    disclosure : Disclosure, optional
+        The shares are withheld (NaN; the counts stay beside them) when the respondents, or the
+        footfall, are fewer than the policy allows for a share.
 
     Returns
     -------
@@ -266,12 +270,18 @@ def representativeness_table(responses: pd.DataFrame, margins: pd.DataFrame | No
     order = [*footfall.sort_values(ascending=False).index, *[c for c in respondents.index if c not in footfall.index]]
     people = respondents.reindex(order, fill_value=0)
     counted = footfall.reindex(order)
+    people_share = 100 * people.to_numpy() / max(int(people.sum()), 1)
+    footfall_share = 100 * counted.to_numpy() / counted.sum() if counted.notna().any() else np.full(len(order), np.nan)
+    if disclosure is not None and not disclosure.shows("share", int(people.sum()), survey=True):
+        people_share = np.full(len(order), np.nan)
+    if disclosure is not None and not disclosure.shows("share", float(counted.sum(skipna=True))):
+        footfall_share = np.full(len(order), np.nan)
     return pd.DataFrame({
         "Service": [label("service", c) for c in order],
         "Répondants": people.to_numpy(),
-        "Part des répondants (%)": 100 * people.to_numpy() / max(int(people.sum()), 1),
+        "Part des répondants (%)": people_share,
         "Fréquentation": counted.to_numpy(),
-        "Part de la fréquentation (%)": 100 * counted.to_numpy() / counted.sum() if counted.notna().any() else np.nan,
+        "Part de la fréquentation (%)": footfall_share,
     })
 
 
