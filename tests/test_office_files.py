@@ -95,11 +95,13 @@ def test_workbook_has_an_index_with_links_and_one_sheet_per_table(tmp_path):
     for name in book.sheetnames:
         assert len(name) <= 31 and not re.search(r"[\[\]:*?/\\]", name), name
     index = book[INDEX_SHEET]
-    links = [row[3] for row in index.iter_rows(min_row=5) if row[3].value]
+    links = [row[4] for row in index.iter_rows(min_row=5) if row[4].value]
+    assert [cell.value for cell in links] == book.sheetnames[1:]
     assert [cell.hyperlink.location for cell in links] == [f"'{name}'!A1" for name in book.sheetnames[1:]]
+    captions = [row[3].value for row in index.iter_rows(min_row=5) if row[3].value]
     back = book[book.sheetnames[1]]["A3"]
     assert back.value == "← Sommaire" and back.hyperlink.location == f"'{INDEX_SHEET}'!A1"
-    assert links[1].value.endswith("(données du graphique)")
+    assert captions[0].startswith("Délais") and captions[1].endswith("(données du graphique)")
 
 
 def test_workbook_cells_are_real_numbers_with_french_formats_and_withheld_cells_are_empty(tmp_path):

@@ -72,6 +72,15 @@ def _width(texts: list[str]) -> float:
     return float(min(max(longest + 2, 8), 60))
 
 
+def _fit_height(sheet, row: int, texts: list[str], widths) -> None:
+    """A row tall enough for its wrapped texts (spreadsheet programs do not always grow it on opening)."""
+    import math
+
+    lines = max((math.ceil(len(text) / max(width - 1, 1)) for text, width in zip(texts, widths) if text), default=1)
+    if lines > 1:
+        sheet.row_dimensions[row].height = 15 * lines
+
+
 def write_tables_workbook(blocks: list[Block], path: Path, *, title: str, threshold: int,
                           survey_threshold: int | None = None) -> Path:
     """Write every table of ``blocks`` to the workbook ``path`` and return it.
@@ -120,7 +129,7 @@ def write_tables_workbook(blocks: list[Block], path: Path, *, title: str, thresh
     index.merge_cells("A2:E2")
     index.row_dimensions[2].height = 32
     index.append([])
-    index.append(["N°", "Partie", "Rubrique", "Tableau", "Feuille"])
+    index.append(["N°", "Partie", "Rubrique", "Tableau", "Feuille (lien)"])
     for cell in index[4]:
         cell.font, cell.fill, cell.border = bold, header_fill, rule
     for number, sheet in enumerate(sheets, start=1):
@@ -130,13 +139,17 @@ def write_tables_workbook(blocks: list[Block], path: Path, *, title: str, thresh
             caption = f"{caption} (données du graphique)"
         index.append([number, neutralise_formula(place[0] if place else ""),
                       neutralise_formula(" › ".join(place[1:])), neutralise_formula(caption), sheet.name])
-        target = index.cell(row=index.max_row, column=4)
-        target.hyperlink = Hyperlink(ref=target.coordinate, location=f"'{sheet.name}'!A1")
-        target.font = link
         for cell in index[index.max_row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for column, width in zip("ABCDE", (6, 38, 46, 70, 34)):
+        target = index.cell(row=index.max_row, column=5)  # the link on the sheet's name: LibreOffice wraps no link
+        target.hyperlink = Hyperlink(ref=target.coordinate, location=f"'{sheet.name}'!A1")
+        target.font = link
+        target.alignment = Alignment(vertical="top")
+    index_widths = (6, 36, 44, 70, 36)
+    for column, width in zip("ABCDE", index_widths):
         index.column_dimensions[column].width = width
+    for row in index.iter_rows(min_row=5):
+        _fit_height(index, row[0].row, [str(cell.value or "") for cell in row], index_widths)
     index.freeze_panes = "A5"
     index.page_setup.orientation = "landscape"
     index.page_setup.paperSize = index.PAPERSIZE_A4
@@ -171,11 +184,20 @@ def write_tables_workbook(blocks: list[Block], path: Path, *, title: str, thresh
                 if position in numeric_columns:  # a number and a text (« 3,7 jours ouvrés ») line up alike
                     cell.alignment = Alignment(horizontal="right")
                 texts[position - 1].append(source.text)
+        widths = []
         for position in range(1, columns + 1):
             header = texts[position - 1][:1]
             body = texts[position - 1][1:] if table.header else texts[position - 1]
-            width = max(_width(body), min(_width(header), 24))
-            ws.column_dimensions[get_column_letter(position)].width = width
+            widths.append(max(_width(body), min(_width(header), 24)))
+            ws.column_dimensions[get_column_letter(position)].width = widths[-1]
+        _fit_height(ws, _HEADER_ROW, list(table.header), widths)
+        for offset, row in enumerate(table.rows, start=1):
+            if any(len(source.text) > width for source, width in zip(row, widths)):
+                for position, source in enumerate(row, start=1):
+                    cell = ws.cell(row=_HEADER_ROW + offset, column=position)
+                    cell.alignment = Alignment(wrap_text=True, vertical="top",
+                                               horizontal="right" if position in numeric_columns else None)
+                _fit_height(ws, _HEADER_ROW + offset, [source.text for source in row], widths)
         ws.freeze_panes = ws.cell(row=_HEADER_ROW + 1, column=2 if columns > 1 else 1)
         ws.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
