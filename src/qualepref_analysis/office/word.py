@@ -294,6 +294,7 @@ def write_bilan_document(blocks: list[Block], path: Path, *, title: str) -> Path
         The document's title, in its properties and its footer.
     """
     from docx.enum.text import WD_BREAK
+    from docx.shared import Pt, RGBColor
 
     document = new_document(title=title, footer=title)
     cover = [block for block in blocks if isinstance(block, Paragraph) and block.kind in ("cover", "title")]
@@ -302,7 +303,8 @@ def write_bilan_document(blocks: list[Block], path: Path, *, title: str) -> Path
             document.add_paragraph(line.text, style="Title")
         else:
             document.add_paragraph(line.text)
-    document.add_paragraph("Sommaire", style="TOC Heading" if "TOC Heading" in document.styles else None)
+    contents = document.add_paragraph().add_run("Sommaire")  # not a heading: the contents do not list themselves
+    contents.bold, contents.font.size, contents.font.color.rgb = True, Pt(16), RGBColor.from_string(BLUE)
     add_table_of_contents(document, [block for block in blocks if isinstance(block, Heading)])
     document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
     add_blocks(document, blocks)
