@@ -6,7 +6,11 @@ ways — the package's (each row written as WordprocessingML, parsed once) and t
 way (``add_row``, ``cell.paragraphs[0].add_run``, widths cell by cell) as the baseline. Ratios are
 within the run; the absolute times depend on the machine.
 
-Usage: ``python benchmarks/bench_office.py [--repeat 3]``
+Last, the Word bilan's charts: 1 000 synthetic PNG charts written by the package (a shape id from a
+counter) and by python-docx's ``add_picture`` (which searches the whole document for the ids in use,
+quadratic in the number of charts: a review of many sites).
+
+Usage: ``python benchmarks/bench_office.py [--repeat 3] [--charts 1000]``
 """
 
 from __future__ import annotations
@@ -21,9 +25,9 @@ from pathlib import Path
 from qualepref_analysis.batch.review import run_review
 from qualepref_analysis.io.params import load_params
 from qualepref_analysis.io.locations import default_params_dir
-from qualepref_analysis.office.blocks import TableBlock, read_blocks
+from qualepref_analysis.office.blocks import Figure, TableBlock, read_blocks
 from qualepref_analysis.office.outputs import write_office_files
-from qualepref_analysis.office.word import _add_table, _column_widths, new_document
+from qualepref_analysis.office.word import _add_table, _column_widths, add_blocks, new_document
 
 
 def naive_tables(tables: list[TableBlock], path: Path) -> None:
@@ -65,6 +69,7 @@ def timed(function, *args, **keywords) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--charts", type=int, default=1000)
     options = parser.parse_args()
     params = load_params(default_params_dir())
     with tempfile.TemporaryDirectory() as folder:
@@ -88,6 +93,42 @@ def main() -> None:
     print(f"Word tables ({len(tables)} tables, {cells} cells): python-docx cell by cell "
           f"{statistics.median(baseline):.2f} s, ours {statistics.median(package):.2f} s, "
           f"ratio {statistics.median(baseline) / statistics.median(package):.1f}×")
+    charts = [Figure(_png(i), f"Graphique {i}") for i in range(options.charts)]
+    ours_charts = timed(_charts_ours, charts)
+    baseline_charts = timed(_charts_add_picture, charts)
+    print(f"Word charts ({options.charts}): python-docx add_picture {baseline_charts:.2f} s, ours {ours_charts:.2f} s, "
+          f"ratio {baseline_charts / ours_charts:.1f}×")
+
+
+def _png(seed: int) -> bytes:
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(3, 2), dpi=50)
+    ax.plot([0, 1, 2], [seed % 7, (seed * 3) % 5, seed % 4])
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _charts_ours(charts: list) -> None:
+    document = new_document(title="x", footer="x")
+    add_blocks(document, charts)
+
+
+def _charts_add_picture(charts: list) -> None:
+    import io
+
+    from docx.shared import Cm
+
+    document = new_document(title="x", footer="x")
+    for chart in charts:
+        document.add_paragraph().add_run().add_picture(io.BytesIO(chart.png), width=Cm(8))
 
 
 if __name__ == "__main__":

@@ -135,6 +135,21 @@ def _png_width_cm(png: bytes) -> float:
     return width / 96 * 2.54
 
 
+def _picture(document, png: bytes, width):
+    """A picture's ``w:inline`` element, its shape id from a counter kept on the document.
+
+    python-docx's ``add_picture`` numbers a shape by searching the whole document for the ids in
+    use, so that a bilan of many sites (thousands of charts) took quadratic time.
+    """
+    from docx.oxml.shape import CT_Inline
+
+    rId, image = document.part.get_or_add_image(io.BytesIO(png))
+    cx, cy = image.scaled_dimensions(width, None)
+    shape_id = getattr(document, "_qualepref_shapes", 1000) + 1
+    document._qualepref_shapes = shape_id
+    return CT_Inline.new_pic_inline(shape_id, rId, image.filename, cx, cy)
+
+
 def _add_figure(document, figure: Figure, pair=None):
     """Add a chart; a chart of a series joins the previous one's paragraph (``pair``) when it has room.
 
@@ -151,8 +166,9 @@ def _add_figure(document, figure: Figure, pair=None):
     paragraph.paragraph_format.keep_together = True
     if joins:
         paragraph.add_run(" ")
-    shape = paragraph.add_run().add_picture(io.BytesIO(figure.png), width=Cm(width))
-    properties = shape._inline.docPr
+    inline = _picture(document, figure.png, Cm(width))
+    paragraph.add_run()._r.add_drawing(inline)
+    properties = inline.docPr
     properties.set("descr", figure.alt)  # the alternative text a screen reader gives
     properties.set("title", figure.alt.split(". ")[0][:250])
     return paragraph if figure.pair and not joins else None
