@@ -101,3 +101,16 @@ def test_a_second_run_with_nothing_changed_keeps_the_review_as_it_is(tmp_path):
     assert _snapshot(out) == before  # not even re-validated: the same files, byte for byte
     changed = run_review(out_dir=out, sites=["boulogne"], sections=["05", "06"], jobs=1, progress=messages.append)
     assert not changed.failed and "06_audits" in {r.section for r in changed.runs}
+
+
+def test_office_files_can_be_left_out_and_come_back_when_asked(tmp_path):
+    out = tmp_path / "revue"
+    without = run_review(out_dir=out, sites=["boulogne"], sections=["05"], jobs=1, office=False)
+    assert not without.failed and without.office == []
+    assert not list(out.glob("*.xlsx")) and not list(out.glob("*.docx"))
+    messages = []
+    again = run_review(out_dir=out, sites=["boulogne"], sections=["05"], jobs=1, progress=messages.append)
+    names = sorted(path.name for path in again.office)
+    assert names == ["bilan-2022.docx", "projet-compte-rendu-2022.docx", "tableaux-2022.xlsx"]
+    assert all((out / name).exists() for name in names)  # nothing else changed, yet the files were written
+    assert not any("Rien n'a changé" in m for m in messages)
