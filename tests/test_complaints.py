@@ -190,3 +190,22 @@ def test_cross_validation_trains_every_fold_on_the_extra_corpus_too(lexicon, dem
                           "categorie": ["prise_rdv"] * 3})
     report = cross_validate(demo_labelled["texte"], demo_labelled["categorie"], lexicon, folds=3, extra=extra)
     assert report.n == len(demo_labelled)  # the corpus is learnt from, never tested on
+
+
+def test_a_model_at_full_weight_flags_by_its_own_probability_of_the_subject(lexicon, demo_labelled):
+    # the rule written in the docstring, checked against scikit-learn's own probabilities
+    dev = pd.read_csv(DATA / "complaints_dev.csv", sep=";").head(150)["texte"].tolist()
+    settings = {"seuil_confiance": 0.0, "seuil_confiance_modele": 0.7, "lignes_pour_poids_max": 1}
+    model = ComplaintCategoriser(lexicon, settings).fit(demo_labelled["texte"], demo_labelled["categorie"])
+    assert model.model_weight == pytest.approx(0.8)
+    result = model.predict(dev).frame
+    proba = model.model_.predict_proba(model._space.transform(
+        lexicon, [normalise_text(t) for t in dev], lexicon.score(dev)))
+    column = {c: j for j, c in enumerate(model.model_classes_)}
+    of_subject = np.array([proba[i, column[c]] for i, c in enumerate(result["categorie_predite"])])
+    assert 0 < (of_subject < 0.7).sum() < len(dev)  # the threshold cuts the set in two
+    assert (result["a_verifier"].to_numpy() == (of_subject < 0.7)).all()
+    # a model still learning (below its full weight) keeps the lexicon's checks: more flags, not fewer
+    learning = ComplaintCategoriser(lexicon, {**settings, "lignes_pour_poids_max": 10_000})
+    flagged = learning.fit(demo_labelled["texte"], demo_labelled["categorie"]).predict(dev).frame["a_verifier"]
+    assert learning.model_weight < 0.8 and flagged.sum() > 0

@@ -453,6 +453,9 @@ class CategorisationSettings(_Settings):
     ----------
     seuil_confiance : float
         Below this confidence (0-1) a complaint is flagged « à vérifier ». Default 0.55.
+    seuil_confiance_modele : float
+        With the learnt model at its full weight, a complaint is also flagged when the model's own
+        calibrated probability (0-1) of the proposed subject is below this. Default 0.68.
     poids_modele_max : float
         Largest weight (0-1) of the learnt model against the lexicon; 0 is the lexicon alone. Default 0.8.
     lignes_pour_poids_max : int
@@ -473,6 +476,7 @@ class CategorisationSettings(_Settings):
     """
 
     seuil_confiance: float = _key(_number(0, 1), 0.55)
+    seuil_confiance_modele: float = _key(_number(0, 1), 0.68)
     poids_modele_max: float = _key(_number(0, 1), 0.8)
     lignes_pour_poids_max: int = _key(_integer(1), 300)
     temperature_lexique: float = _key(_number(0, above=True), 1.5)

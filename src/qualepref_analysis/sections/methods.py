@@ -135,11 +135,13 @@ def parameter_tables(settings: ReviewSettings) -> list[Table]:
                   "Répondants minimaux pour publier un pourcentage d'enquête",
                   "Réponses comptées comme satisfaites (échelle de 1 à 4)",
                   "Confiance minimale d'un sujet proposé (sinon « à vérifier »)",
+                  "Probabilité minimale du sujet proposé selon le modèle appris (sinon « à vérifier »)",
                   "Parts de la mesure de fiabilité des sujets proposés"],
         "Valeur": [plural(settings.seuil_petits_effectifs, "élément"),
                    plural(settings.seuil_petits_effectifs_enquete, "répondant"),
                    join_french([str(a) for a in settings.reponses_satisfaites]),
                    f"{format_number(categorisation.seuil_confiance * 100)}\u00a0%",
+                   f"{format_number(categorisation.seuil_confiance_modele * 100)}\u00a0%",
                    format_number(categorisation.plis_validation)],
     })
     return [Table(deadlines, "Délais de réponse attendus"), Table(targets, "Cibles des indicateurs"),
