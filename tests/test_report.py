@@ -6,6 +6,7 @@ from qualepref_analysis.io.privacy import mask_cell, scrub_text
 from qualepref_analysis.report import format_date, format_number, format_percent, french_table, plural
 
 import pandas as pd
+import pytest
 
 
 def test_french_numbers_percent_and_dates():
@@ -64,3 +65,26 @@ def test_volumes_narrative_reads_like_the_minutes():
     single = volumes_narrative(volumes(1, 0), None, site_label="Sous-préfecture d'Antony", year=2022,
                              disclosure=rule)
     assert "1 réclamation ou suggestion et 0 demande d'information" in single
+
+
+@pytest.mark.parametrize("sources, flags, expected", [
+    (["manuel"] * 8 + ["predit"] * 6, [False] * 14,
+     "Sur 14 réclamations et suggestions, 8 ont été étiquetées à la main et 6 classées automatiquement, "
+     "dont aucune à vérifier par un agent."),
+    (["manuel"] * 4 + ["predit"], [False] * 4 + [True],
+     "Sur 5 réclamations et suggestions, 4 ont été étiquetées à la main et 1 classée automatiquement, "
+     "dont 1 à vérifier par un agent."),
+    (["manuel"] * 3, [False] * 3,
+     "Sur 3 réclamations et suggestions, 3 ont été étiquetées à la main et aucune classée automatiquement."),
+    (["predit"] * 2, [True, False],
+     "Sur 2 réclamations et suggestions, aucune n'a été étiquetée à la main et 2 classées automatiquement, "
+     "dont 1 à vérifier par un agent."),
+])
+def test_the_subjects_paragraph_says_aucune_rather_than_zero(sources, flags, expected):
+    # below the publication threshold (10) the shares are left out: the sentence is the whole text
+    from qualepref_analysis.report.disclosure import Disclosure
+    from qualepref_analysis.sections.complaint_subjects import subjects_narrative
+
+    subjects = pd.DataFrame({"sujet": ["prise_rdv"] * len(sources), "source": sources, "a_verifier": flags})
+    text = subjects_narrative(subjects, disclosure=Disclosure(threshold=20, survey_threshold=20))
+    assert text == expected

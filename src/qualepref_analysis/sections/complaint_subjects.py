@@ -52,9 +52,7 @@ def subjects_narrative(subjects: pd.DataFrame, *, disclosure: Disclosure) -> str
     predicted = n - manual - blind
     review = int(subjects.loc[subjects["source"] == "predit", "a_verifier"].sum())
     text = (f"Sur {plural(n, 'réclamation ou suggestion', 'réclamations et suggestions')}, "
-            f"{format_number(manual)} {'a' if manual < 2 else 'ont'} été étiquetée{'s' if manual >= 2 else ''} "
-            f"à la main et {format_number(predicted)} classée{'s' if predicted >= 2 else ''} automatiquement, "
-            f"dont {format_number(review)} à vérifier par un agent.")
+            f"{_manual_part(manual)} et {_automatic_part(predicted, review)}.")
     if blind:
         text += (f" {format_number(blind)} n'ont ni étiquette ni texte dans le registre : leur sujet est inconnu et "
                  "elles sont exclues des parts.")
@@ -64,6 +62,26 @@ def subjects_narrative(subjects: pd.DataFrame, *, disclosure: Disclosure) -> str
         parts = [f"« {label('categorie', k)} » ({format_percent(100 * v / len(known))})" for k, v in top.items()]
         text += " Les principaux sujets sont " + " et ".join(parts) + "."
     return text
+
+def _manual_part(manual: int) -> str:
+    """« 8 ont été étiquetées à la main », « aucune n'a été étiquetée à la main » for zero."""
+    from qualepref_analysis.report.formatting import format_number
+
+    if manual == 0:
+        return "aucune n'a été étiquetée à la main"
+    return f"{format_number(manual)} {'a' if manual < 2 else 'ont'} été étiquetée{'s' if manual >= 2 else ''} à la main"
+
+
+def _automatic_part(predicted: int, review: int) -> str:
+    """« 6 classées automatiquement, dont 2 à vérifier par un agent », with « aucune » for zero."""
+    from qualepref_analysis.report.formatting import format_number
+
+    if predicted == 0:
+        return "aucune classée automatiquement"
+    checked = "aucune" if review == 0 else format_number(review)
+    return (f"{format_number(predicted)} classée{'s' if predicted >= 2 else ''} automatiquement, "
+            f"dont {checked} à vérifier par un agent")
+
 
 def evaluation_narrative(report: EvaluationReport, *, disclosure: Disclosure) -> str:
     """How far to trust the automatic classification, in one French paragraph.
