@@ -209,3 +209,18 @@ def test_a_model_at_full_weight_flags_by_its_own_probability_of_the_subject(lexi
     learning = ComplaintCategoriser(lexicon, {**settings, "lignes_pour_poids_max": 10_000})
     flagged = learning.fit(demo_labelled["texte"], demo_labelled["categorie"]).predict(dev).frame["a_verifier"]
     assert learning.model_weight < 0.8 and flagged.sum() > 0
+
+
+def test_the_explaining_terms_come_strongest_first_and_a_demand_is_scored_as_in_its_text(lexicon):
+    # hand-built lexicon: « refus » weighs 3, « recours » 1; the order of the text must not matter
+    from qualepref_analysis.analysis.complaints.lexicon import Lexicon, parse_term
+
+    small = Lexicon(categories=("decision_contestee", "autre"), labels={},
+                    terms=[parse_term("recours", "decision_contestee", 1), parse_term("refus", "decision_contestee", 3)],
+                    negatives=[])
+    scores, explained = small.score_one("Je forme un recours contre ce refus.")
+    assert explained["decision_contestee"] == ["refus", "recours"]
+    assert scores[0] > 0 and scores[1] == 0
+    # the same sentence scored alone, or after the text that holds it, gives the same matches
+    alone = small.score_one("contre ce refus")[1]
+    assert alone == {"decision_contestee": ["refus"]}

@@ -255,11 +255,12 @@ class Lexicon:
         self._position = {c: i for i, c in enumerate(self.categories)}
         self._candidate_cache: dict[str, list] = {}
         self._scores: dict[str, tuple[np.ndarray, dict[str, list[str]]]] = {}  # by normalised text
+        self._sentences: dict[str, frozenset[int]] = {}  # terms found in a sentence, by sentence
 
     def __getstate__(self) -> dict:
         """What a pickle keeps: not the memos (a trained categoriser is shared through the run's cache)."""
         state = dict(self.__dict__)
-        state["_candidate_cache"], state["_scores"] = {}, {}
+        state["_candidate_cache"], state["_scores"], state["_sentences"] = {}, {}, {}
         return state
 
     def _candidates(self, token: str) -> list:
@@ -310,21 +311,31 @@ class Lexicon:
                 self._scores[normalised] = known
         return known
 
+    def _match_sentence(self, sentence: str, cache: dict[str, list]) -> frozenset[int]:
+        words = [("#" if t.isdigit() else t) for t in sentence.split() if t != "."]
+        found: set[int] = set()
+        for i, token in enumerate(words):
+            candidates = cache.get(token)
+            if candidates is None:
+                candidates = self._candidates(token)
+            for term_id, elements, gap in candidates:
+                if term_id not in found and (len(elements) == 1 or _match_from(elements, words, i, gap)):
+                    found.add(term_id)
+        return frozenset(found)
+
     def _score_normalised(self, normalised: str) -> tuple[np.ndarray, dict[str, list[str]]]:
         best: dict[int, float] = {}
         seen_subject = False
         terms = self._all_terms
         cache = self._candidate_cache
+        sentences = self._sentences
         for sentence in normalised.split(" . "):
-            words = [("#" if t.isdigit() else t) for t in sentence.split() if t != "."]
-            found: set[int] = set()
-            for i, token in enumerate(words):
-                candidates = cache.get(token)
-                if candidates is None:
-                    candidates = self._candidates(token)
-                for term_id, elements, gap in candidates:
-                    if term_id not in found and (len(elements) == 1 or _match_from(elements, words, i, gap)):
-                        found.add(term_id)
+            # a demand is made of the text's own sentences, and courtesy formulas recur: match each once
+            found = sentences.get(sentence)
+            if found is None:
+                found = self._match_sentence(sentence, cache)
+                if len(sentences) < TEXT_MEMO_SIZE:
+                    sentences[sentence] = found
             if not found:
                 continue
             if sentence.startswith(SECONDARY_MARKERS):
@@ -339,7 +350,8 @@ class Lexicon:
         scores = [0.0] * len(self.categories)
         explained: dict[str, list[str]] = {}
         position = self._position
-        for term_id, weight in best.items():
+        # the strongest terms first (then the lexicon's order): the explanation reads the same in every run
+        for term_id, weight in sorted(best.items(), key=lambda item: (-terms[item[0]].weight * item[1], item[0])):
             term = terms[term_id]
             scores[position[term.category]] += term.weight * weight
             if term.weight > 0:
