@@ -1,6 +1,7 @@
 """Complaint categorisation: an editable lexicon, a supervised model, and an honest evaluation.
 
 - :mod:`.text` normalises real user French (case, accents, SMS spellings, courtesy formulas);
+- :mod:`.demand` finds the writer's demand; :mod:`.token_tfidf` weighs the stems (TF-IDF);
 - :mod:`.lexicon` scores texts against ``params/categories.yaml`` and explains each score;
 - :mod:`.categoriser` combines the lexicon with a model trained on the labelled rows;
 - :mod:`.evaluation` cross-validates it on the labelled rows;

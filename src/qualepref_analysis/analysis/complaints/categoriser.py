@@ -7,9 +7,14 @@ classifier with balanced class weights whose scores are calibrated into
 probabilities (sigmoid, cross-validated) when each class has enough examples. Its probabilities are
 blended with the lexicon's: with no labelled row the lexicon decides alone,
 and the model's weight grows with the number of labelled rows (up to
-``poids_modele_max``). A text is flagged ``a_verifier`` when the confidence is
-below the threshold, when the model and the lexicon disagree, or when no term
-of the lexicon matched (rather than a silent ``autre``).
+``poids_modele_max``). A text is flagged ``a_verifier`` when it is empty or the
+confidence is below the threshold; with the model at its full weight, when the
+model's own probability of the proposed subject is low; without a model or with
+one still learning, when no term of the lexicon matched (rather than a silent
+``autre``) or when the model and the lexicon disagree.
+
+The stems are counted by :class:`~.token_tfidf.TokenTfidf` (scikit-learn's vocabulary and
+weighting, the counting done in C).
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ from qualepref_analysis.errors import QualeprefError
 from qualepref_analysis.io.schemas import TAXONOMY
 from qualepref_analysis.analysis.complaints.demand import demand_part
 from qualepref_analysis.analysis.complaints.lexicon import Lexicon, LexiconScores, load_lexicon
-from qualepref_analysis.analysis.complaints.text import TEXT_MEMO_SIZE, normalise_text, stem_tokens
+from qualepref_analysis.analysis.complaints.text import TEXT_MEMO_SIZE, normalise_text, stem_text
+from qualepref_analysis.analysis.complaints.token_tfidf import TokenTfidf
 from qualepref_analysis.io.settings import CategorisationSettings
 
 __all__ = ["ComplaintCategoriser", "CategoriserResult", "categorise"]
@@ -60,7 +66,7 @@ class CategoriserResult:
 
 @lru_cache(maxsize=TEXT_MEMO_SIZE)
 def _stem_text(normalised: str) -> str:
-    return " ".join(stem_tokens(normalised))
+    return stem_text(normalised)
 
 
 #: Weight of the lexicon's scores among the model's features (whole text and demand alike).
@@ -252,11 +258,11 @@ class ComplaintCategoriser:
         if len(kept) < 2:
             return self  # the lexicon decides alone
         words = self.settings.ngrammes_mots
-        vectorisers = [TfidfVectorizer(ngram_range=(1, words), min_df=1, sublinear_tf=True, token_pattern=r"\S+")]
+        vectorisers = [TokenTfidf(words)]
         if self.settings.ngrammes_caracteres:
             vectorisers.append(TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2,
                                                sublinear_tf=True, max_features=20000))
-        demand = TfidfVectorizer(ngram_range=(1, words), min_df=1, sublinear_tf=True, token_pattern=r"\S+")
+        demand = TokenTfidf(words)
         self._space = _FeatureSpace(vectorisers, demand)
         texts_ = data["texte"].tolist()
         normalised = [normalise_text(t) for t in texts_]

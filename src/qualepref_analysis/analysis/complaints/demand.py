@@ -34,6 +34,19 @@ DEMAND_MARKERS = (
 _MARKER = re.compile(r"\b(?:" + "|".join(DEMAND_MARKERS) + r")\b")
 
 
+class _MarkerMemo(dict):
+    """Sentence → does it carry a request marker (each distinct sentence searched once)."""
+
+    def __missing__(self, sentence: str) -> bool:
+        marked = _MARKER.search(sentence) is not None
+        if len(self) < TEXT_MEMO_SIZE:
+            self[sentence] = marked
+        return marked
+
+
+_MARKED = _MarkerMemo()
+
+
 def demand_sentences(normalised: str) -> list[str]:
     """The sentences of a normalised text that carry a request marker, else its last sentence.
 
@@ -57,10 +70,13 @@ def demand_sentences(normalised: str) -> list[str]:
     >>> demand_sentences(normalise_text("Aucun créneau. Le site plante."))
     ['le site plante .']
     """
-    parts = sentences(normalised)
+    return _demand_of(sentences(normalised))
+
+
+def _demand_of(parts: list[str]) -> list[str]:
     if not parts:
         return []
-    marked = [s for s in parts if _MARKER.search(s)]
+    marked = [s for s in parts if _MARKED[s]]
     return marked or parts[-1:]
 
 
@@ -80,4 +96,4 @@ def demand_part(normalised: str) -> str:
     parts = sentences(normalised)
     if len(parts) < 2:
         return ""
-    return " . ".join(s.rstrip(" .") for s in demand_sentences(normalised)) + " ."
+    return " . ".join(s.rstrip(" .") for s in _demand_of(parts)) + " ."

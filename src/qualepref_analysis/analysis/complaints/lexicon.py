@@ -200,6 +200,20 @@ class LexiconScores:
         return self.scores.max(axis=1) > 0
 
 
+class _SentenceMemo(dict):
+    """Sentence → what :meth:`Lexicon._match_sentence` found in it, computed on first look-up."""
+
+    def __init__(self, match) -> None:
+        super().__init__()
+        self._match = match
+
+    def __missing__(self, sentence: str):
+        found = self._match(sentence)
+        if len(self) < TEXT_MEMO_SIZE:
+            self[sentence] = found
+        return found
+
+
 @dataclass
 class Lexicon:
     """Weighted terms and negative cues per category.
@@ -241,8 +255,10 @@ class Lexicon:
 
     def __post_init__(self) -> None:
         self._all_terms = [*self.terms, *self.negatives]
-        # Compiled form used by the hot loop: (term id, elements, has a gap).
-        compiled = [(i, t.elements, any(k == "gap" for k, _ in t.elements)) for i, t in enumerate(self._all_terms)]
+        # Compiled form used by the hot loop: (term id, elements, has a gap, the words after the first
+        # one: a term whose words are not all in the sentence cannot match, a set test says so at once).
+        compiled = [(i, t.elements, any(k == "gap" for k, _ in t.elements),
+                     frozenset(v for k, v in t.elements[1:] if k == "word")) for i, t in enumerate(self._all_terms)]
         for entry, term in zip(compiled, self._all_terms):
             kind, value = term.elements[0]
             if kind == "word":
@@ -255,13 +271,19 @@ class Lexicon:
         self._position = {c: i for i, c in enumerate(self.categories)}
         self._candidate_cache: dict[str, list] = {}
         self._scores: dict[str, tuple[np.ndarray, dict[str, list[str]]]] = {}  # by normalised text
-        self._sentences: dict[str, frozenset[int]] = {}  # terms found in a sentence, by sentence
+        self._sentences = _SentenceMemo(self._match_sentence)  # terms found in a sentence, by sentence
+        self._findings: dict[tuple, tuple[np.ndarray, dict[str, list[str]]]] = {}  # by sequence of findings
 
     def __getstate__(self) -> dict:
         """What a pickle keeps: not the memos (a trained categoriser is shared through the run's cache)."""
         state = dict(self.__dict__)
-        state["_candidate_cache"], state["_scores"], state["_sentences"] = {}, {}, {}
+        state["_candidate_cache"], state["_scores"], state["_findings"] = {}, {}, {}
+        del state["_sentences"]  # holds a bound method of this lexicon: made anew on unpickling
         return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._sentences = _SentenceMemo(self._match_sentence)
 
     def _candidates(self, token: str) -> list:
         cached = self._candidate_cache.get(token)
@@ -311,34 +333,42 @@ class Lexicon:
                 self._scores[normalised] = known
         return known
 
-    def _match_sentence(self, sentence: str, cache: dict[str, list]) -> frozenset[int]:
+    def _match_sentence(self, sentence: str) -> tuple[frozenset[int], bool] | None:
+        """The terms found in one sentence and whether a secondary marker opens it; ``None``: no term."""
         words = [("#" if t.isdigit() else t) for t in sentence.split() if t != "."]
+        present = set(words)
+        cache = self._candidate_cache
         found: set[int] = set()
         for i, token in enumerate(words):
             candidates = cache.get(token)
             if candidates is None:
                 candidates = self._candidates(token)
-            for term_id, elements, gap in candidates:
-                if term_id not in found and (len(elements) == 1 or _match_from(elements, words, i, gap)):
+            for term_id, elements, gap, others in candidates:
+                if term_id not in found and (len(elements) == 1 or (
+                        others <= present and _match_from(elements, words, i, gap))):
                     found.add(term_id)
-        return frozenset(found)
+        return (frozenset(found), sentence.startswith(SECONDARY_MARKERS)) if found else None
 
     def _score_normalised(self, normalised: str) -> tuple[np.ndarray, dict[str, list[str]]]:
+        # A text's score depends only on the terms found in each of its sentences, in order: each
+        # distinct sentence is matched once (courtesy formulas recur, a demand is made of its text's
+        # own sentences), and each distinct sequence of findings is weighed once (many texts differ
+        # only by words no term holds).
+        findings = tuple(filter(None, map(self._sentences.__getitem__, normalised.split(" . "))))
+        known = self._findings.get(findings)
+        if known is None:
+            known = self._weigh(findings)
+            if len(self._findings) < TEXT_MEMO_SIZE:
+                self._findings[findings] = known
+        return known
+
+    def _weigh(self, findings: tuple[tuple[frozenset[int], bool], ...]) -> tuple[np.ndarray, dict[str, list[str]]]:
+        """Scores and explaining terms of a text from the terms found in its sentences, in order."""
         best: dict[int, float] = {}
         seen_subject = False
         terms = self._all_terms
-        cache = self._candidate_cache
-        sentences = self._sentences
-        for sentence in normalised.split(" . "):
-            # a demand is made of the text's own sentences, and courtesy formulas recur: match each once
-            found = sentences.get(sentence)
-            if found is None:
-                found = self._match_sentence(sentence, cache)
-                if len(sentences) < TEXT_MEMO_SIZE:
-                    sentences[sentence] = found
-            if not found:
-                continue
-            if sentence.startswith(SECONDARY_MARKERS):
+        for found, secondary in findings:
+            if secondary:
                 weight = SECONDARY_WEIGHT
             else:
                 weight = LATER_WEIGHT if seen_subject else FIRST_WEIGHT

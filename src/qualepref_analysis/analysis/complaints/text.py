@@ -11,9 +11,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import snowballstemmer
+import Stemmer  # PyStemmer: the Snowball algorithms compiled (libstemmer_c)
 
-__all__ = ["normalise_text", "sentences", "tokens", "stem_tokens", "SMS_SPELLINGS", "COURTESY_FORMULAS"]
+__all__ = ["normalise_text", "sentences", "tokens", "stem_tokens", "stem_text", "SMS_SPELLINGS", "COURTESY_FORMULAS"]
 
 #: SMS and short spellings → full words (matched as whole tokens after accent folding).
 SMS_SPELLINGS = {
@@ -44,6 +44,9 @@ COURTESY_FORMULAS = (
     r"en vous remerciant(?: par avance| d avance)?", r"merci$", r"^merci", r"bonne (?:journee|soiree)",
 )
 _COURTESY = re.compile(r"\b(?:" + "|".join(COURTESY_FORMULAS) + r")\b", re.MULTILINE)
+#: Every courtesy formula holds one of these (« je vous remercie » holds « merci »): a sentence
+#: without any cannot hold a formula, and is spared the regular expression.
+_COURTESY_HINTS = ("merci", "cordialement", "bien a vous", "salutations", "agreer", "attente de votre", "bonne ")
 # A secondary grievance introduced mid-sentence ("…, et en plus personne ne répond") starts a new sentence.
 _SECONDARY_SPLIT = re.compile(r"(?:\bet |\bmais )?\b(en plus|de plus|par ailleurs|en outre|d autre part)\b")
 _APOSTROPHES = re.compile(r"[’'`´]")
@@ -54,27 +57,30 @@ _DIGITS = re.compile(r"\d+")
 _TOKEN = re.compile(r"[0-9a-z]+")
 
 
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'", "ß": "ss"})
+#: Characters NFKD does not fold to ASCII: ligatures, the typographic apostrophe (a word boundary).
+_LIGATURES = (("œ", "oe"), ("Œ", "OE"), ("æ", "ae"), ("Æ", "AE"), ("’", "'"), ("ß", "ss"))
 
 
 def _fold_ascii(text: str) -> str:
     """Accents folded the fast way (C-level): decompose, then keep ASCII only."""
     if text.isascii():
         return text
-    return unicodedata.normalize("NFKD", text.translate(_LIGATURES)).encode("ascii", "ignore").decode("ascii")
+    for char, ascii_form in _LIGATURES:  # a test and a replace each, C-level (str.translate is not)
+        if char in text:
+            text = text.replace(char, ascii_form)
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
-def _cleanup_table() -> dict[int, str]:
-    table = {}
+def _cleanup_table() -> bytes:
+    """ASCII byte → lower-case letter or digit kept, sentence end → ``.``, anything else → space."""
+    table = bytearray(b" " * 256)
     for code in range(128):
         char = chr(code)
         if char.isalnum():
-            table[code] = char
+            table[code] = ord(char.lower())
         elif char in ".!?;\n":
-            table[code] = " . "
-        else:
-            table[code] = " "
-    return table
+            table[code] = ord(".")
+    return bytes(table)
 
 
 _CLEANUP = _cleanup_table()
@@ -116,15 +122,37 @@ TEXT_MEMO_SIZE = 2**17
 
 @lru_cache(maxsize=TEXT_MEMO_SIZE)
 def _normalise(text: str) -> str:
-    folded = _fold_ascii(text).lower().translate(_CLEANUP)
-    words = [NUMBER_WORDS.get(w) or SMS_SPELLINGS.get(w, w) for w in folded.split()]
-    joined = " ".join(words)
-    cleaned = _COURTESY.sub(" ", joined.replace(" . ", "\n.\n")).replace("\n", " ")
-    if any(hint in cleaned for hint in _SECONDARY_HINTS):
-        cleaned = _SECONDARY_SPLIT.sub(r" . \1", cleaned)
-    parts = [p.strip() for p in cleaned.split(".")]
-    parts = [" ".join(p.split()) for p in parts if p.strip()]
-    return (" . ".join(parts) + " .") if parts else ""
+    # Each step after the folding acts within a sentence, so each distinct sentence is cleaned once
+    # (courtesy formulas and stock phrases recur across a register): the text is cut at its sentence
+    # marks, « a . b » giving the lines « a », « . », « b », as the whole-text expressions saw them.
+    folded = _fold_ascii(text).encode("ascii").translate(_CLEANUP).decode("ascii").replace(".", " . ")
+    lines = list(map(_clean_line, " ".join(folded.split()).replace(" . ", "\n.\n").split("\n")))
+    split = any(hint in " ".join(lines) for hint in _SECONDARY_HINTS)
+    parts = " . ".join(filter(None, map(_split_parts if split else _plain_parts, lines)))
+    return (parts + " .") if parts else ""
+
+
+#: Distinct sentences whose cleaned form is kept.
+LINE_MEMO_SIZE = 2**18
+
+
+@lru_cache(maxsize=LINE_MEMO_SIZE)
+def _clean_line(line: str) -> str:
+    """One sentence: numbers in words as digits, SMS spellings expanded, courtesy formulas removed."""
+    cleaned = " ".join([NUMBER_WORDS.get(w) or SMS_SPELLINGS.get(w, w) for w in line.split()])
+    return _COURTESY.sub(" ", cleaned) if any(hint in cleaned for hint in _COURTESY_HINTS) else cleaned
+
+
+@lru_cache(maxsize=LINE_MEMO_SIZE)
+def _plain_parts(line: str) -> str:
+    """A cleaned sentence's non-empty parts, spaces collapsed, joined by `` . ``."""
+    return " . ".join(" ".join(part.split()) for part in line.split(".") if part.strip())
+
+
+@lru_cache(maxsize=LINE_MEMO_SIZE)
+def _split_parts(line: str) -> str:
+    """As :func:`_plain_parts`, a secondary grievance (« en plus », « par ailleurs »…) apart."""
+    return _plain_parts(_SECONDARY_SPLIT.sub(r" . \1", line))
 
 
 def sentences(normalised: str) -> list[str]:
@@ -169,12 +197,24 @@ def tokens(normalised: str) -> list[str]:
     return [("#" if t.isdigit() else t) for t in normalised.split() if t != "."]
 
 
-_STEMMER = snowballstemmer.stemmer("french")
+_STEMMER = Stemmer.Stemmer("french", 0)  # no cache of its own: _STEMS keeps one
+#: Above this many distinct words the memo of stems starts again (misspellings make the vocabulary open).
+STEM_MEMO_SIZE = 500_000
 
 
-@lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
+class _StemMemo(dict):
+    """The stem of each word seen, computed once (``#`` for a number, ``""`` for a sentence mark)."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) > STEM_MEMO_SIZE:
+            self.clear()
+            self["."] = ""
+        stem = "#" if word.isdigit() else _STEMMER.stemWord(word)
+        self[word] = stem
+        return stem
+
+
+_STEMS = _StemMemo({".": ""})
 
 
 def stem_tokens(normalised: str) -> list[str]:
@@ -195,4 +235,26 @@ def stem_tokens(normalised: str) -> list[str]:
     >>> stem_tokens(normalise_text("Les créneaux disponibles"))
     ['le', 'creneau', 'disponibl']
     """
-    return [_stem(t) if t != "#" else t for t in tokens(normalised)]
+    return [_STEMS[t] for t in normalised.split() if t != "."]
+
+
+def stem_text(normalised: str) -> str:
+    """:func:`stem_tokens` joined by single spaces (the form the model's vectoriser reads).
+
+    Parameters
+    ----------
+    normalised : str
+        As in :func:`tokens`.
+
+    Returns
+    -------
+    str
+        The stems separated by single spaces; ``""`` for an empty text.
+
+    Examples
+    --------
+    >>> stem_text(normalise_text("J'attends depuis trois mois."))
+    'j attend depuis # mois'
+    """
+    # sentence marks are lone " ." tokens of a normalised text: removed before the split, C-level
+    return " ".join(map(_STEMS.__getitem__, normalised.replace(" .", "").split()))
