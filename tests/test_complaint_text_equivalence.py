@@ -101,3 +101,42 @@ def test_a_lexicon_from_a_pickle_scores_as_the_original():
     assert before.terms == after.terms
     # and scoring again from the memos gives the same
     np.testing.assert_array_equal(lexicon.score(texts).scores, before.scores)
+
+
+# -- lexicon terms: the regular expression finds a term where a plain walk over the tokens does ----
+
+def plain_term_found(elements, words) -> bool:
+    """Does the term start at some token and match from there (a gap skips 0 to GAP_WORDS tokens)?"""
+    from qualepref_analysis.analysis.complaints.lexicon import GAP_WORDS
+
+    def matches(kind, value, token):
+        return token == value if kind == "word" else token.startswith(value) if kind == "prefix" else token == "#"
+
+    def walk(e, i):
+        if e == len(elements):
+            return True
+        kind, value = elements[e]
+        if kind == "gap":
+            return any(walk(e + 1, j) for j in range(i, min(i + GAP_WORDS, len(words)) + 1))
+        return i < len(words) and matches(kind, value, words[i]) and walk(e + 1, i + 1)
+
+    return any(walk(0, start) for start in range(len(words)))
+
+
+TERM_WORDS = ["rendez", "vous", "pas", "de", "creneau", "#", "mois", "depuis"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["rendez", "vous", "pas", "de", "creneau*", "cre*", "#", "mois", "~", "depuis"]),
+                min_size=1, max_size=5),
+       st.lists(st.sampled_from(TERM_WORDS + ["creneaux", "x", "recreneau"]), max_size=12))
+def test_a_term_s_expression_finds_it_where_a_walk_over_the_tokens_does(term_words, sentence):
+    from qualepref_analysis.analysis.complaints.lexicon import parse_term, term_pattern
+    from qualepref_analysis.errors import ParamsError
+
+    try:
+        term = parse_term(" ".join(term_words), "prise_rdv", 1)
+    except ParamsError:
+        return  # a term starting or ending with a gap is refused when the lexicon is read
+    found = term_pattern(term.elements).search(" ".join(sentence)) is not None
+    assert found == plain_term_found(term.elements, sentence)

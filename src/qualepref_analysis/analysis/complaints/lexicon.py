@@ -13,6 +13,8 @@ writer asks to be solved.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -24,7 +26,7 @@ from qualepref_analysis.errors import ParamsError
 from qualepref_analysis.io.schemas import TAXONOMY
 from qualepref_analysis.analysis.complaints.text import TEXT_MEMO_SIZE, normalise_text
 
-__all__ = ["Term", "Lexicon", "LexiconScores", "load_lexicon", "parse_term"]
+__all__ = ["Term", "Lexicon", "LexiconScores", "load_lexicon", "parse_term", "term_pattern"]
 
 GAP_WORDS = 3
 SECONDARY_MARKERS = ("de plus", "en plus", "par ailleurs", "en outre", "d autre part", "aussi", "egalement",
@@ -109,36 +111,41 @@ def parse_term(text: str, category: str, weight: float) -> Term:
     return Term(text=text, category=category, weight=float(weight), elements=tuple(elements))
 
 
-def _element_matches(kind: str, value: str, token: str) -> bool:
-    if kind == "word":
-        return token == value
-    if kind == "prefix":
-        return token.startswith(value)
-    return token == "#"
+def term_pattern(elements: tuple[tuple[str, str], ...]) -> re.Pattern:
+    """A regular expression finding a term anywhere in a sentence's tokens joined by single spaces.
 
+    A ``word`` is a whole token, a ``prefix`` a token starting with it, a ``number`` the token
+    ``#``, a ``gap`` up to :data:`GAP_WORDS` tokens; the term starts and ends on token boundaries.
 
-def _match_from(elements: tuple[tuple[str, str], ...], words: list[str], start: int, gap: bool = True) -> bool:
-    """Does the term match the tokens starting at ``start`` (first element already checked)?"""
-    if len(elements) == 1:
-        return True
-    if not gap:
-        end = start + len(elements)
-        if end > len(words):
-            return False
-        for (kind, value), token in zip(elements[1:], words[start + 1:end]):
-            if not _element_matches(kind, value, token):
-                return False
-        return True
+    Parameters
+    ----------
+    elements : tuple of (str, str)
+        :attr:`Term.elements`.
 
-    def rec(e: int, i: int) -> bool:
-        if e == len(elements):
-            return True
-        kind, value = elements[e]
+    Returns
+    -------
+    re.Pattern
+        To ``search`` in ``" ".join(tokens)``.
+
+    Examples
+    --------
+    >>> bool(term_pattern(parse_term("prendre ~ rendez vous", "prise_rdv", 3).elements).search(
+    ...     "impossible de prendre un nouveau rendez vous"))
+    True
+    >>> bool(term_pattern(parse_term("creneau*", "prise_rdv", 3).elements).search("aucun creneaux"))
+    True
+    >>> bool(term_pattern(parse_term("creneau*", "prise_rdv", 3).elements).search("aucun uncreneau"))
+    False
+    """
+    pieces = []
+    for kind, value in elements:
         if kind == "gap":
-            return any(rec(e + 1, j) for j in range(i, min(i + GAP_WORDS, len(words)) + 1))
-        return i < len(words) and _element_matches(kind, value, words[i]) and rec(e + 1, i + 1)
-
-    return rec(1, start + 1)
+            pieces.append(r"(?: \S+){0,%d}" % GAP_WORDS)
+            continue
+        if pieces:
+            pieces.append(" ")
+        pieces.append({"word": re.escape(value), "prefix": re.escape(value) + r"\S*", "number": "#"}[kind])
+    return re.compile(r"(?<!\S)" + "".join(pieces) + r"(?!\S)")
 
 
 @dataclass
@@ -255,9 +262,10 @@ class Lexicon:
 
     def __post_init__(self) -> None:
         self._all_terms = [*self.terms, *self.negatives]
-        # Compiled form used by the hot loop: (term id, elements, has a gap, the words after the first
-        # one: a term whose words are not all in the sentence cannot match, a set test says so at once).
-        compiled = [(i, t.elements, any(k == "gap" for k, _ in t.elements),
+        # Compiled form used by the hot loop: (term id, its regular expression or None for a single
+        # element, the words after the first one: a term whose words are not all in the sentence
+        # cannot match, a set test says so before the expression is tried).
+        compiled = [(i, term_pattern(t.elements) if len(t.elements) > 1 else None,
                      frozenset(v for k, v in t.elements[1:] if k == "word")) for i, t in enumerate(self._all_terms)]
         for entry, term in zip(compiled, self._all_terms):
             kind, value = term.elements[0]
@@ -337,15 +345,19 @@ class Lexicon:
         """The terms found in one sentence and whether a secondary marker opens it; ``None``: no term."""
         words = [("#" if t.isdigit() else t) for t in sentence.split() if t != "."]
         present = set(words)
+        joined = " ".join(words)
         cache = self._candidate_cache
         found: set[int] = set()
-        for i, token in enumerate(words):
+        tried: set[int] = set()
+        for token in present:  # a term is a candidate where its first element matches some token
             candidates = cache.get(token)
             if candidates is None:
                 candidates = self._candidates(token)
-            for term_id, elements, gap, others in candidates:
-                if term_id not in found and (len(elements) == 1 or (
-                        others <= present and _match_from(elements, words, i, gap))):
+            for term_id, pattern, others in candidates:
+                if term_id in tried:
+                    continue
+                tried.add(term_id)
+                if pattern is None or (others <= present and pattern.search(joined)):
                     found.add(term_id)
         return (frozenset(found), sentence.startswith(SECONDARY_MARKERS)) if found else None
 
