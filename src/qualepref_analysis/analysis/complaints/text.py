@@ -127,7 +127,8 @@ def _normalise(text: str) -> str:
     # marks, « a . b » giving the lines « a », « . », « b », as the whole-text expressions saw them.
     folded = _fold_ascii(text).encode("ascii").translate(_CLEANUP).decode("ascii").replace(".", " . ")
     lines = list(map(_clean_line, " ".join(folded.split()).replace(" . ", "\n.\n").split("\n")))
-    split = any(hint in " ".join(lines) for hint in _SECONDARY_HINTS)
+    cleaned = " ".join(lines)
+    split = any(hint in cleaned for hint in _SECONDARY_HINTS)
     parts = " . ".join(filter(None, map(_split_parts if split else _plain_parts, lines)))
     return (parts + " .") if parts else ""
 

@@ -93,8 +93,10 @@ class TokenTfidf:
         ids = np.fromiter(map(self._ids.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
         rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
         known = ids >= 0
-        counts = sp.csr_matrix((np.ones(int(known.sum())), (rows[known], ids[known])),
+        # rows come in order: the compressed-row pointers are the running count of known tokens
+        pointers = np.concatenate([[0], np.cumsum(np.bincount(rows[known], minlength=len(texts)))])
+        counts = sp.csr_matrix((np.ones(int(known.sum())), ids[known], pointers),
                                shape=(len(texts), len(self._ids)), dtype=np.float64)
-        counts.sum_duplicates()
+        counts.sum_duplicates()  # a token twice in a text: one entry, its count
         counts.sort_indices()
         return counts
