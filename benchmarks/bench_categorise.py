@@ -3,7 +3,9 @@
 Texts: the demo generator's complaint writer (varied fragments, roughened
 spelling, fake personal data), 100 000 of them with a fixed seed; the number
 of distinct texts is printed (the scorer handles each distinct text once).
-Training: the shipped corpus and the demo data's labelled complaints, as ``qualepref review`` does.
+Training: the shipped corpus and the demo data's labelled complaints, as ``qualepref review`` does;
+training and prediction as ``qualepref categorise --train`` runs them (``fit_predict``: the texts
+are read in worker processes while the model learns).
 
 Usage: ``python benchmarks/bench_categorise.py [N]``
 """
@@ -38,9 +40,9 @@ def run(corpus: list[str]) -> pd.DataFrame:
     register = pd.read_csv(ROOT / "data" / "demo" / "correspondances.csv", dtype=str, keep_default_na=False)
     labelled = register[(register["categorie"] != "") & register["type"].isin(["reclamation", "suggestion"])]
     shipped = load_shipped_corpus()  # as the review learns: the shipped corpus beside the register's labels
-    model = ComplaintCategoriser(lexicon).fit([*labelled["texte"], *shipped["texte"]],
-                                             [*labelled["categorie"], *shipped["categorie"]])
-    return model.predict(corpus).frame
+    model = ComplaintCategoriser(lexicon)
+    return model.fit_predict([*labelled["texte"], *shipped["texte"]], [*labelled["categorie"], *shipped["categorie"]],
+                             corpus).frame
 
 
 def main(n: int = 100_000) -> None:

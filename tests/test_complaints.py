@@ -199,8 +199,9 @@ def test_a_model_at_full_weight_flags_by_its_own_probability_of_the_subject(lexi
     model = ComplaintCategoriser(lexicon, settings).fit(demo_labelled["texte"], demo_labelled["categorie"])
     assert model.model_weight == pytest.approx(0.8)
     result = model.predict(dev).frame
-    proba = model.model_.predict_proba(model._space.transform(
-        lexicon, [normalise_text(t) for t in dev], lexicon.score(dev)))
+    from qualepref_analysis.analysis.complaints.categoriser import _read
+
+    proba = model.model_.predict_proba(model._space.vectorise(_read(lexicon, dev, words=True)))
     column = {c: j for j, c in enumerate(model.model_classes_)}
     of_subject = np.array([proba[i, column[c]] for i, c in enumerate(result["categorie_predite"])])
     assert 0 < (of_subject < 0.7).sum() < len(dev)  # the threshold cuts the set in two
@@ -224,3 +225,18 @@ def test_the_explaining_terms_come_strongest_first_and_a_demand_is_scored_as_in_
     # the same sentence scored alone, or after the text that holds it, gives the same matches
     alone = small.score_one("contre ce refus")[1]
     assert alone == {"decision_contestee": ["refus"]}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_reading_the_texts_while_the_model_learns_gives_what_fit_then_predict_gives(lexicon, demo_labelled,
+                                                                                   monkeypatch, jobs):
+    from qualepref_analysis.analysis.complaints import categoriser
+
+    monkeypatch.setattr(categoriser, "PARALLEL_FROM", 20)  # worker processes for a few dozen texts
+    texts = [*demo_labelled["texte"].iloc[::7], "", None, "Aucun créneau.", "Aucun créneau."]
+    train = demo_labelled.iloc[1::2]
+    expected = ComplaintCategoriser(lexicon).fit(train["texte"], train["categorie"]).predict(texts, jobs=jobs)
+    got = ComplaintCategoriser(lexicon).fit_predict(train["texte"], train["categorie"], texts, jobs=jobs)
+    pd.testing.assert_frame_equal(got.frame, expected.frame)
+    pd.testing.assert_frame_equal(got.probabilities, expected.probabilities)
+    assert len(got.frame) == len(texts) and got.frame["a_verifier"].iloc[len(texts) - 4]  # the empty text

@@ -329,8 +329,10 @@ def categorise(in_file: Path, out_file: Path, train_file: Path | None, params_di
         from qualepref_analysis.io.corpus import load_shipped_corpus
 
         corpus = load_shipped_corpus()
+    data = _read_texts(in_file, required=("texte",), optional=("id", "categorie"))
+    train_texts = train_subjects = None
     if train_file is None and corpus is not None:
-        model.fit(corpus["texte"].tolist(), corpus["categorie"].tolist())
+        train_texts, train_subjects = corpus["texte"].tolist(), corpus["categorie"].tolist()
     if train_file is not None:
         train = _read_texts(train_file, required=("texte", "categorie"))
         labels = train["__categorie"].map(lambda v: normalise_code(v) if str(v).strip() else "")
@@ -343,11 +345,13 @@ def categorise(in_file: Path, out_file: Path, train_file: Path | None, params_di
         texts, subjects = train.loc[usable, "__texte"].tolist(), labels[usable].tolist()
         if corpus is not None:
             texts, subjects = texts + corpus["texte"].tolist(), subjects + corpus["categorie"].tolist()
-        model.fit(texts, subjects)
+        train_texts, train_subjects = texts, subjects
         click.echo(f"Modèle entraîné sur {_count(int(usable.sum()), 'réclamation', 'étiqueté')} de {train_file}"
                    f" ; {_count(int((~usable).sum()), 'ligne')} sans catégorie {_agreed('laissé', int((~usable).sum()))} de côté.", err=True)
-    data = _read_texts(in_file, required=("texte",), optional=("id", "categorie"))
-    result = model.predict(data["__texte"].tolist()).frame
+    if train_texts is None:
+        result = model.predict(data["__texte"].tolist()).frame
+    else:  # the texts are read while the model learns
+        result = model.fit_predict(train_texts, train_subjects, data["__texte"].tolist()).frame
     output = data.drop(columns=[c for c in ("__texte", "__id", "__categorie") if c in data.columns]).reset_index(drop=True)
     for column in result.columns:
         output[column] = result[column].to_numpy()

@@ -73,6 +73,37 @@ def _stem_text(normalised: str) -> str:
 LEXICON_FEATURE_WEIGHT = 3.0
 
 
+@dataclass
+class _Reading:
+    """What the text rules and the lexicon make of each text, before any model.
+
+    ``stems``, ``demand_stems`` and ``demand_scores`` are read when a model is to see the texts;
+    ``features`` is the model's matrix when a worker process vectorised them already.
+    """
+
+    empty: np.ndarray
+    scores: np.ndarray
+    terms: list[dict]
+    stems: list[str] | None = None
+    demand_stems: list[str] | None = None
+    demand_scores: np.ndarray | None = None
+    features: sp.csr_matrix | None = None
+
+
+def _read(lexicon: Lexicon, texts: Sequence[str], *, words: bool) -> _Reading:
+    """Normalise and score texts against the lexicon; with ``words``, also their stems and demands."""
+    normalised = [normalise_text(t) for t in texts]
+    scored = lexicon.score(texts, normalised=normalised)
+    empty = np.array([not n.strip(" .") for n in normalised], dtype=bool)
+    if not words:
+        return _Reading(empty, scored.scores, scored.terms)
+    demands = [demand_part(n) for n in normalised]
+    return _Reading(empty, scored.scores, scored.terms, stems=[_stem_text(n) for n in normalised],
+                    # a constant first token: the vocabulary is never empty, even when no text has a separate demand
+                    demand_stems=["_demande " + _stem_text(d) for d in demands],
+                    demand_scores=lexicon.score(demands, normalised=demands).scores)
+
+
 class _FeatureSpace:
     """What the model sees of a text: its stems, its demand's stems, and the lexicon's scores of both.
 
@@ -84,22 +115,13 @@ class _FeatureSpace:
     def __init__(self, vectorisers: list, demand_vectoriser) -> None:
         self.vectorisers, self.demand_vectoriser = vectorisers, demand_vectoriser
 
-    def _blocks(self, lexicon: Lexicon, normalised: Sequence[str], scores: LexiconScores, fit: bool):
-        demands = [demand_part(n) for n in normalised]
-        stems = [_stem_text(n) for n in normalised]
-        # a constant first token: the vocabulary is never empty, even when no text has a separate demand
-        demand_stems = ["_demande " + _stem_text(d) for d in demands]
-        demand_scores = lexicon.score(demands, normalised=demands).scores
+    def vectorise(self, reading: _Reading, *, fit: bool = False) -> sp.csr_matrix:
+        """The model's matrix of texts read with ``words`` (learning the vocabularies when ``fit``)."""
         apply = (lambda v, x: v.fit_transform(x)) if fit else (lambda v, x: v.transform(x))
-        return sp.hstack([*(apply(v, stems) for v in self.vectorisers), apply(self.demand_vectoriser, demand_stems),
-                          LEXICON_FEATURE_WEIGHT * sp.csr_matrix(np.log1p(scores.scores)),
-                          LEXICON_FEATURE_WEIGHT * sp.csr_matrix(np.log1p(demand_scores))]).tocsr()
-
-    def fit_transform(self, lexicon: Lexicon, normalised: Sequence[str], scores: LexiconScores) -> sp.csr_matrix:
-        return self._blocks(lexicon, normalised, scores, fit=True)
-
-    def transform(self, lexicon: Lexicon, normalised: Sequence[str], scores: LexiconScores) -> sp.csr_matrix:
-        return self._blocks(lexicon, normalised, scores, fit=False)
+        return sp.hstack([*(apply(v, reading.stems) for v in self.vectorisers),
+                          apply(self.demand_vectoriser, reading.demand_stems),
+                          LEXICON_FEATURE_WEIGHT * sp.csr_matrix(np.log1p(reading.scores)),
+                          LEXICON_FEATURE_WEIGHT * sp.csr_matrix(np.log1p(reading.demand_scores))]).tocsr()
 
 
 #: Above this many distinct texts, text preparation is spread over the machine's cores.
@@ -107,21 +129,18 @@ PARALLEL_FROM = 20_000
 _WORKER: dict = {}
 
 
-def _init_worker(lexicon: Lexicon, space: _FeatureSpace | None) -> None:
-    _WORKER["lexicon"], _WORKER["space"] = lexicon, space
+def _init_worker(lexicon: Lexicon, space: _FeatureSpace | None, words: bool) -> None:
+    _WORKER.update(lexicon=lexicon, space=space, words=words)
 
 
-def _prepare_chunk(texts: list[str]) -> tuple[np.ndarray, np.ndarray, list[dict], sp.csr_matrix | None]:
-    """Normalise, score against the lexicon and vectorise a chunk of texts (in a worker process)."""
-    return _prepare_here(_WORKER["lexicon"], _WORKER["space"], texts)
-
-
-def _prepare_here(lexicon: Lexicon, space: _FeatureSpace | None, texts: list[str]):
-    normalised = [normalise_text(t) for t in texts]
-    scored = lexicon.score(texts, normalised=normalised)
-    empty = np.array([not n.strip(" .") for n in normalised], dtype=bool)
-    features = space.transform(lexicon, normalised, scored) if space is not None else None
-    return empty, scored.scores, scored.terms, features
+def _read_chunk(texts: list[str]) -> _Reading:
+    """Read a chunk of texts in a worker process; vectorised there when the model is known."""
+    space = _WORKER["space"]
+    reading = _read(_WORKER["lexicon"], texts, words=_WORKER["words"] or space is not None)
+    if space is not None:  # the matrix travels back, not the words
+        reading.features = space.vectorise(reading)
+        reading.stems = reading.demand_stems = reading.demand_scores = None
+    return reading
 
 
 @dataclass
@@ -131,33 +150,86 @@ class _Prepared:
     features: sp.csr_matrix | None
 
 
-def _prepare(lexicon: Lexicon, space: _FeatureSpace | None, texts: list[str], *, jobs: int) -> _Prepared:
-    """Each distinct text prepared once (normalised, scored, vectorised), in parallel for large inputs."""
-    distinct = list(dict.fromkeys(texts))
-    if jobs > 1 and len(distinct) >= PARALLEL_FROM:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+class _Reader:
+    """Reads each distinct text once, in worker processes for large inputs, started at construction.
 
-        size = -(-len(distinct) // (jobs * 4))
-        chunks = [distinct[i:i + size] for i in range(0, len(distinct), size)]
-        # forked children share the trained model; where there is no fork (Windows) it is sent to them
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
-                                 initargs=(lexicon, space)) as pool:
-            parts = list(pool.map(_prepare_chunk, chunks))
-    else:
-        parts = [_prepare_here(lexicon, space, distinct)]
-    empty = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=bool)
-    matrix = np.vstack([p[1] for p in parts]) if parts else np.zeros((0, len(lexicon.categories)))
-    terms = [t for p in parts for t in p[2]]
-    features = sp.vstack([p[3] for p in parts]).tocsr() if space is not None and parts else None
-    index = {text: i for i, text in enumerate(distinct)}
-    rows = np.fromiter((index[t] for t in texts), dtype=np.int64, count=len(texts))
-    return _Prepared(
-        empty=empty[rows],
-        scores=LexiconScores(matrix[rows], [terms[i] for i in rows], lexicon.categories),
-        features=None if features is None else features[rows],
-    )
+    Parameters
+    ----------
+    lexicon : Lexicon
+        The lexicon to score against.
+    space : _FeatureSpace or None
+        A fitted feature space: the workers vectorise the texts too.
+    texts : list of str
+        The texts, repeats included.
+    jobs : int
+        Processes to use when there are at least :data:`PARALLEL_FROM` distinct texts.
+    words : bool
+        Read the stems and demands too (for a model still to be fitted, vectorised afterwards).
+    """
+
+    def __init__(self, lexicon: Lexicon, space: _FeatureSpace | None, texts: list[str], *, jobs: int,
+                 words: bool) -> None:
+        self.lexicon, self.space, self.texts, self.words = lexicon, space, texts, words
+        self.distinct = list(dict.fromkeys(texts))
+        self._pool = self._parts = None
+        if jobs > 1 and len(self.distinct) >= PARALLEL_FROM:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            size = -(-len(self.distinct) // (jobs * 4))
+            chunks = [self.distinct[i:i + size] for i in range(0, len(self.distinct), size)]
+            # forked children share the lexicon and the model; where there is no fork (Windows) they are sent
+            context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+            self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
+                                             initargs=(lexicon, space, words))
+            self._parts = self._pool.map(_read_chunk, chunks)  # every chunk submitted now
+
+    def close(self) -> None:
+        """Stop the workers (what they have not started is cancelled)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def result(self) -> _Reading:
+        """The distinct texts read, in the order of :attr:`distinct` (waits for the workers)."""
+        if self._parts is None:
+            reading = _read(self.lexicon, self.distinct, words=self.words or self.space is not None)
+            if self.space is not None:
+                reading.features = self.space.vectorise(reading)
+            return reading
+        try:
+            parts = list(self._parts)
+        finally:
+            self.close()
+        def joined(name: str, combine):
+            values = [getattr(p, name) for p in parts]
+            return None if not values or values[0] is None else combine(values)
+        return _Reading(empty=np.concatenate([p.empty for p in parts]), scores=np.concatenate([p.scores for p in parts]),
+                        terms=[t for p in parts for t in p.terms],
+                        stems=joined("stems", lambda v: [x for part in v for x in part]),
+                        demand_stems=joined("demand_stems", lambda v: [x for part in v for x in part]),
+                        demand_scores=joined("demand_scores", np.concatenate),
+                        features=joined("features", lambda v: sp.vstack(v).tocsr()))
+
+    def expand(self, reading: _Reading) -> _Prepared:
+        """Back to one row per text given, repeats included."""
+        index = {text: i for i, text in enumerate(self.distinct)}
+        rows = np.fromiter((index[t] for t in self.texts), dtype=np.int64, count=len(self.texts))
+        return _Prepared(empty=reading.empty[rows],
+                         scores=LexiconScores(reading.scores[rows], [reading.terms[i] for i in rows],
+                                              self.lexicon.categories),
+                         features=None if reading.features is None else reading.features[rows])
+
+
+def _raw_texts(texts: Sequence[object]) -> list[str]:
+    """``None`` and NaN as empty texts, anything else as its ``str``."""
+    return ["" if t is None or (isinstance(t, float) and np.isnan(t)) else str(t) for t in texts]
+
+
+def _jobs(jobs: int | None) -> int:
+    import os
+
+    return jobs or os.cpu_count() or 1
 
 
 class ComplaintCategoriser:
@@ -264,10 +336,7 @@ class ComplaintCategoriser:
                                                sublinear_tf=True, max_features=20000))
         demand = TokenTfidf(words)
         self._space = _FeatureSpace(vectorisers, demand)
-        texts_ = data["texte"].tolist()
-        normalised = [normalise_text(t) for t in texts_]
-        scores = self.lexicon.score(texts_, normalised=normalised)
-        features = self._space.fit_transform(self.lexicon, normalised, scores)
+        features = self._space.vectorise(_read(self.lexicon, data["texte"].tolist(), words=True), fit=True)
         # a fixed seed for liblinear's coordinate descent: the same data give the same model in every run
         base = LinearSVC(C=0.5, class_weight="balanced", max_iter=10000, random_state=0)
         folds = int(min(3, counts[kept].min()))
@@ -321,11 +390,46 @@ class ComplaintCategoriser:
         term matched (it is then ``autre`` unless the model has an opinion) or when the model and the
         lexicon disagree.
         """
-        import os
+        raw = _raw_texts(texts)
+        reader = _Reader(self.lexicon, self._space if self.model_weight > 0 else None, raw, jobs=_jobs(jobs),
+                         words=False)
+        return self._result(raw, reader.expand(reader.result()))
 
-        raw = ["" if t is None or (isinstance(t, float) and np.isnan(t)) else str(t) for t in texts]
+    def fit_predict(self, train_texts: Sequence[str], train_labels: Sequence[str], texts: Sequence[object], *,
+                    jobs: int | None = None) -> CategoriserResult:
+        """:meth:`fit`, then :meth:`predict` ``texts``: the texts are read while the model learns.
+
+        For large inputs (:data:`PARALLEL_FROM` distinct texts or more) the worker processes that
+        normalise and score ``texts`` start before the training, which runs meanwhile in this process;
+        the result is the one of ``fit(train_texts, train_labels).predict(texts)``.
+
+        Parameters
+        ----------
+        train_texts, train_labels : sequence of str
+            As for :meth:`fit`.
+        texts : sequence
+            As for :meth:`predict`.
+        jobs : int, optional
+            As for :meth:`predict`.
+
+        Returns
+        -------
+        CategoriserResult
+            As for :meth:`predict`.
+        """
+        raw = _raw_texts(texts)
+        reader = _Reader(self.lexicon, None, raw, jobs=_jobs(jobs), words=True)
+        try:
+            self.fit(train_texts, train_labels)
+            reading = reader.result()
+        finally:
+            reader.close()
+        if self.model_weight > 0:
+            reading.features = self._space.vectorise(reading)
+        return self._result(raw, reader.expand(reading))
+
+    def _result(self, raw: list[str], prepared: _Prepared) -> CategoriserResult:
         weight = self.model_weight
-        prepared = _prepare(self.lexicon, self._space if weight > 0 else None, raw, jobs=jobs or os.cpu_count() or 1)
         scores = prepared.scores
         categories = list(self.lexicon.categories)
         p_lex = scores.probabilities(self.settings.temperature_lexique)
