@@ -245,12 +245,12 @@ def stem_text(normalised: str) -> str:
     Parameters
     ----------
     normalised : str
-        As in :func:`tokens`.
+        Output of :func:`normalise_text`, or a demand taken from it.
 
     Returns
     -------
     str
-        The stems separated by single spaces; ``""`` for an empty text.
+        Its stems, space-separated; ``""`` when it has none.
 
     Examples
     --------
