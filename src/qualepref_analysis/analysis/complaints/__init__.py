@@ -1,5 +1,6 @@
 """Complaint categorisation: an editable lexicon, a supervised model, and an honest evaluation.
 
+- :mod:`.memo` keeps what was computed once per distinct sentence, word or formula;
 - :mod:`.text` normalises real user French (case, accents, SMS spellings, courtesy formulas);
 - :mod:`.demand` finds the writer's demand; :mod:`.token_tfidf` weighs the stems (TF-IDF);
 - :mod:`.lexicon` scores texts against ``params/categories.yaml`` and explains each score;

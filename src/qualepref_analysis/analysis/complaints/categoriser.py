@@ -19,6 +19,7 @@ weighting, the counting done in C).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -133,12 +134,18 @@ def _init_worker(lexicon: Lexicon, space: _FeatureSpace | None, words: bool) -> 
     _WORKER.update(lexicon=lexicon, space=space, words=words)
 
 
+def _read_with(lexicon: Lexicon, space: _FeatureSpace | None, texts: Sequence[str], *, words: bool) -> _Reading:
+    """:func:`_read`, and vectorised when a fitted feature space is given."""
+    reading = _read(lexicon, texts, words=words or space is not None)
+    if space is not None:
+        reading.features = space.vectorise(reading)
+    return reading
+
+
 def _read_chunk(texts: list[str]) -> _Reading:
     """Read a chunk of texts in a worker process; vectorised there when the model is known."""
-    space = _WORKER["space"]
-    reading = _read(_WORKER["lexicon"], texts, words=_WORKER["words"] or space is not None)
-    if space is not None:  # the matrix travels back, not the words
-        reading.features = space.vectorise(reading)
+    reading = _read_with(_WORKER["lexicon"], _WORKER["space"], texts, words=_WORKER["words"])
+    if reading.features is not None:  # the matrix travels back, not the words
         reading.stems = reading.demand_stems = reading.demand_scores = None
     return reading
 
@@ -193,22 +200,22 @@ class _Reader:
     def result(self) -> _Reading:
         """The distinct texts read, in the order of :attr:`distinct` (waits for the workers)."""
         if self._parts is None:
-            reading = _read(self.lexicon, self.distinct, words=self.words or self.space is not None)
-            if self.space is not None:
-                reading.features = self.space.vectorise(reading)
-            return reading
+            return _read_with(self.lexicon, self.space, self.distinct, words=self.words)
         try:
             parts = list(self._parts)
         finally:
             self.close()
+
         def joined(name: str, combine):
             values = [getattr(p, name) for p in parts]
-            return None if not values or values[0] is None else combine(values)
-        return _Reading(empty=np.concatenate([p.empty for p in parts]), scores=np.concatenate([p.scores for p in parts]),
-                        terms=[t for p in parts for t in p.terms],
-                        stems=joined("stems", lambda v: [x for part in v for x in part]),
-                        demand_stems=joined("demand_stems", lambda v: [x for part in v for x in part]),
-                        demand_scores=joined("demand_scores", np.concatenate),
+            return None if values[0] is None else combine(values)
+
+        def chained(lists):
+            return list(itertools.chain.from_iterable(lists))
+
+        return _Reading(empty=joined("empty", np.concatenate), scores=joined("scores", np.concatenate),
+                        terms=joined("terms", chained), stems=joined("stems", chained),
+                        demand_stems=joined("demand_stems", chained), demand_scores=joined("demand_scores", np.concatenate),
                         features=joined("features", lambda v: sp.vstack(v).tocsr()))
 
     def expand(self, reading: _Reading) -> _Prepared:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from qualepref_analysis.analysis.complaints.memo import Memo
 from qualepref_analysis.analysis.complaints.text import TEXT_MEMO_SIZE, sentences
 
 __all__ = ["DEMAND_MARKERS", "demand_sentences", "demand_part"]
@@ -34,17 +35,7 @@ DEMAND_MARKERS = (
 _MARKER = re.compile(r"\b(?:" + "|".join(DEMAND_MARKERS) + r")\b")
 
 
-class _MarkerMemo(dict):
-    """Sentence → does it carry a request marker (each distinct sentence searched once)."""
-
-    def __missing__(self, sentence: str) -> bool:
-        marked = _MARKER.search(sentence) is not None
-        if len(self) < TEXT_MEMO_SIZE:
-            self[sentence] = marked
-        return marked
-
-
-_MARKED = _MarkerMemo()
+_MARKED = Memo(lambda sentence: _MARKER.search(sentence) is not None, TEXT_MEMO_SIZE)  # each sentence searched once
 
 
 def demand_sentences(normalised: str) -> list[str]:

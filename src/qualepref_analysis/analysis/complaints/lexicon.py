@@ -24,6 +24,7 @@ import yaml
 
 from qualepref_analysis.errors import ParamsError
 from qualepref_analysis.io.schemas import TAXONOMY
+from qualepref_analysis.analysis.complaints.memo import Memo
 from qualepref_analysis.analysis.complaints.text import TEXT_MEMO_SIZE, normalise_text
 
 __all__ = ["Term", "Lexicon", "LexiconScores", "load_lexicon", "parse_term", "term_pattern"]
@@ -207,20 +208,6 @@ class LexiconScores:
         return self.scores.max(axis=1) > 0
 
 
-class _SentenceMemo(dict):
-    """Sentence → what :meth:`Lexicon._match_sentence` found in it, computed on first look-up."""
-
-    def __init__(self, match) -> None:
-        super().__init__()
-        self._match = match
-
-    def __missing__(self, sentence: str):
-        found = self._match(sentence)
-        if len(self) < TEXT_MEMO_SIZE:
-            self[sentence] = found
-        return found
-
-
 @dataclass
 class Lexicon:
     """Weighted terms and negative cues per category.
@@ -279,7 +266,7 @@ class Lexicon:
         self._position = {c: i for i, c in enumerate(self.categories)}
         self._candidate_cache: dict[str, list] = {}
         self._scores: dict[str, tuple[np.ndarray, dict[str, list[str]]]] = {}  # by normalised text
-        self._sentences = _SentenceMemo(self._match_sentence)  # terms found in a sentence, by sentence
+        self._sentences = Memo(self._match_sentence, TEXT_MEMO_SIZE)  # terms found in a sentence, by sentence
         self._findings: dict[tuple, tuple[np.ndarray, dict[str, list[str]]]] = {}  # by sequence of findings
 
     def __getstate__(self) -> dict:
@@ -291,7 +278,7 @@ class Lexicon:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self._sentences = _SentenceMemo(self._match_sentence)
+        self._sentences = Memo(self._match_sentence, TEXT_MEMO_SIZE)
 
     def _candidates(self, token: str) -> list:
         cached = self._candidate_cache.get(token)

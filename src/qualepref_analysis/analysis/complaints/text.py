@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import Stemmer  # PyStemmer: the Snowball algorithms compiled (libstemmer_c)
 
+from qualepref_analysis.analysis.complaints.memo import Memo
+
 __all__ = ["normalise_text", "sentences", "tokens", "stem_tokens", "stem_text", "SMS_SPELLINGS", "COURTESY_FORMULAS"]
 
 #: SMS and short spellings → full words (matched as whole tokens after accent folding).
@@ -199,23 +201,16 @@ def tokens(normalised: str) -> list[str]:
 
 
 _STEMMER = Stemmer.Stemmer("french", 0)  # no cache of its own: _STEMS keeps one
-#: Above this many distinct words the memo of stems starts again (misspellings make the vocabulary open).
+#: Distinct words whose stem is kept (misspellings make the vocabulary open).
 STEM_MEMO_SIZE = 500_000
 
 
-class _StemMemo(dict):
-    """The stem of each word seen, computed once (``#`` for a number, ``""`` for a sentence mark)."""
-
-    def __missing__(self, word: str) -> str:
-        if len(self) > STEM_MEMO_SIZE:
-            self.clear()
-            self["."] = ""
-        stem = "#" if word.isdigit() else _STEMMER.stemWord(word)
-        self[word] = stem
-        return stem
+def _stem_or_number(word: str) -> str:
+    return "#" if word.isdigit() else _STEMMER.stemWord(word)
 
 
-_STEMS = _StemMemo({".": ""})
+_STEMS = Memo(_stem_or_number, STEM_MEMO_SIZE)  # each distinct word stemmed once
+_STEMS["."] = ""  # a sentence mark has no stem
 
 
 def stem_tokens(normalised: str) -> list[str]:
