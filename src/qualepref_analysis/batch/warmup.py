@@ -13,7 +13,7 @@ import matplotlib.pyplot  # noqa: F401
 import seaborn  # noqa: F401  (the figure theme; brings scipy.stats)
 
 import qualepref_analysis.context  # noqa: F401  (the notebook API and, through it, every layer below)
-import qualepref_analysis.report  # noqa: F401
+import qualepref_analysis.report.charts  # noqa: F401  (the charts, which report imports on first use)
 import qualepref_analysis.sections.narratives  # noqa: F401
 
 from qualepref_analysis.batch.shared import join

@@ -55,6 +55,24 @@ def _dates_from_parts(parts: pd.DataFrame) -> pd.Series:
     )
 
 
+_PLAIN_ISO_DATES = re.compile(r"(?:(?:\d{4}-\d{2}-\d{2})?\n)*")
+
+
+def _plain_iso_dates(raw: pd.Series) -> pd.Series | None:
+    """The dates when every cell is empty or an existing ``AAAA-MM-JJ`` date of the plausible range, else None.
+
+    The common case of a register written by software, converted in one call.
+    """
+    cells = raw.tolist()
+    if not cells or not _PLAIN_ISO_DATES.fullmatch("\n".join(cells) + "\n"):
+        return None
+    dates = pd.to_datetime(pd.Series(cells, index=raw.index), format="%Y-%m-%d", errors="coerce")
+    found = dates.notna()
+    if not found.eq(raw != "").all() or not dates[found].dt.year.between(_MIN_YEAR, _MAX_YEAR).all():
+        return None  # an impossible or implausible date: the general path says which
+    return dates.astype("datetime64[ns]")
+
+
 def parse_dates(raw: pd.Series, *, excel: bool = False) -> Parsed:
     """Parse ISO (``2022-03-14``), French (``14/03/2022``) and Excel serial dates.
 
@@ -62,6 +80,9 @@ def parse_dates(raw: pd.Series, *, excel: bool = False) -> Parsed:
     refused; impossible dates (``31/02/2022``) are refused; serial numbers are
     accepted only from XLSX files.
     """
+    plain = _plain_iso_dates(raw)
+    if plain is not None:
+        return Parsed(plain, _no_errors(raw.index))
     values = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     errors = pd.Series("", index=raw.index, dtype=object)
     filled = raw != ""
@@ -145,6 +166,7 @@ def parse_periods(raw: pd.Series) -> Parsed:
 
 
 _THOUSANDS = re.compile(r"[\s\u00a0\u202f']")
+_TO_CLEAN = re.compile(r"[,%\s\u00a0\u202f']")  # what only the French or office forms hold
 
 
 def parse_numbers(raw: pd.Series) -> Parsed:
@@ -153,12 +175,14 @@ def parse_numbers(raw: pd.Series) -> Parsed:
     Accepts a decimal comma (``3,5``), thousands separators (``1 234``,
     ``1.234,5``, ``1,234.5``) and a trailing ``%``.
     """
-    text = raw.str.replace(_THOUSANDS, "", regex=True).str.rstrip("%")
-    both = text.str.contains(",", regex=False) & text.str.contains(".", regex=False)
-    comma_last = text.str.rfind(",") > text.str.rfind(".")
-    text = text.where(~(both & comma_last), text.str.replace(".", "", regex=False))
-    text = text.where(~(both & ~comma_last), text.str.replace(",", "", regex=False))
-    text = text.str.replace(",", ".", regex=False)
+    text = raw
+    if _TO_CLEAN.search("".join(raw.tolist())):  # else plain ``12`` or ``3.5``: nothing to clean
+        text = raw.str.replace(_THOUSANDS, "", regex=True).str.rstrip("%")
+        both = text.str.contains(",", regex=False) & text.str.contains(".", regex=False)
+        comma_last = text.str.rfind(",") > text.str.rfind(".")
+        text = text.where(~(both & comma_last), text.str.replace(".", "", regex=False))
+        text = text.where(~(both & ~comma_last), text.str.replace(",", "", regex=False))
+        text = text.str.replace(",", ".", regex=False)
     numbers = pd.to_numeric(text.where(text != "", None), errors="coerce")
     numbers = numbers.where(np.isfinite(numbers.astype(float)))
     bad = (raw != "") & numbers.isna()
@@ -169,16 +193,18 @@ def parse_numbers(raw: pd.Series) -> Parsed:
 def parse_integers(raw: pd.Series) -> Parsed:
     """Parse whole numbers (``12``, ``1 234``, ``12,0``); fractions are refused."""
     parsed = parse_numbers(raw)
-    numbers = parsed.values
-    fractional = numbers.notna() & ((numbers % 1) != 0)
-    too_large = numbers.notna() & (numbers.abs() > 2**53)
-    errors = pd.concat([
-        parsed.errors,
-        pd.Series("nombre entier attendu", index=numbers.index[fractional.fillna(False)], dtype=object),
-        pd.Series("nombre trop grand", index=numbers.index[too_large.fillna(False)], dtype=object),
-    ])
-    errors = errors[~errors.index.duplicated()]
-    values = numbers.mask(fractional | too_large).round().astype("Int64")
+    numbers = parsed.values.to_numpy(dtype=float, na_value=np.nan)
+    present = ~np.isnan(numbers)
+    fractional = present & (np.mod(numbers, 1, where=present, out=np.zeros_like(numbers)) != 0)
+    too_large = present & ~fractional & (np.abs(numbers, where=present, out=np.zeros_like(numbers)) > 2**53)
+    errors = parsed.errors
+    if fractional.any() or too_large.any():
+        errors = pd.concat([errors, pd.Series("nombre entier attendu", index=raw.index[fractional], dtype=object),
+                            pd.Series("nombre trop grand", index=raw.index[too_large], dtype=object)])
+        errors = errors[~errors.index.duplicated()]
+    kept = present & ~fractional & ~too_large
+    whole = np.round(np.where(kept, numbers, 0)).astype("int64")
+    values = pd.Series(pd.arrays.IntegerArray(whole, ~kept), index=raw.index)
     return Parsed(values, errors)
 
 
