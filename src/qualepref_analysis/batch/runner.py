@@ -22,11 +22,10 @@ from typing import Callable
 
 import nbformat
 
-from qualepref_analysis.batch.bilan import section_page
+from qualepref_analysis.batch.pages import section_page
 from qualepref_analysis.batch.kernel import KernelPool, Zygote, execute_notebook, forks_kernels
 from qualepref_analysis.io.privacy import scrub_text
 from qualepref_analysis.batch.publishing import write_text_replacing
-from qualepref_analysis.io.results import SECTION_RESULTS_SUFFIX
 
 __all__ = ["SectionRun", "SectionTask", "SectionRunner", "run_task", "export_html"]
 
@@ -76,6 +75,8 @@ class SectionTask:
 
     @property
     def results(self) -> Path:
+        from qualepref_analysis.io.results import SECTION_RESULTS_SUFFIX  # here: a worker never imports pandas
+
         return self.site_dir / f"{self.section}{SECTION_RESULTS_SUFFIX}"
 
     def up_to_date(self, state: dict) -> bool:
