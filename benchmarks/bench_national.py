@@ -14,8 +14,9 @@ Reported:
   notebooks' cells (papermill's per-cell durations), i.e. kernel start, papermill, export;
 - what dominates: cell time per section.
 
-Usage: ``python benchmarks/bench_national.py [--sites N] [--jobs J] [--keep DIR]``
-(``--sites N`` runs the review on the first N sites only, over the full national data).
+Usage: ``python benchmarks/bench_national.py [--sites N] [--jobs J] [--keep DIR] [--sans-bureautique]``
+(``--sites N`` runs the review on the first N sites only, over the full national data;
+``--sans-bureautique`` leaves the office files out, as ``qualepref review --sans-bureautique`` does).
 """
 
 from __future__ import annotations
@@ -130,6 +131,8 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=None, help="review only the first N sites")
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--keep", type=Path, default=None, help="keep the data and the review in this folder")
+    parser.add_argument("--sans-bureautique", dest="office", action="store_false",
+                        help="leave the office files (Excel, Word) out of the review")
     options = parser.parse_args()
     folder = options.keep or Path(tempfile.mkdtemp(prefix="qualepref-national-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -156,7 +159,7 @@ def main() -> None:
 
     start = time.perf_counter()
     result = run_review(data_dir=data_dir, params_dir=params_dir, sites=chosen, out_dir=folder / "revue",
-                        jobs=options.jobs, force=True, progress=progress)
+                        jobs=options.jobs, force=True, progress=progress, office=options.office)
     wall = time.perf_counter() - start
     sampler.stop()
     notebooks = len(result.runs) + (1 if result.synthesis else 0)
