@@ -451,3 +451,20 @@ def test_cli_names_the_misspelt_key(tmp_path):
     assert "default.yaml : `seuil_petit_effectifs` inconnu" in result.stderr
     assert "vouliez-vous dire `seuil_petits_effectifs` ?" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_yaml_reader_reads_the_shipped_parameters_as_pyyaml_does():
+    # the C parser (when built) must give the documents PyYAML's pure-Python safe loader gives
+    import yaml
+
+    from qualepref_analysis.io.locations import default_params_dir
+    from qualepref_analysis.io.params import load_yaml
+
+    files = sorted(default_params_dir().glob("*.yaml"))
+    assert len(files) >= 3
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert load_yaml(text) == yaml.load(text, Loader=yaml.SafeLoader), path.name
+    bom = "\ufeffsites:\n  a: {libelle: Été}\nn: 1_000\nd: 2022-03-14\n"  # a file saved by Notepad
+    assert load_yaml(bom) == yaml.load(bom, Loader=yaml.SafeLoader) == {
+        "sites": {"a": {"libelle": "Été"}}, "n": 1000, "d": __import__("datetime").date(2022, 3, 14)}

@@ -23,6 +23,7 @@ import numpy as np
 import yaml
 
 from qualepref_analysis.errors import ParamsError
+from qualepref_analysis.io.params import load_yaml
 from qualepref_analysis.io.schemas import TAXONOMY
 from qualepref_analysis.analysis.complaints.memo import Memo
 from qualepref_analysis.analysis.complaints.text import TEXT_MEMO_SIZE, normalise_text
@@ -449,7 +450,7 @@ def load_lexicon(path: str | Path) -> Lexicon:
     if not path.is_file():
         raise ParamsError(f"{path}: lexique des catégories introuvable ; copiez params/categories.yaml du projet.")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ParamsError(f"{path}: YAML invalide ({exc.__class__.__name__}) ; corrigez la syntaxe.") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("categories"), dict):
