@@ -88,3 +88,31 @@ def test_the_subjects_paragraph_says_aucune_rather_than_zero(sources, flags, exp
     subjects = pd.DataFrame({"sujet": ["prise_rdv"] * len(sources), "source": sources, "a_verifier": flags})
     text = subjects_narrative(subjects, disclosure=Disclosure(threshold=20, survey_threshold=20))
     assert text == expected
+
+
+def test_funnel_names_and_ticks_do_not_run_into_each_other():
+    # three sites close in rate, one far right: its name written past the edge used to squeeze the
+    # axes until the tick labels touched (« 50 000100 000150 000 »), and names overlapped
+    import matplotlib
+
+    matplotlib.use("agg")
+    from matplotlib.text import Text
+
+    from qualepref_analysis.report.charts import plot_funnel
+
+    points = pd.DataFrame({"Site": ["Sous-préfecture d'Antony", "Sous-préfecture de Boulogne-Billancourt",
+                                    "Préfecture des Hauts-de-Seine (Nanterre)"],
+                           "Effectif": [30281, 28000, 181000], "Valeur (%)": [93.3, 92.0, 93.1],
+                           "Position": ["au-dessus"] * 3})
+    fig = plot_funnel(points, target=85, title="Taux d'appels décrochés")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    names = [Text.get_window_extent(a, renderer) for a in ax.texts]
+    assert len(names) == 3
+    assert not any(a.overlaps(b) for i, a in enumerate(names) for b in names[i + 1:])
+    ticks = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()
+             and ax.get_xlim()[0] <= t.get_position()[0] <= ax.get_xlim()[1]]
+    assert len(ticks) >= 3
+    assert not any(a.overlaps(b) for a, b in zip(ticks, ticks[1:]))
+    assert all(ax.get_window_extent(renderer).x0 <= n.x0 and n.x1 <= fig.bbox.x1 for n in names)

@@ -371,6 +371,29 @@ def plot_commitments(table: pd.DataFrame, *, title: str):
     return fig
 
 
+def _separate_labels(fig, labels: list) -> None:
+    """Move point labels down, one line at a time, until none overlaps a label placed before it."""
+    if len(labels) < 2:
+        return
+    from matplotlib.text import Text
+
+    renderer = fig.canvas.get_renderer()
+
+    def extent(label):
+        label.update_positions(renderer)
+        return Text.get_window_extent(label, renderer)  # the name alone, not its line
+
+    placed = []
+    for label in sorted(labels, key=lambda a: -a.xy[1]):  # from the highest point down
+        for _ in range(len(labels) + 1):
+            box = extent(label)
+            if not any(box.overlaps(other) for other in placed):
+                break
+            x, y = label.xyann
+            label.xyann = (x, y - 1.1 * box.height * 72 / fig.dpi)  # one line lower, in points
+        placed.append(extent(label))
+
+
 def plot_funnel(points: pd.DataFrame, *, target: float, title: str, left_out: int = 0, label_limit: int = 12):
     """Funnel plot: each site's rate against its number of items, with the limits around the target.
 
@@ -417,15 +440,25 @@ def plot_funnel(points: pd.DataFrame, *, target: float, title: str, left_out: in
     if outside.any():
         ax.scatter(sizes[outside], values[outside], color="#CC79A7", marker="D", zorder=3,
                    label="Site hors de la plage à 95 %")
+    # a name is written towards the middle of the chart: one written past the right edge would make
+    # the layout shrink the axes, and their tick labels would run into each other
+    position = np.log(np.maximum(sizes, 1)) / np.log(top) if wide else sizes / top
+    names = []
     for i, name in enumerate(points["Site"]):
         if len(points) <= label_limit or outside[i]:
-            ax.annotate(name, (sizes[i], values[i]), textcoords="offset points", xytext=(5, 4), fontsize="small")
+            leftwards = position[i] > 0.5
+            names.append(ax.annotate(name, (sizes[i], values[i]), textcoords="offset points",
+                                     xytext=(-5 if leftwards else 5, 4), ha="right" if leftwards else "left",
+                                     va="bottom", fontsize="small",
+                                     arrowprops={"arrowstyle": "-", "color": "#777777", "linewidth": 0.6,
+                                                 "shrinkA": 0, "shrinkB": 3}))  # the name's line to its point
     if wide:
         ax.set_xscale("log")
-    else:
+    _separate_labels(fig, names)
+    if not wide:
         from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-        ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v)))
     ax.set_xlabel("Éléments de l'année (échelle logarithmique)" if wide else "Éléments de l'année")
     ax.set_ylabel("Taux")
