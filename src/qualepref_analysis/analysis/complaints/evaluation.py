@@ -1,13 +1,7 @@
-"""Honest evaluation of the categoriser: stratified cross-validation on the labelled rows.
-
-The folds are independent (each trains its own categoriser, liblinear seeded): where processes can
-be forked they run side by side, one per core, with the same figures as one after the other.
-"""
+"""Honest evaluation of the categoriser: stratified cross-validation on the labelled rows."""
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,35 +122,8 @@ def evaluate_predictions(truth, predicted, labels: list[str]) -> tuple[float, fl
     return float(accuracy_score(truth, predicted)), float(np.mean(f1)), per_class, confusion
 
 
-_FOLDS: dict = {}
-
-
-def _fold_predictions(train: np.ndarray, test: np.ndarray) -> np.ndarray:
-    """Train on the rows ``train`` (and the extra texts), predict the rows ``test``: one fold.
-
-    Reads the lexicon, the settings and the rows from :data:`_FOLDS` (set by :func:`cross_validate`,
-    inherited by forked processes).
-    """
-    data, more = _FOLDS["data"], _FOLDS["more"]
-    fold = pd.concat([data.loc[train], more], ignore_index=True)
-    model = ComplaintCategoriser(_FOLDS["lexicon"], _FOLDS["settings"]).fit(fold["texte"].tolist(),
-                                                                          fold["categorie"].tolist())
-    return model.predict(data.loc[test, "texte"].tolist(), jobs=1).frame["categorie_predite"].to_numpy()
-
-
-def _run_folds(splits: list[tuple[np.ndarray, np.ndarray]], jobs: int) -> list[np.ndarray]:
-    """Each fold's predictions, in the order of ``splits``: in forked processes when there are several cores."""
-    processes = min(jobs, len(splits))
-    if processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_fold_predictions(train, test) for train, test in splits]  # Windows: a new interpreter costs more
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_fold_predictions, *zip(*splits)))
-
-
 def cross_validate(texts, labels, lexicon: Lexicon, *, settings: dict | None = None, folds: int = 5,
-                   seed: int = 0, extra: pd.DataFrame | None = None, jobs: int | None = None) -> EvaluationReport:
+                   seed: int = 0, extra: pd.DataFrame | None = None) -> EvaluationReport:
     """Stratified k-fold cross-validation of the whole categoriser (lexicon + model) on labelled rows.
 
     Parameters
@@ -175,9 +142,6 @@ def cross_validate(texts, labels, lexicon: Lexicon, *, settings: dict | None = N
     extra : DataFrame, optional
         Labelled texts (``texte``, ``categorie``) added to every training fold and never tested on:
         the shipped corpus, so that the figures measure the categoriser the review uses.
-    jobs : int, optional
-        Folds run at once, in forked processes (default: the CPU count; 1, or a system without
-        ``fork``, runs them in this process). The figures do not depend on it.
 
     Returns
     -------
@@ -208,12 +172,9 @@ def cross_validate(texts, labels, lexicon: Lexicon, *, settings: dict | None = N
     splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
     strata = data["categorie"].where(data["categorie"].map(data["categorie"].value_counts()) >= k, "_rare")
     more = extra[["texte", "categorie"]] if extra is not None and len(extra) else data.iloc[:0]
-    splits = list(splitter.split(data["texte"], strata))
-    _FOLDS.update(lexicon=lexicon, settings=settings, data=data, more=more)
-    try:
-        for (_, test), fold_predicted in zip(splits, _run_folds(splits, jobs or os.cpu_count() or 1)):
-            predicted[test] = fold_predicted
-    finally:
-        _FOLDS.clear()
+    for train, test in splitter.split(data["texte"], strata):
+        fold = pd.concat([data.loc[train], more], ignore_index=True)
+        model = ComplaintCategoriser(lexicon, settings).fit(fold["texte"].tolist(), fold["categorie"].tolist())
+        predicted[test] = model.predict(data.loc[test, "texte"].tolist()).frame["categorie_predite"].to_numpy()
     accuracy, macro_f1, per_class, confusion = evaluate_predictions(data["categorie"], predicted, labels_all)
     return EvaluationReport(accuracy, macro_f1, per_class, confusion, n=len(data), folds=k)
