@@ -107,6 +107,18 @@ def test_the_workers_of_a_run_share_one_zygote(tmp_path):
     assert not zygote.alive and not Path(zygote.address).exists()
 
 
+def test_a_worker_handles_its_tasks_without_importing_pandas(tmp_path):
+    """A worker only drives kernels: importing pandas there would cost each worker 0,6 s of CPU for nothing."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom pathlib import Path\nfrom qualepref_analysis.batch.runner import SectionTask\n"
+             "task = SectionTask('s', '01', Path('n.ipynb'), Path('d'), {}, 60, 'f', 'titre')\n"
+             "print(task.results.name, task.page.name, 'pandas' in sys.modules, 'numpy' in sys.modules)")
+    printed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert printed.split() == ["01.results.json", "01.html", "False", "False"]
+
+
 def test_a_just_started_kernel_loses_no_output_of_the_first_cell(tmp_path):
     """The runner's client declares a kernel ready without jupyter_client's 0,2 s wait: the IOPub
     channel must be connected by then, or the first cell's outputs would be lost."""

@@ -109,6 +109,28 @@ def test_the_same_labels_give_the_same_model_whatever_numpy_s_global_seed(lexico
     assert np.array_equal(probabilities[0], probabilities[1])
 
 
+def test_the_model_is_the_svm_s_optimum_whatever_the_solver(lexicon, demo_labelled):
+    # The L2-regularised squared-hinge SVM has a single solution: the categoriser's solver may change (for
+    # speed), the model may not. Reference: liblinear's other algorithm (dual coordinate descent) run to a
+    # tolerance of 1e-10 on each of the calibration's training folds (scikit-learn's unshuffled 3-fold split).
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.svm import LinearSVC
+
+    from qualepref_analysis.analysis.complaints.categoriser import _read
+
+    model = ComplaintCategoriser(lexicon).fit(demo_labelled["texte"], demo_labelled["categorie"])
+    features = model._space.vectorise(_read(lexicon, demo_labelled["texte"].tolist(), words=True))
+    labels = demo_labelled["categorie"].to_numpy()
+    folds = StratifiedKFold(n_splits=len(model.model_.calibrated_classifiers_)).split(features, labels)
+    for calibrated, (train, _) in zip(model.model_.calibrated_classifiers_, folds):
+        reference = LinearSVC(C=0.5, class_weight="balanced", dual=True, tol=1e-10, max_iter=10**6,
+                              random_state=0).fit(features[train], labels[train])
+        fitted = calibrated.estimator
+        assert list(fitted.classes_) == list(reference.classes_)
+        assert np.linalg.norm(fitted.coef_ - reference.coef_) <= 1e-5 * np.linalg.norm(reference.coef_)
+        assert np.abs(fitted.intercept_ - reference.intercept_).max() <= 1e-4
+
+
 def test_zero_few_and_many_labelled_rows(lexicon, demo_labelled):
     none = ComplaintCategoriser(lexicon).fit([], [])
     assert none.model_ is None and none.model_weight == 0
