@@ -119,6 +119,16 @@ def test_a_worker_handles_its_tasks_without_importing_pandas(tmp_path):
     assert printed.split() == ["01.results.json", "01.html", "False", "False"]
 
 
+def test_the_review_starts_its_zygote_before_importing_pandas():
+    """`qualepref review` imports the review without pandas, so that the zygote starts first and imports in parallel."""
+    import subprocess
+    import sys
+
+    probe = "import sys\nimport qualepref_analysis.batch.review\nprint('pandas' in sys.modules)"
+    printed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert printed.split() == ["False"]
+
+
 def test_a_just_started_kernel_loses_no_output_of_the_first_cell(tmp_path):
     """The runner's client declares a kernel ready without jupyter_client's 0,2 s wait: the IOPub
     channel must be connected by then, or the first cell's outputs would be lost."""
@@ -261,8 +271,9 @@ def test_schedule_puts_one_shared_computation_first_and_waits_with_the_rest():
     order = [(t.site, t.section) for t in schedule(_tasks(["b", "a"], sections))]
     assert order == [("a", "02_reclamations"),  # trains and cross-validates the classifier for all
                      ("a", "01_indicateurs"), ("b", "01_indicateurs"),  # meanwhile, on the other worker
+                     ("a", "03_satisfaction"), ("b", "03_satisfaction"),
                      ("b", "02_reclamations"),  # finds the classifier ready
-                     ("a", "03_satisfaction"), ("b", "03_satisfaction"), ("a", "06_audits"), ("b", "06_audits")]
+                     ("a", "06_audits"), ("b", "06_audits")]
     assert schedule(list(reversed(_tasks(["b", "a"], sections)))) == schedule(_tasks(["b", "a"], sections))
 
 

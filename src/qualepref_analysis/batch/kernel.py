@@ -261,10 +261,17 @@ class Zygote:
     def alive(self) -> bool:
         return self._process.poll() is None
 
-    def close(self) -> None:
+    def close(self, *, now: bool = False) -> None:
+        """Stop the zygote: it exits when its input closes; with ``now`` (or after 5 s), it is killed.
+
+        Its kernels see it gone and stop. ``now`` suits a zygote that forked nothing (still importing,
+        it would read its input only once its imports are done).
+        """
         try:
             if self._process.stdin:
                 self._process.stdin.close()  # its lifeline: it exits
+            if now:
+                self._process.kill()
             self._process.wait(timeout=5)
         except (OSError, subprocess.TimeoutExpired):
             self._process.kill()

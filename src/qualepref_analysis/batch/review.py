@@ -6,6 +6,11 @@ run), validates the data once and hands them to the notebooks' kernels, runs the
 into ``results.json``, runs the synthesis, writes ``quarantine.csv``, the single bilan and
 ``index.html`` — all in a staging folder published whole at the end
 (:mod:`~qualepref_analysis.batch.publishing`).
+
+Importing this module imports neither pandas nor what needs it: :func:`run_review` first starts
+the process that forks the kernels (which imports them for its kernels, ≈ 3 s of CPU), and only
+then imports them itself, for the parameters' checks and the data's validation, at the same time;
+the functions that need them import them where they do.
 """
 
 from __future__ import annotations
@@ -18,26 +23,22 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Callable
 
 from qualepref_analysis import __version__
-from qualepref_analysis.batch.bilan import assemble_bilan
-from qualepref_analysis.office.outputs import office_file_names, write_office_files
-from qualepref_analysis.batch.shared import share_validated_data
-from qualepref_analysis.io.csv_writer import write_csv_safely
+from qualepref_analysis.io.digests import file_sha256
 from qualepref_analysis.io.locations import default_data_dir, default_params_dir, project_root
-from qualepref_analysis.io.datasets import DataBundle, load_data_dir, require_data_of_year
 from qualepref_analysis.errors import DataFileError, ParamsError, QualeprefError
 from qualepref_analysis.io.params import Params, load_params
 from qualepref_analysis.batch.publishing import MARKER_FILE, inside, prepare_staging, publish, write_text_replacing
-from qualepref_analysis.report.formatting import format_date, format_number
 from qualepref_analysis.io.results import read_section_results, to_json_safe
 from qualepref_analysis.batch.runner import SectionRun, SectionRunner, SectionTask, export_html
-from qualepref_analysis.io.tabular import file_sha256
+
+if TYPE_CHECKING:
+    from qualepref_analysis.io.datasets import DataBundle
 
 __all__ = ["SECTIONS", "SYNTHESIS", "SectionRun", "ReviewResult", "run_review", "schedule", "export_html",
            "notebooks_dir"]
@@ -66,14 +67,20 @@ _COST_ORDER = ("02_reclamations", "01_indicateurs", "03_satisfaction", "04_servi
 #: training and cross-validation, through the run's cache).
 _SHARED_BY_SECTION = "02_reclamations"
 
+#: Sections run by the other workers while the first notebook of :data:`_SHARED_BY_SECTION` computes
+#: what its section shares (on the demo, the classifier's training and cross-validation take about
+#: as long as the indicators and satisfaction notebooks of three sites; one section was not enough).
+_SECTIONS_WHILE_SHARED = 2
+
 
 def schedule(tasks: list[SectionTask]) -> list[SectionTask]:
     """The order in which to hand ``tasks`` to the workers.
 
     Heaviest sections first, so that the last notebooks to finish are short. One notebook of
     :data:`_SHARED_BY_SECTION` goes before all, since it computes what the others of its section
-    share; those others go after the next heaviest section, so that no worker sits waiting for
-    a computation another worker is doing. The output does not depend on the order of ``tasks``.
+    share; those others go after the next :data:`_SECTIONS_WHILE_SHARED` heaviest sections, so
+    that no worker sits waiting for a computation another worker is doing. The output does not
+    depend on the order of ``tasks``.
 
     Parameters
     ----------
@@ -90,8 +97,9 @@ def schedule(tasks: list[SectionTask]) -> list[SectionTask]:
     others = [t for t in by_cost if t.section != _SHARED_BY_SECTION]
     if not sharing or not others:
         return by_cost
-    next_heaviest = [t for t in others if t.section == others[0].section]
-    return [sharing[0], *next_heaviest, *sharing[1:], *others[len(next_heaviest):]]
+    meanwhile_sections = list(dict.fromkeys(t.section for t in others))[:_SECTIONS_WHILE_SHARED]
+    meanwhile = [t for t in others if t.section in meanwhile_sections]
+    return [sharing[0], *meanwhile, *sharing[1:], *others[len(meanwhile):]]
 
 
 def notebooks_dir() -> Path:
@@ -144,6 +152,8 @@ def _office_links(result: ReviewResult) -> str:
 
 
 def _index_html(params: Params, result: ReviewResult, generated: dt.datetime) -> str:
+    from qualepref_analysis.report.formatting import format_date, format_number
+
     esc = html.escape
     rows = []
     for site_code, site in params.sites.items():
@@ -278,24 +288,27 @@ def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | N
     notify = progress or (lambda message: None)
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     params_dir = Path(params_dir) if params_dir else default_params_dir()
-    params = load_params(params_dir)
-    if year is not None:
-        params = params.with_year(year)
-    chosen_sites = list(sites) if sites else list(params.sites)
-    unknown = [s for s in chosen_sites if s not in params.sites]
-    if unknown:
-        raise ParamsError(f"site(s) non déclaré(s) dans {params_dir / 'sites.yaml'} : {', '.join(unknown)} ; "
-                          f"sites déclarés : {', '.join(params.sites)}.")
-    chosen_sections = [_section_name(s) for s in sections] if sections else list(SECTIONS)
-    bad_sections = [s for s in chosen_sections if s not in SECTIONS]
-    if bad_sections:
-        raise QualeprefError(f"section(s) inconnue(s) : {', '.join(bad_sections)} ; sections : {', '.join(SECTIONS)}.")
-
-    out_dir = Path(out_dir)
-    staging = prepare_staging(out_dir)
     private = Path(tempfile.mkdtemp(prefix="qualepref-review-"))  # mode 0700: validated personal data
-    runner = SectionRunner(jobs, str(private))  # the kernels join the run through this private folder
+    # the kernels join the run through this private folder; their zygote starts now and imports
+    # what they need while this process reads the parameters and validates the data
+    runner = SectionRunner(jobs, str(private), zygote_now=True)
+    staging = None
     try:
+        params = load_params(params_dir)
+        if year is not None:
+            params = params.with_year(year)
+        chosen_sites = list(sites) if sites else list(params.sites)
+        unknown = [s for s in chosen_sites if s not in params.sites]
+        if unknown:
+            raise ParamsError(f"site(s) non déclaré(s) dans {params_dir / 'sites.yaml'} : {', '.join(unknown)} ; "
+                              f"sites déclarés : {', '.join(params.sites)}.")
+        chosen_sections = [_section_name(s) for s in sections] if sections else list(SECTIONS)
+        bad_sections = [s for s in chosen_sections if s not in SECTIONS]
+        if bad_sections:
+            raise QualeprefError(f"section(s) inconnue(s) : {', '.join(bad_sections)} ; "
+                                 f"sections : {', '.join(SECTIONS)}.")
+        out_dir = Path(out_dir)
+        staging = prepare_staging(out_dir)
         result = _run_tasks(params, data_dir=data_dir, params_dir=params_dir, out_dir=staging,
                             chosen_sites=chosen_sites, chosen_sections=chosen_sections, force=force,
                             notify=notify, runner=runner, private=private, office=office)
@@ -305,7 +318,8 @@ def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | N
         return _relocated(result, staging, out_dir)
     except BaseException:  # an error or an interruption: the previous complete review stays as it was
         runner.close(abort=True)
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
         shutil.rmtree(private, ignore_errors=True)
@@ -326,6 +340,12 @@ def _relocated(result: ReviewResult, staging: Path, out_dir: Path) -> ReviewResu
 def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Path, chosen_sites: list[str],
                chosen_sections: list[str], force: bool, notify: Callable[[str], None], runner: SectionRunner,
                private: Path, office: bool = True) -> ReviewResult:
+    from qualepref_analysis.batch.bilan import assemble_bilan
+    from qualepref_analysis.batch.shared import share_validated_data
+    from qualepref_analysis.io.csv_writer import write_csv_safely
+    from qualepref_analysis.io.datasets import load_data_dir, require_data_of_year
+    from qualepref_analysis.office.outputs import import_office_libraries, office_file_names
+
     timeout = params.settings.delai_max_section_secondes
     state_path = out_dir / STATE_FILE
     previous_state = _read_state(state_path)
@@ -400,6 +420,8 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
     results_path = out_dir / "results.json"
     write_text_replacing(results_path, json.dumps(to_json_safe(payload), ensure_ascii=False, indent=2))
 
+    if office:  # on the core the synthesis leaves idle
+        threading.Thread(target=import_office_libraries, name="qualepref-bureautique", daemon=True).start()
     synthesis_run = None
     if synthesis_notebook.exists() and results:
         notify("Synthèse")
@@ -418,6 +440,7 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
         else:
             synthesis_run = SectionRun("synthese", SYNTHESIS, ok=True, html=task.page, notebook=task.executed)
     result.synthesis = synthesis_run
+    runner.close_in_background()  # every notebook has run: the processes stop while the bilan is assembled
     notify("Assemblage du bilan")
     write_csv_safely(bundle.quarantine, out_dir / "quarantine.csv")
     result.bilan = assemble_bilan(out_dir, params=params, year=params.year, runs=result.runs,
@@ -435,6 +458,8 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
 
 def _write_office(result: ReviewResult, payload: dict, params: Params, chosen_sites: list[str]) -> None:
     """Write the office files into ``result``; a failure is recorded, never lost, and the HTML bilan stays."""
+    from qualepref_analysis.office.outputs import write_office_files
+
     sites = {code: params.sites[code].libelle for code in params.sites if code in chosen_sites}
     try:
         result.office = write_office_files(result.out_dir, bilan=result.bilan, results=to_json_safe(payload),
@@ -449,6 +474,8 @@ def _write_office(result: ReviewResult, payload: dict, params: Params, chosen_si
 
 def _unchanged_review(params: Params, tasks: list[SectionTask], out_dir: Path, *, office: bool = True) -> ReviewResult:
     """The previous review, untouched: same notebooks, parameters, data, library and selection."""
+    from qualepref_analysis.office.outputs import office_file_names
+
     result = ReviewResult(out_dir=out_dir, year=params.year)
     result.runs = [SectionRun(t.site, t.section, ok=True, html=t.page, notebook=t.executed) for t in tasks]
     synthesis_dir = out_dir / "synthese"

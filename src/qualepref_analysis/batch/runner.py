@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import multiprocessing.util
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -187,26 +188,34 @@ class SectionRunner:
         Notebooks run at once (default: the CPU count).
     run_folder : str, optional
         The run's private folder, which the kernels join (validated data, shared results).
+    zygote_now : bool
+        Start the zygote at once, before the work is known (where kernels are forked): it imports
+        what the sections need while the caller reads the parameters and validates the data. If no
+        notebook is run after all, :meth:`close` stops it at once.
     """
 
-    def __init__(self, jobs: int | None, run_folder: str | None = None) -> None:
+    def __init__(self, jobs: int | None, run_folder: str | None = None, *, zygote_now: bool = False) -> None:
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.run_folder = run_folder
         self._pool: ProcessPoolExecutor | None = None
         self._kernels: KernelPool | None = None
-        self._zygote: Zygote | None = None
+        self._zygote: Zygote | None = Zygote(run_folder) if zygote_now and forks_kernels() else None
+        self._closing: threading.Thread | None = None
         self.workers = 1
 
     def start(self, expected: int) -> None:
         """Start the workers for about ``expected`` notebooks."""
         self.workers = max(1, min(self.jobs, expected))
         if self.workers > 1:
-            self._zygote = Zygote(self.run_folder) if forks_kernels() else None
+            if self._zygote is None and forks_kernels():
+                self._zygote = Zygote(self.run_folder)
             address = self._zygote.address if self._zygote is not None else None
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
                                              initializer=_init_worker, initargs=(self.run_folder, address))
             for _ in range(self.workers):
                 self._pool.submit(_noop)
+        elif self._zygote is not None:
+            self._kernels = KernelPool(self.run_folder, zygote_address=self._zygote.address)
         else:
             self._kernels = KernelPool(self.run_folder, fork=expected > 1)
 
@@ -238,13 +247,29 @@ class SectionRunner:
             notify(task, run.ok)
             yield run
 
+    def close_in_background(self) -> None:
+        """Start stopping the workers and the zygote, and return at once; :meth:`close` waits for the end.
+
+        For when every notebook has run and the caller has other work (the bilan, the office files)
+        that the processes' exit need not hold up.
+        """
+        if self._closing is None:
+            self._closing = threading.Thread(target=self._stop, name="qualepref-fin-des-processus", daemon=True)
+            self._closing.start()
+
     def close(self, *, abort: bool = False) -> None:
         """Stop the workers, their spare kernels and the zygote.
 
         With ``abort`` (an error or an interruption), running notebooks are not waited for: the
         workers are terminated, the zygote sees its input close and exits, and the kernels
-        stop when they see their parent gone.
+        stop when they see their parent gone. After :meth:`close_in_background`, waits for it.
         """
+        if self._closing is not None:
+            self._closing.join()
+        self._stop(abort=abort)
+
+    def _stop(self, *, abort: bool = False) -> None:
+        unused = self._pool is None and self._kernels is None  # a zygote started at once, for nothing
         if self._pool is not None:
             if abort:
                 for process in list((getattr(self._pool, "_processes", None) or {}).values()):
@@ -255,7 +280,7 @@ class SectionRunner:
             self._kernels.close()
             self._kernels = None
         if self._zygote is not None:
-            self._zygote.close()
+            self._zygote.close(now=unused)  # still importing, it would read its input only seconds later
             self._zygote = None
 
 

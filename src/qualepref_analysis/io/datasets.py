@@ -32,7 +32,8 @@ from qualepref_analysis.io.parsing import (
 )
 from qualepref_analysis.io.privacy import LabelScrubber, mask_cell
 from qualepref_analysis.io.schemas import DATASETS, QUESTION_PREFIX, ColumnSpec, DatasetSpec, build_schema
-from qualepref_analysis.io.tabular import SUPPORTED_SUFFIXES, RawTable, file_sha256, read_table, workbook_sheets
+from qualepref_analysis.io.digests import file_sha256
+from qualepref_analysis.io.tabular import SUPPORTED_SUFFIXES, RawTable, read_table, workbook_sheets
 
 __all__ = [
     "QUARANTINE_COLUMNS",

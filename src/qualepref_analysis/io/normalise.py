@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is not imported with this module: the parameters are read without it
+    import pandas as pd
 
 __all__ = ["fold_accents", "normalise_code", "normalise_codes", "normalise_header"]
 
@@ -36,7 +38,7 @@ def normalise_code(value: str) -> str:
 
 def normalise_codes(values: pd.Series) -> pd.Series:
     """Vectorised :func:`normalise_code` (computed once per distinct value)."""
-    uniques = pd.unique(values.to_numpy())
+    uniques = values.unique()
     mapping = {value: normalise_code(value) for value in uniques}
     return values.map(mapping)
 

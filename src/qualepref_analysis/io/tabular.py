@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ import pandas as pd
 
 from qualepref_analysis.errors import UnreadableFileError
 
-__all__ = ["RawTable", "read_table", "workbook_sheets", "file_sha256", "SUPPORTED_SUFFIXES"]
+__all__ = ["RawTable", "read_table", "workbook_sheets", "SUPPORTED_SUFFIXES"]
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx")
 _FIELD_SIZE_LIMIT = 16 * 1024 * 1024
@@ -52,15 +51,6 @@ class RawTable:
     overlong_rows: dict[int, int] = field(default_factory=dict)
     blank_rows: int = 0
     excel: bool = False
-
-
-def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file's bytes (recorded in the review for reproducibility)."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _decode(path: Path, data: bytes) -> str:

@@ -9,7 +9,15 @@ from qualepref_analysis.office.minutes import write_minutes_document
 from qualepref_analysis.office.word import write_bilan_document
 from qualepref_analysis.office.workbook import write_tables_workbook
 
-__all__ = ["office_file_names", "write_office_files"]
+__all__ = ["office_file_names", "write_office_files", "import_office_libraries"]
+
+
+def import_office_libraries() -> None:
+    """Import python-docx and openpyxl now (≈ 0,5 s), e.g. in a thread while the review waits for a notebook."""
+    import docx  # noqa: F401
+    import docx.oxml.shape  # noqa: F401
+    import openpyxl  # noqa: F401
+    import openpyxl.comments  # noqa: F401
 
 
 def office_file_names(year: int) -> list[str]:
