@@ -177,6 +177,40 @@ def _task(tmp_path: Path, name: str, *sources: str, timeout: int = 120) -> Secti
     return SectionTask(name, "99_essai", notebook, site_dir, {"marker": name}, timeout, fingerprint=name, title=name)
 
 
+@pytest.mark.skipif(not forks_kernels(), reason="kernels are forked from a zygote only where fork is safe")
+def test_a_zygote_started_for_nothing_is_stopped_at_once(tmp_path):
+    """`qualepref review` starts its zygote first; when nothing needs running, closing does not wait for its imports."""
+    import signal
+
+    from qualepref_analysis.batch.runner import SectionRunner
+
+    runner = SectionRunner(2, str(tmp_path), zygote_now=True)
+    zygote = runner._zygote
+    assert zygote is not None and zygote.alive
+    runner.close()
+    assert zygote._process.returncode == -signal.SIGKILL  # killed, not waited for until its imports end
+    assert not Path(zygote.address).exists()
+
+
+def test_closing_in_the_background_then_waiting_stops_everything(tmp_path):
+    from qualepref_analysis.batch.runner import SectionRunner
+
+    notebook = _notebook(tmp_path / "parent.ipynb", PARENT)
+    runner = SectionRunner(2, str(tmp_path), zygote_now=True)
+    tasks = [SectionTask(f"s{i}", "x", notebook, tmp_path / f"s{i}", {"report_to": str(tmp_path / f"r{i}.json")},
+                         120, "f", "t") for i in range(2)]
+    for task in tasks:
+        task.site_dir.mkdir()
+    runs = list(runner.run(tasks, lambda task, ok: None))
+    assert all(run.ok for run in runs)
+    workers, zygote = list(runner._pool._processes.values()), runner._zygote
+    runner.close_in_background()
+    runner.close()  # waits for the background stop
+    assert runner._pool is None and runner._zygote is None
+    assert workers and not any(worker.is_alive() for worker in workers)
+    assert zygote is None or not zygote.alive
+
+
 def test_faults_fail_their_own_section_only(tmp_path):
     tasks = [
         _task(tmp_path, "ok1", "print(marker)"),

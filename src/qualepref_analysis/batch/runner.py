@@ -201,6 +201,7 @@ class SectionRunner:
         self._kernels: KernelPool | None = None
         self._zygote: Zygote | None = Zygote(run_folder) if zygote_now and forks_kernels() else None
         self._closing: threading.Thread | None = None
+        self._closing_error: BaseException | None = None
         self.workers = 1
 
     def start(self, expected: int) -> None:
@@ -254,8 +255,15 @@ class SectionRunner:
         that the processes' exit need not hold up.
         """
         if self._closing is None:
-            self._closing = threading.Thread(target=self._stop, name="qualepref-fin-des-processus", daemon=True)
+            self._closing = threading.Thread(target=self._stop_in_background, name="qualepref-fin-des-processus",
+                                             daemon=True)
             self._closing.start()
+
+    def _stop_in_background(self) -> None:
+        try:
+            self._stop()
+        except BaseException as error:  # raised by close(), in the caller's thread
+            self._closing_error = error
 
     def close(self, *, abort: bool = False) -> None:
         """Stop the workers, their spare kernels and the zygote.
@@ -266,6 +274,9 @@ class SectionRunner:
         """
         if self._closing is not None:
             self._closing.join()
+            error, self._closing_error = self._closing_error, None
+            if error is not None and not abort:
+                raise error
         self._stop(abort=abort)
 
     def _stop(self, *, abort: bool = False) -> None:

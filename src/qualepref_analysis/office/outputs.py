@@ -13,11 +13,17 @@ __all__ = ["office_file_names", "write_office_files", "import_office_libraries"]
 
 
 def import_office_libraries() -> None:
-    """Import python-docx and openpyxl now (≈ 0,5 s), e.g. in a thread while the review waits for a notebook."""
-    import docx  # noqa: F401
-    import docx.oxml.shape  # noqa: F401
-    import openpyxl  # noqa: F401
-    import openpyxl.comments  # noqa: F401
+    """Import python-docx and openpyxl now (≈ 0,5 s), e.g. in a thread while the review waits for a notebook.
+
+    Never raises: a library that cannot be imported is reported when the files are written.
+    """
+    try:
+        import docx  # noqa: F401
+        import docx.oxml.shape  # noqa: F401
+        import openpyxl  # noqa: F401
+        import openpyxl.comments  # noqa: F401
+    except Exception:  # noqa: BLE001  (said by write_office_files, which imports them again)
+        pass
 
 
 def office_file_names(year: int) -> list[str]:
