@@ -118,6 +118,19 @@ def test_methods_annex_states_the_parameters_in_words(review):
     assert "Lignes lues" in annex and "Délais en jours ouvrés" in annex
 
 
+def test_methods_annex_states_the_folds_the_cross_validation_used(review):
+    # the demo's rarest hand-labelled subject has 4 complaints: 4 parts, not the 5 the settings ask for
+    import json
+
+    recorded = json.loads((review / "results.json").read_text(encoding="utf-8"))
+    folds = {site["02_reclamations"]["sujets"]["evaluation"]["plis"] for site in recorded["sites"].values()}
+    text = " ".join(" ".join(_read(review / "bilan-2022.html").texts).replace(NBSP, " ").replace(NNBSP, " ").split())
+    asked = yaml.safe_load((PARAMS_DIR / "default.yaml").read_text(encoding="utf-8"))["categorisation"]["plis_validation"]
+    assert folds == {4} and asked == 5
+    assert "réparties en 4 parts (le paramétrage en demande 5, mais le sujet le plus rare compte trop peu" in text
+    assert "réparties en 5 parts" not in text
+
+
 def test_absent_data_and_no_row_for_the_site_are_different_sentences(review):
     text = "".join(_read(review / "antony" / "01_indicateurs.html").texts).replace(NBSP, " ")
     # the demo's website register exists but has no row for Antony: not « absent »

@@ -23,8 +23,8 @@ from qualepref_analysis.report.grammar import french_spacing
 from qualepref_analysis.report.html import dataset_title, french_table, paragraph
 from qualepref_analysis.report.disclosure import Disclosure
 from qualepref_analysis.sections.dashboard import dashboard_tables
-from qualepref_analysis.sections.methods import (DatasetQuality, data_quality_table, method_paragraphs, parameter_tables,
-                                                 weighting_effect_table)
+from qualepref_analysis.sections.methods import (DatasetQuality, cross_validation_folds, data_quality_table,
+                                                 method_paragraphs, parameter_tables, weighting_effect_table)
 
 __all__ = ["assemble_bilan", "dataset_quality", "methods_annex"]
 
@@ -131,7 +131,7 @@ def methods_annex(params, bundle, results: dict | None = None) -> str:
     calendars = {params.sites[code].libelle: calendar for code, calendar in params.calendars.items()
                  if code in params.sites}
     parts = ['<section class="annex" id="methodes"><h2>Méthodes et paramètres</h2>']
-    for title, text in method_paragraphs(params.settings, calendars):
+    for title, text in method_paragraphs(params.settings, calendars, cross_validation_folds(results or {})):
         parts.append(f"<h3>{html.escape(title)}</h3>{paragraph(text)}")
     weighting = weighting_effect_table(results or {}, {code: site.libelle for code, site in params.sites.items()})
     if weighting is not None:

@@ -15,13 +15,45 @@ from qualepref_analysis.report.html import Table
 from qualepref_analysis.report.labels import label
 from qualepref_analysis.report.values import format_target
 
-__all__ = ["DatasetQuality", "method_paragraphs", "parameter_tables", "data_quality_table", "weighting_effect_table"]
+__all__ = ["DatasetQuality", "method_paragraphs", "parameter_tables", "data_quality_table", "weighting_effect_table",
+           "cross_validation_folds"]
 
 _CALENDARS = {"metropole": "le calendrier des jours fériés de la métropole",
               "alsace_moselle": "le calendrier d'Alsace-Moselle (Vendredi saint et 26 décembre fériés en plus)"}
 
 
-def method_paragraphs(settings: ReviewSettings, calendars: dict[str, str]) -> list[tuple[str, str]]:
+def cross_validation_folds(results: dict) -> int | None:
+    """The number of parts the classifier's cross-validation actually used, as section 02 recorded it.
+
+    Fewer than ``plis_validation`` asks when a subject has fewer hand-labelled complaints than that.
+
+    Parameters
+    ----------
+    results : dict
+        The content of ``results.json``; uses ``sites.<site>.02_reclamations.sujets.evaluation.plis``
+        (the same cross-validation for every site of the run).
+
+    Returns
+    -------
+    int or None
+        ``None`` when no site recorded a cross-validation.
+
+    Examples
+    --------
+    >>> cross_validation_folds({"sites": {"a": {"02_reclamations": {"sujets": {"evaluation": {"plis": 4}}}}}})
+    4
+    >>> cross_validation_folds({"sites": {"a": {"01_indicateurs": {}}}}) is None
+    True
+    """
+    for site in (results.get("sites") or {}).values():
+        evaluation = (((site or {}).get("02_reclamations") or {}).get("sujets") or {}).get("evaluation") or {}
+        if evaluation.get("plis"):
+            return int(evaluation["plis"])
+    return None
+
+
+def method_paragraphs(settings: ReviewSettings, calendars: dict[str, str],
+                      folds: int | None = None) -> list[tuple[str, str]]:
     """The annex's explanations, as (title, French paragraph) pairs.
 
     Parameters
@@ -30,6 +62,9 @@ def method_paragraphs(settings: ReviewSettings, calendars: dict[str, str]) -> li
         The review's settings (thresholds, satisfied answers, classification settings).
     calendars : dict of str to str
         Site label → calendar name (``metropole``, ``alsace_moselle``).
+    folds : int, optional
+        The parts the cross-validation actually used (:func:`cross_validation_folds`); by default the
+        number ``plis_validation`` asks for.
 
     Returns
     -------
@@ -41,6 +76,11 @@ def method_paragraphs(settings: ReviewSettings, calendars: dict[str, str]) -> li
         _CALENDARS["metropole"]
     satisfied = join_french([str(answer) for answer in settings.reponses_satisfaites])
     threshold, survey = settings.seuil_petits_effectifs, settings.seuil_petits_effectifs_enquete
+    asked = settings.categorisation.plis_validation
+    parts = f"{format_number(folds or asked)} parts"
+    if folds and folds < asked:
+        parts += (f" (le paramétrage en demande {format_number(asked)}, mais le sujet le plus rare compte trop peu "
+                  "de réclamations classées à la main)")
     return [
         ("Délais en jours ouvrés",
          "Un délai est compté en jours ouvrés : du lundi au vendredi, hors jours fériés ("
@@ -73,7 +113,7 @@ def method_paragraphs(settings: ReviewSettings, calendars: dict[str, str]) -> li
          "les réclamations déjà classées à la main. Quand la proposition est incertaine, la réclamation est "
          "marquée « à vérifier ». La fiabilité de ces propositions est mesurée en les comparant, sur les "
          "réclamations classées à la main, au sujet donné par les agents, par « validation croisée » : ces "
-         f"réclamations sont réparties en {format_number(settings.categorisation.plis_validation)} parts ; chaque part est "
+         f"réclamations sont réparties en {parts} ; chaque part est "
          "classée par un modèle appris sur les autres seulement, si bien qu'aucune réclamation n'est classée "
          "par un modèle qui a vu son sujet. Pour chaque sujet, la part des réclamations de ce sujet que le "
          "programme retrouve est son « rappel », la part de ses propositions de ce sujet qui sont justes est sa "
