@@ -346,8 +346,9 @@ class ComplaintCategoriser:
         features = self._space.vectorise(_read(self.lexicon, data["texte"].tolist(), words=True), fit=True)
         # The L2-regularised squared-hinge SVM has a single optimum; liblinear's primal Newton solver
         # (``dual=False``) reaches it closer at ``tol=1e-8`` than its dual coordinate descent did at
-        # ``1e-4`` (≈ 1 000 passes over the data), in about half the time, and without drawing random
-        # numbers: the same data give the same model in every run (the seed is kept all the same).
+        # ``1e-4`` (≈ 1 000 passes over the data), in about half the time on a prefecture's labels (5 to
+        # 20 % slower on tens of thousands: benchmarks/README.md), and without drawing random numbers:
+        # the same data give the same model in every run (the seed is kept all the same).
         base = LinearSVC(C=0.5, class_weight="balanced", dual=False, tol=1e-8, max_iter=10000, random_state=0)
         folds = int(min(3, counts[kept].min()))
         if folds < 2:
