@@ -14,9 +14,9 @@ def file_sha256(path: str | Path) -> str:
     Examples
     --------
     >>> import tempfile
-    >>> with tempfile.NamedTemporaryFile(delete=False) as handle:
-    ...     _ = handle.write(b"abc")
-    >>> file_sha256(handle.name)[:16]
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / "abc.txt").write_bytes(b"abc")
+    ...     file_sha256(Path(folder) / "abc.txt")[:16]
     'ba7816bf8f01cfea'
     """
     with Path(path).open("rb") as handle:
