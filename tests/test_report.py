@@ -116,3 +116,34 @@ def test_funnel_names_and_ticks_do_not_run_into_each_other():
     assert len(ticks) >= 3
     assert not any(a.overlaps(b) for a, b in zip(ticks, ticks[1:]))
     assert all(ax.get_window_extent(renderer).x0 <= n.x0 and n.x1 <= fig.bbox.x1 for n in names)
+
+
+def test_a_national_funnel_names_only_the_sites_furthest_beyond_their_limits():
+    # 200 sites, 60 of them outside their 95 % band: naming all 60 covered the cloud (and took
+    # half a minute of label placement per chart); the 12 furthest, in widths of their own band, are named
+    import matplotlib
+
+    matplotlib.use("agg")
+    import numpy as np
+
+    from qualepref_analysis.report.charts import figure_data, plot_funnel
+
+    rng = np.random.default_rng(7)
+    n = 200
+    low, high = np.full(n, 80.0), np.full(n, 90.0)  # a 10-point band for every site
+    values = rng.uniform(81, 89, n)
+    values[:30] = 90 + np.arange(1, 31) * 0.25      # above: 0.025 … 0.75 bands beyond
+    values[30:60] = 80 - np.arange(1, 31) * 0.3     # below: 0.03 … 0.9 bands beyond
+    positions = np.where(values > high, "au-dessus de la plage", np.where(values < low, "en dessous de la plage",
+                                                                          "dans la plage"))
+    points = pd.DataFrame({"Site": [f"Site {i:03d}" for i in range(n)], "Effectif": rng.integers(100, 5000, n).astype(float),
+                           "Valeur (%)": values, "Limite basse 95 %": low, "Limite haute 95 %": high,
+                           "Limite basse 99,8 %": low - 3, "Limite haute 99,8 %": high + 3, "Position": positions})
+    fig = plot_funnel(points, target=85, title="Taux d'appels décrochés")
+    named = sorted(text.get_text() for text in fig.axes[0].texts)
+    # by hand: below, site 30 + k is 0.03 (k + 1) bands beyond, site k above 0.025 (k + 1): the 12
+    # furthest are sites 59 … 52 below (0.9 … 0.69) and 29 … 26 above (0.75 … 0.675, vs 0.66 for 51)
+    expected = sorted([f"Site {i:03d}" for i in [*range(52, 60), *range(26, 30)]])
+    assert named == expected
+    _, message = figure_data(fig)
+    assert "nomme les 12 sites les plus éloignés" in message

@@ -107,7 +107,7 @@ def _rows_to_frame(records: list[tuple[int, list[str]]], width: int) -> tuple[pd
     for row_number, values in records:
         if len(values) > width:
             extra = values[width:]
-            if any(v.strip() for v in extra):
+            if "".join(extra).strip():
                 overlong[row_number] = len(values)
             values = values[:width]
         elif len(values) < width:
@@ -134,7 +134,7 @@ def _read_csv(path: Path) -> RawTable:
     try:
         headers = next(reader)
         for row_number, values in enumerate(reader, start=2):
-            if not any(v.strip() for v in values):
+            if not "".join(values).strip():  # every cell empty or white space (one call, not one per cell)
                 blank += 1
                 continue
             records.append((row_number, values))

@@ -394,6 +394,23 @@ def _separate_labels(fig, labels: list) -> None:
         placed.append(extent(label))
 
 
+def _named_points(points: pd.DataFrame, outside: np.ndarray, limit: int) -> np.ndarray:
+    """Which points of a funnel get their name: all up to ``limit`` points, else the ``limit`` sites
+    furthest beyond their 95 % limit (in widths of their own band, so that a small site and a large
+    one compare), among those outside it."""
+    if len(points) <= limit:
+        return np.ones(len(points), dtype=bool)
+    value = points["Valeur (%)"].to_numpy(dtype=float)
+    low = points["Limite basse 95 %"].to_numpy(dtype=float) if "Limite basse 95 %" in points else value
+    high = points["Limite haute 95 %"].to_numpy(dtype=float) if "Limite haute 95 %" in points else value
+    width = np.maximum(high - low, 1e-9)
+    beyond = np.where(value < low, low - value, value - high) / width
+    order = np.argsort(-np.where(outside, beyond, -np.inf), kind="stable")[:limit]
+    named = np.zeros(len(points), dtype=bool)
+    named[order] = outside[order]
+    return named
+
+
 def plot_funnel(points: pd.DataFrame, *, target: float, title: str, left_out: int = 0, label_limit: int = 12):
     """Funnel plot: each site's rate against its number of items, with the limits around the target.
 
@@ -408,8 +425,10 @@ def plot_funnel(points: pd.DataFrame, *, target: float, title: str, left_out: in
     left_out : int
         Sites not plotted (too few items), said in the message.
     label_limit : int
-        Every site is named when there are at most this many; beyond, only those outside the 95 %
-        limits (at national scale the points speak as a cloud).
+        Every site is named when there are at most this many; beyond, only sites outside the 95 %
+        limits, and at most this many of them: those furthest beyond their limit (at national scale
+        the points speak as a cloud, and hundreds of names would cover it; every site is in the
+        chart's data table).
 
     Returns
     -------
@@ -443,9 +462,10 @@ def plot_funnel(points: pd.DataFrame, *, target: float, title: str, left_out: in
     # a name is written towards the middle of the chart: one written past the right edge would make
     # the layout shrink the axes, and their tick labels would run into each other
     position = np.log(np.maximum(sizes, 1)) / np.log(top) if wide else sizes / top
+    named = _named_points(points, outside, label_limit)
     names = []
     for i, name in enumerate(points["Site"]):
-        if len(points) <= label_limit or outside[i]:
+        if named[i]:
             leftwards = position[i] > 0.5
             names.append(ax.annotate(name, (sizes[i], values[i]), textcoords="offset points",
                                      xytext=(-5 if leftwards else 5, 4), ha="right" if leftwards else "left",
@@ -477,6 +497,9 @@ def plot_funnel(points: pd.DataFrame, *, target: float, title: str, left_out: in
     if above:
         message += f", {len(above)} au-dessus ({', '.join(above[:5])}{'…' if len(above) > 5 else ''})"
     message += "."
+    if named.sum() < outside.sum():
+        message += (f" Le graphique nomme les {count_of(int(named.sum()), 'site')} les plus éloignés de leur plage ; "
+                    "le tableau des données les donne tous.")
     if left_out:
         message += f" {count_of(left_out, 'site')} non {'représenté' if left_out < 2 else 'représentés'} : trop peu d'éléments."
     columns = [c for c in points.columns if c not in ("Site", "Position")]
