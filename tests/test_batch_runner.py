@@ -80,6 +80,38 @@ def test_each_notebook_gets_a_fresh_prewarmed_kernel(tmp_path, fork):
     assert reports[1]["random"] != reports[2]["random"]  # random state is not shared between kernels
 
 
+THREADS = """
+import json
+from threadpoolctl import threadpool_info
+import numpy, scipy.linalg, sklearn.svm  # their native libraries: OpenBLAS, OpenMP
+json.dump(sorted({(pool["user_api"], pool["num_threads"]) for pool in threadpool_info()}), open(report_to, "w"))
+"""
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "started"])
+def test_kernels_run_native_libraries_on_one_thread_unless_the_user_says_otherwise(tmp_path, monkeypatch, fork):
+    """The batch runs a notebook per core: a kernel's second BLAS or OpenMP thread would only contend."""
+    notebook = _notebook(tmp_path / "threads.ipynb", THREADS)
+
+    def pools_seen(name: str) -> set:
+        pool = KernelPool(str(tmp_path), fork=fork)
+        try:
+            report = tmp_path / f"{name}.json"
+            execute_notebook(notebook, tmp_path / f"{name}.ipynb", {"report_to": str(report)}, timeout=120,
+                             kernel=pool.take(prepare_next=False))
+        finally:
+            pool.close()
+        return {tuple(pair) for pair in json.loads(report.read_text())}
+
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(variable, raising=False)
+    default = pools_seen("default")
+    assert {api for api, _ in default} >= {"blas", "openmp"} and {n for _, n in default} == {1}
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")  # the user's own setting is kept
+    chosen = pools_seen("chosen")
+    assert ("openmp", 2) in chosen and ("blas", 1) in chosen
+
+
 PARENT = """
 import os, json
 json.dump({"pid": os.getpid(), "parent": os.getppid()}, open(report_to, "w"))

@@ -39,7 +39,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_async, run_sync
 
 __all__ = ["ReviewKernelManager", "ReviewKernelClient", "KernelPool", "Zygote", "ZygoteConnection", "ForkedKernelProcess", "KERNEL_NAME", "execute_notebook",
-           "portable", "unix_sockets", "forks_kernels"]
+           "portable", "unix_sockets", "forks_kernels", "kernel_environment", "ONE_THREAD_PER_POOL"]
 
 KERNEL_NAME = "qualepref-review"
 ENGINE_NAME = "qualepref-noyau-prechauffe"
@@ -47,6 +47,24 @@ ENGINE_NAME = "qualepref-noyau-prechauffe"
 #: Set to ``1``, the batch takes the paths of platforms without Unix sockets or a safe ``fork``
 #: (Windows, macOS) everywhere: kernels over TCP on 127.0.0.1, each started as a new interpreter.
 PORTABLE_VARIABLE = "QUALEPREF_PORTABLE"
+
+
+#: The thread pools of the native libraries (OpenBLAS, OpenMP, MKL, Accelerate), one thread each in
+#: the batch's kernels: the batch already runs one notebook per core, and a second thread per
+#: kernel only spins beside the other workers (the national classifier's cross-validation took
+#: 4 times as long beside a worker as alone; with one thread it is faster even alone, and gives
+#: the same figures: benchmarks/README.md, fourteenth session).
+ONE_THREAD_PER_POOL = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                       "VECLIB_MAXIMUM_THREADS": "1"}
+
+
+def kernel_environment() -> dict[str, str]:
+    """The environment of the batch's kernels and zygote.
+
+    This process's environment, with ``PYTHONHASHSEED=0`` (sets iterate in the same order in every
+    run) and :data:`ONE_THREAD_PER_POOL` for whichever of those variables the user has not set.
+    """
+    return {**ONE_THREAD_PER_POOL, **os.environ, "PYTHONHASHSEED": "0"}
 
 
 def portable() -> bool:
@@ -255,7 +273,7 @@ class Zygote:
         self.address = os.path.join(run_folder or self._own_folder, "zygote.sock")
         argv = [sys.executable, "-m", "qualepref_analysis.batch.zygote", run_folder or "", self.address]
         self._process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONHASHSEED": "0"})
+                                         stderr=subprocess.DEVNULL, env=kernel_environment())
 
     @property
     def alive(self) -> bool:
@@ -366,7 +384,7 @@ class KernelPool:
 
     def _start(self) -> ReviewKernelManager:
         manager = ReviewKernelManager(warm=True, zygote=self._zygote, run_folder=self.run_folder)
-        run_sync(manager.start_kernel)(env=dict(os.environ))
+        run_sync(manager.start_kernel)(env=kernel_environment())
         return manager
 
     def take(self, *, prepare_next: bool = True) -> ReviewKernelManager:
