@@ -59,18 +59,17 @@ def join(folder: str | Path) -> bool:
 
 def warm_figures() -> None:
     """Draw and save one small figure, so that the fonts and the PNG writer are ready in every forked kernel."""
-    import io
-
     import matplotlib.pyplot as plt
 
     from qualepref_analysis.report.charts import apply_figure_theme
+    from qualepref_analysis.report.png import figure_png
 
     apply_figure_theme()
     fig, ax = plt.subplots()
     ax.bar([0, 1], [1, 2], label="é")
     ax.set_title("Préchauffage")
     ax.legend()
-    fig.savefig(io.BytesIO(), format="png", dpi=96, bbox_inches="tight")
+    figure_png(fig)
     plt.close(fig)
     plt.rcdefaults()  # the notebook applies its own theme
 

@@ -14,6 +14,7 @@ from qualepref_analysis.analysis.delays import kaplan_meier
 from qualepref_analysis.report.disclosure import Disclosure, Treatment
 from qualepref_analysis.report.html import Table, french_table
 from qualepref_analysis.report.labels import label
+from qualepref_analysis.report.png import figure_png
 from qualepref_analysis.report.values import format_value
 
 __all__ = ["apply_figure_theme", "show_figure", "attach_data", "figure_data", "plot_monthly_rate", "plot_monthly_counts", "plot_stacked_months", "plot_delay_boxes", "plot_estimates", "plot_heatmap",
@@ -45,7 +46,6 @@ def show_figure(fig, alt: str | None = None, *, absent: str = "", pair: bool = F
     """
     import base64
     import html
-    import io
 
     import matplotlib.pyplot as plt
     from IPython.display import HTML, display
@@ -55,13 +55,12 @@ def show_figure(fig, alt: str | None = None, *, absent: str = "", pair: bool = F
             display(HTML(f'<p class="qp-narrative">{html.escape(absent)}</p>'))
         return
 
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")  # a title wider than the axes is kept whole
+    png = figure_png(fig, dpi=96)  # cropped to what it draws: a title wider than the axes is kept whole
     data, message = figure_data(fig)
     title = next((ax.get_title() for ax in fig.axes if ax.get_title()), "Graphique")
     text = alt or (f"{title}. {message}" if message else title)
     plt.close(fig)
-    display({"image/png": base64.b64encode(buffer.getvalue()).decode("ascii")}, raw=True,
+    display({"image/png": base64.b64encode(png).decode("ascii")}, raw=True,
             metadata={"image/png": {"alt": text, **({"layout": "pair"} if pair else {})}})
     if data is not None:
         display(HTML('<details class="qp-data"><summary>Données du graphique</summary>'
