@@ -201,3 +201,40 @@ def test_an_interrupt_inside_a_finaliser_prints_no_traceback(capsys, monkeypatch
     assert capsys.readouterr().err == ""
     finalise_with(ValueError("autre"))  # any other error is still shown
     assert "ValueError" in capsys.readouterr().err
+
+
+_EXIT_SCRIPT = """
+import atexit, sys, threading, time
+from pathlib import Path
+from qualepref_analysis.cli import _exit_without_teardown
+folder = Path(sys.argv[1])
+atexit.register(lambda: (folder / "atexit").write_text("ran"))
+if sys.argv[2] == "thread":
+    def late():
+        time.sleep(0.3)
+        (folder / "thread").write_text("finished")
+    threading.Thread(target=late).start()
+print("dernière ligne", end="")  # unflushed when the exit comes
+_exit_without_teardown(3)
+"""
+
+
+@pytest.mark.parametrize("running", ["none", "thread"])
+def test_the_command_ends_without_teardown_but_keeps_output_handlers_and_threads(tmp_path, running):
+    """The fast exit of the command: its code, its last output, the exit handlers; a running thread is waited for."""
+    result = subprocess.run([sys.executable, "-c", _EXIT_SCRIPT, str(tmp_path), running], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 3, result.stderr
+    assert result.stdout == "dernière ligne"
+    assert (tmp_path / "atexit").read_text() == "ran"
+    if running == "thread":
+        assert (tmp_path / "thread").read_text() == "finished"
+
+
+def test_main_called_with_arguments_raises_systemexit_as_usual():
+    """Called from Python (tests, scripts), the entry point must not end the calling process."""
+    from qualepref_analysis.cli import main
+
+    with pytest.raises(SystemExit) as ended:
+        main(["--version"])
+    assert ended.value.code == 0

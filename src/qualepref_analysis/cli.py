@@ -466,8 +466,41 @@ def _exit_now(code: int) -> None:
     os._exit(code)
 
 
+def _exit_without_teardown(code: int) -> None:
+    """End the command, its work done: the exit handlers run, the interpreter's teardown does not.
+
+    Freeing every module and the review's data object by object took ≈ 0,35 s after the last line
+    of ``qualepref review`` had been printed; every file is written and closed by then. Should a
+    thread of ours still be running (none should), the ordinary exit waits for it instead.
+    """
+    import atexit
+    import threading
+
+    if any(thread.is_alive() and not thread.daemon for thread in threading.enumerate()
+           if thread is not threading.main_thread()):
+        sys.exit(code)
+    run_handlers = getattr(atexit, "_run_exitfuncs", None)  # logging's flush, temporary folders' removal…
+    if run_handlers is None:  # another Python: its ordinary exit
+        sys.exit(code)
+    run_handlers()
+    _exit_now(code)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``qualepref`` command: no traceback for expected errors."""
+    """Entry point of the ``qualepref`` command: no traceback for expected errors.
+
+    Run as the command (``argv`` not given), it ends without the interpreter's teardown
+    (:func:`_exit_without_teardown`); called with ``argv``, it raises ``SystemExit`` as usual.
+    """
+    try:
+        _main(argv)
+    except SystemExit as ended:
+        if argv is not None or not (ended.code is None or isinstance(ended.code, int)):
+            raise
+        _exit_without_teardown(ended.code or 0)
+
+
+def _main(argv: list[str] | None) -> None:
     for received in (signal.SIGTERM, signal.SIGINT):  # clean up, keep the previous review
         signal.signal(received, _interrupt)
     sys.unraisablehook = _quiet_interrupt_hook
