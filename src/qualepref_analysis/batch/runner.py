@@ -24,7 +24,7 @@ from typing import Callable
 import nbformat
 
 from qualepref_analysis.batch.pages import section_page
-from qualepref_analysis.batch.kernel import KernelPool, Zygote, execute_notebook, forks_kernels
+from qualepref_analysis.batch.kernel import KernelPool, Zygote, execute_notebook, forks_kernels, register_engine
 from qualepref_analysis.io.privacy import scrub_text
 from qualepref_analysis.batch.publishing import write_text_replacing
 
@@ -173,6 +173,7 @@ def _noop() -> None:
 
 def _init_worker(run_folder: str | None, zygote_address: str | None) -> None:
     _kernel_pool(run_folder, zygote_address)
+    register_engine()  # papermill, imported while the zygote imports rather than before the first notebook
 
 
 class SectionRunner:
