@@ -393,7 +393,8 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
     result = ReviewResult(out_dir=out_dir, year=params.year, bundle=bundle)
 
     state = dict(previous_state)
-    for done, run in enumerate(runner.run(schedule(todo), lambda t, ok: None), start=1):
+    for done, run in enumerate(runner.run(schedule(todo), lambda t, ok: None,
+                                          then=int(synthesis_notebook.exists())), start=1):
         task = next(t for t in todo if (t.site, t.section) == (run.site, run.section))
         notify(f"[{done}/{len(todo)}] {'terminé' if run.ok else 'ÉCHEC'} : "
                f"{params.sites[task.site].libelle} – {SECTIONS[task.section]}")

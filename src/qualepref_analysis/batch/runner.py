@@ -28,7 +28,7 @@ from qualepref_analysis.batch.kernel import KernelPool, Zygote, execute_notebook
 from qualepref_analysis.io.privacy import scrub_text
 from qualepref_analysis.batch.publishing import write_text_replacing
 
-__all__ = ["SectionRun", "SectionTask", "SectionRunner", "run_task", "export_html"]
+__all__ = ["SectionRun", "SectionTask", "SectionRunner", "run_task", "export_html", "prepares_next"]
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +167,25 @@ def run_task(task: SectionTask, *, prepare_next: bool = False, kernels: KernelPo
     return run
 
 
+def prepares_next(index: int, count: int, *, workers: int, then: int = 0) -> bool:
+    """Whether the worker given task ``index`` of ``count`` starts a kernel for its next notebook now.
+
+    Only while other notebooks remain to be handed out: the ``count - workers`` first tasks, each
+    followed by another on the same worker, or every task when ``then`` notebooks follow in a
+    later call (which worker takes the next one cannot be known: each keeps a kernel ready).
+
+    Examples
+    --------
+    >>> [prepares_next(i, 4, workers=2) for i in range(4)]
+    [True, True, False, False]
+    >>> [prepares_next(i, 4, workers=2, then=1) for i in range(4)]
+    [True, True, True, True]
+    >>> [prepares_next(i, 3, workers=1) for i in range(3)]
+    [True, True, False]
+    """
+    return index < count - workers or then > 0
+
+
 def _noop() -> None:
     """Handed to each new worker so that it starts right away."""
 
@@ -221,21 +240,27 @@ class SectionRunner:
         else:
             self._kernels = KernelPool(self.run_folder, fork=expected > 1)
 
-    def run(self, tasks: list[SectionTask], notify: Callable[[SectionTask, bool], None]):
-        """Run ``tasks``, yielding each :class:`SectionRun` as it finishes."""
+    def run(self, tasks: list[SectionTask], notify: Callable[[SectionTask, bool], None], *, then: int = 0):
+        """Run ``tasks``, yielding each :class:`SectionRun` as it finishes.
+
+        ``then``: how many notebooks the caller will run next, once these are done (the synthesis
+        after the site sections). Each worker then keeps a kernel ready after its last task here,
+        so that the next notebook does not wait for one to start.
+        """
         if self._pool is None and self._kernels is None:
             self.start(len(tasks))
         if self._pool is None:
             for index, task in enumerate(tasks):
-                run = run_task(task, prepare_next=index < len(tasks) - 1, kernels=self._kernels)
+                run = run_task(task, prepare_next=prepares_next(index, len(tasks), workers=1, then=then),
+                               kernels=self._kernels)
                 notify(task, run.ok)
                 yield run
             return
-        # A worker warms its next kernel up only while other notebooks remain to be handed out.
         futures = {}
         for index, task in enumerate(tasks):
             try:
-                futures[self._pool.submit(run_task, task, prepare_next=index < len(tasks) - self.workers)] = task
+                prepare = prepares_next(index, len(tasks), workers=self.workers, then=then)
+                futures[self._pool.submit(run_task, task, prepare_next=prepare)] = task
             except BrokenProcessPool:  # a worker died (killed, out of memory): the rest cannot run here
                 run = SectionRun(task.site, task.section, ok=False, notebook=task.executed, error="BrokenProcessPool")
                 notify(task, False)
