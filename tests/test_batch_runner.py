@@ -375,3 +375,74 @@ def test_kernels_of_a_run_train_and_cross_validate_the_classifier_once(tmp_path,
         kernel.categoriser()
         kernel.categoriser_evaluation()
     assert calls == {"train": 1, "cross_validate": 1}
+
+
+def test_a_cache_adopts_what_another_process_stored_and_never_computes(tmp_path):
+    """The zygote takes into memory what a kernel stored: absent or damaged, nothing is computed or kept."""
+    computed = []
+    zygote, kernel = FolderCache(tmp_path), FolderCache(tmp_path)
+    assert not zygote.adopt("modele", "k")  # not stored yet
+    assert kernel.get("modele", "k", lambda: computed.append(1) or "appris") == "appris"
+    assert zygote.adopt("modele", "k") and ("modele", "k") in zygote
+    (tmp_path / "modele-k.pickle").unlink()  # from now on only in the zygote's memory
+    assert zygote.get("modele", "k", lambda: computed.append(2) or "recalculé") == "appris" and computed == [1]
+    (tmp_path / "abime-k.pickle").write_bytes(b"pas un pickle")
+    assert not zygote.adopt("abime", "k") and ("abime", "k") not in zygote
+    private = MemoryCache()
+    assert not private.adopt("modele", "k")
+    private.get("modele", "k", lambda: "appris")
+    assert private.adopt("modele", "k")
+
+
+def test_kernels_forked_after_the_training_find_the_categoriser_in_memory(tmp_path, monkeypatch):
+    """What the zygote adopts is what the complaint sections ask for: same slots, no reading, no training."""
+    import pickle
+
+    from qualepref_analysis import context
+    from qualepref_analysis.analysis import complaints
+
+    first = context.open_section(site="antony")
+
+    def kernel(site: str, cache: FolderCache) -> context.SectionContext:
+        return context.SectionContext(params=first.params, data=first.data, site=first.params.sites[site],
+                                      year=first.year, cache=cache)
+
+    trained = kernel("antony", FolderCache(tmp_path))
+    report = trained.categoriser_evaluation()
+    trained.categoriser()
+    zygote_cache = FolderCache(tmp_path)
+    slots = kernel("prefecture", zygote_cache).shared_models()
+    assert [name for name, _ in slots] == ["categoriseur", "validation-croisee"]
+    assert all(zygote_cache.adopt(name, key) for name, key in slots)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the categoriser was trained or read again")
+
+    monkeypatch.setattr(complaints, "train_categoriser", refused)
+    monkeypatch.setattr(complaints, "cross_validate", refused)
+    monkeypatch.setattr(pickle, "load", refused)
+    forked = kernel("boulogne", zygote_cache)  # a kernel forked after: the zygote's memory, copied
+    assert forked.categoriser() is zygote_cache._memory[slots[0]]
+    assert forked.categoriser_evaluation().macro_f1 == report.macro_f1
+
+
+def test_the_zygote_adopts_the_categoriser_as_soon_as_a_kernel_has_stored_it(tmp_path, monkeypatch):
+    from qualepref_analysis import context
+    from qualepref_analysis.batch import shared
+
+    monkeypatch.setattr(context, "_run", None)  # this process plays the zygote; the test's own state is restored
+    monkeypatch.setattr(shared, "warm_figures", lambda: None)
+    first = context.open_section(site="antony")
+    shared.share_validated_data(first.data, data_dir=DEMO_DIR, params_dir=first.params.directory, year=first.year,
+                                folder=tmp_path)
+    shared.warm(tmp_path)  # the first fork: nothing trained yet
+    zygote = context._run
+    slots = context.SectionContext(params=first.params, data=zygote.data, site=first.site, year=first.year,
+                                   cache=zygote.cache).shared_models()
+    assert not any(slot in zygote.cache for slot in slots)
+    kernel = context.SectionContext(params=first.params, data=first.data, site=first.site, year=first.year,
+                                    cache=FolderCache(tmp_path))
+    kernel.categoriser()
+    kernel.categoriser_evaluation()  # a kernel has trained and stored them
+    shared.warm(tmp_path)  # the next fork
+    assert all(slot in zygote.cache for slot in slots)

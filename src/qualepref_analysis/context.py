@@ -186,27 +186,47 @@ class SectionContext:
 
     def categoriser(self) -> ComplaintCategoriser:
         """The complaint categoriser trained on every hand-labelled complaint of the register (all sites)."""
-        labelled = labelled_complaints(self._register_complaints())
-        settings = self.params.settings.categorisation
-        lexicon = self.lexicon()
-        corpus = self._corpus()
-        key = content_key(labelled["texte"], labelled["categorie"], self._lexicon_key(), settings,
-                          None if corpus is None else corpus["texte"])
-        return self.cache.get("categoriseur", key,
-                              lambda: _complaints.train_categoriser(labelled, lexicon, settings, corpus=corpus))
+        def train() -> ComplaintCategoriser:
+            labelled = labelled_complaints(self._register_complaints())
+            return _complaints.train_categoriser(labelled, self.lexicon(), self.params.settings.categorisation,
+                                                 corpus=self._corpus())
+
+        return self.cache.get("categoriseur", self._training_key(), train)
 
     def categoriser_evaluation(self) -> EvaluationReport:
         """Cross-validation of the categoriser on the hand-labelled complaints (folds: ``plis_validation``)."""
-        labelled = labelled_complaints(self._register_complaints())
         settings = self.params.settings.categorisation
-        folds = settings.plis_validation
-        lexicon = self.lexicon()
-        corpus = self._corpus()
-        key = content_key(labelled["texte"], labelled["categorie"], self._lexicon_key(), settings, folds,
-                          None if corpus is None else corpus["texte"])
-        return self.cache.get("validation-croisee", key,
-                              lambda: _complaints.cross_validate(labelled["texte"], labelled["categorie"], lexicon,
-                                                                 settings=settings, folds=folds, extra=corpus))
+
+        def evaluate() -> EvaluationReport:
+            labelled = labelled_complaints(self._register_complaints())
+            return _complaints.cross_validate(labelled["texte"], labelled["categorie"], self.lexicon(),
+                                              settings=settings, folds=settings.plis_validation, extra=self._corpus())
+
+        return self.cache.get("validation-croisee", self._evaluation_key(), evaluate)
+
+    def shared_models(self) -> list[tuple[str, str]]:
+        """The cache slots ``(name, key)`` of the trained categoriser and of its cross-validation.
+
+        For the batch's zygote, which brings them into its memory once a kernel has stored them
+        (:meth:`~qualepref_analysis.io.cache.RunCache.adopt`), so that the kernels forked after
+        that do not read them again.
+        """
+        return [("categoriseur", self._training_key()), ("validation-croisee", self._evaluation_key())]
+
+    def _training_key(self) -> str:
+        """Digest of what the categoriser learns from: the hand-labelled complaints of the register,
+        the lexicon, the settings, the shipped corpus; computed once per run (hashing the national
+        register's 47 000 labelled texts takes ≈ 0,1 s)."""
+        def digest() -> str:
+            labelled = labelled_complaints(self._register_complaints())
+            corpus = self._corpus()
+            return content_key(labelled["texte"], labelled["categorie"], self._lexicon_key(),
+                               self.params.settings.categorisation, None if corpus is None else corpus["texte"])
+
+        return self.cache.get("cle-apprentissage", content_key(self._source, self._lexicon_key()), digest)
+
+    def _evaluation_key(self) -> str:
+        return content_key(self._training_key(), self.params.settings.categorisation.plis_validation)
 
     def _corpus(self) -> pd.DataFrame | None:
         """The shipped labelled corpus, when ``categorisation.corpus_livre`` is set."""

@@ -75,7 +75,12 @@ def warm_figures() -> None:
 
 
 def warm(folder: str | Path) -> None:
-    """Join the run and compute what the indicator sections of every site share (in this process's memory)."""
+    """Join the run and compute what the indicator sections of every site share (in this process's memory).
+
+    Called before each kernel is forked: the first call computes the catalogue; each call also takes
+    into memory the trained categoriser and its cross-validation once a kernel has stored them, so
+    that the complaint sections of the kernels forked after that do not read them from the folder.
+    """
     if not join(folder):
         return
     if not getattr(warm, "_figures", False):
@@ -89,3 +94,5 @@ def warm(folder: str | Path) -> None:
                                      cache=run.cache)
     if section.data.frame("correspondances") is not None:
         section.indicators()  # the prepared registers, then the catalogue
+        for name, key in section.shared_models():  # the categoriser, once a kernel has trained and stored it
+            run.cache.adopt(name, key)

@@ -79,6 +79,14 @@ class RunCache:
     def _load_or_compute(self, name: str, key: str, compute: Callable[[], T]) -> T:
         return compute()
 
+    def adopt(self, name: str, key: str) -> bool:
+        """Keep in this process's memory the result another process of the run has stored; never computes.
+
+        Returns whether ``(name, key)`` is in this process's memory now. Here (one process only),
+        only what :meth:`get` computed is.
+        """
+        return (name, key) in self._memory
+
     def __contains__(self, slot: tuple[str, str]) -> bool:
         return slot in self._memory
 
@@ -102,6 +110,19 @@ class FolderCache(RunCache):
 
     def __reduce__(self):  # a kernel gets the folder, not the other process's memory
         return (type(self), (self.folder,))
+
+    def adopt(self, name: str, key: str) -> bool:
+        if (name, key) in self._memory:
+            return True
+        path = self.folder / f"{name}-{key}.pickle"
+        if not path.is_file():  # not computed yet (a result is stored whole or not at all)
+            return False
+        try:
+            with open(path, "rb") as handle:  # written by this package, in the run's 0700 folder
+                self._memory[(name, key)] = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            return False
+        return True
 
     def _load_or_compute(self, name: str, key: str, compute: Callable[[], T]) -> T:
         if not self.folder.is_dir():
