@@ -85,7 +85,7 @@ class RunCache:
         Returns whether ``(name, key)`` is in this process's memory now. Here (one process only),
         only what :meth:`get` computed is.
         """
-        return (name, key) in self._memory
+        return (name, key) in self
 
     def __contains__(self, slot: tuple[str, str]) -> bool:
         return slot in self._memory
@@ -112,32 +112,37 @@ class FolderCache(RunCache):
         return (type(self), (self.folder,))
 
     def adopt(self, name: str, key: str) -> bool:
-        if (name, key) in self._memory:
-            return True
-        path = self.folder / f"{name}-{key}.pickle"
-        if not path.is_file():  # not computed yet (a result is stored whole or not at all)
-            return False
-        try:
-            with open(path, "rb") as handle:  # written by this package, in the run's 0700 folder
-                self._memory[(name, key)] = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError):
-            return False
+        if (name, key) not in self._memory:
+            found, result = _read(self._path(name, key))  # absent until stored whole (never half-written)
+            if not found:
+                return False
+            self._memory[(name, key)] = result
         return True
+
+    def _path(self, name: str, key: str) -> Path:
+        return self.folder / f"{name}-{key}.pickle"
 
     def _load_or_compute(self, name: str, key: str, compute: Callable[[], T]) -> T:
         if not self.folder.is_dir():
             return compute()
-        path = self.folder / f"{name}-{key}.pickle"
+        path = self._path(name, key)
         with _exclusive(path.with_suffix(".lock")):  # kernels asking at the same time wait for the first one
-            if path.is_file():
-                try:
-                    with open(path, "rb") as handle:  # written below by this package, in the run's 0700 folder
-                        return pickle.load(handle)
-                except (OSError, EOFError, pickle.UnpicklingError):
-                    pass  # damaged: compute it again
-            result = compute()
-            _store(path, result)
+            found, result = _read(path)  # damaged: computed again
+            if not found:
+                result = compute()
+                _store(path, result)
         return result
+
+
+def _read(path: Path) -> tuple[bool, object]:
+    """``(True, result)`` stored at ``path`` by :func:`_store`, or ``(False, None)`` when absent or damaged."""
+    if not path.is_file():
+        return False, None
+    try:
+        with open(path, "rb") as handle:  # written by this package, in the run's 0700 folder
+            return True, pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        return False, None
 
 
 @contextmanager
