@@ -158,6 +158,19 @@ def samples(draw):
     return responses.assign(q=responses["q"].astype("float"))
 
 
+def test_interval_without_sampling_variance_does_not_cross():
+    """Each service answering alike: the variance is rounding (1e-33), not a 1e32 « effective size »
+    whose beta quantiles cross (found by the property test below: low 0,666666662 above high 0,666666659)."""
+    responses = pd.DataFrame({"service": ["b", "a", "b", "b", "c", "b", "c"], "demi_journee": "matin",
+                              "q": [np.nan, 1.0, np.nan, np.nan, 3.0, np.nan, 3.0]})
+    margins = pd.DataFrame({"variable": "service", "modalite": ["a", "b", "c"], "effectif": [200.0, 400.0, 400.0]})
+    weights = poststratify(responses, margins)
+    for ci in ("beta", "wilson", "logit"):
+        estimate = proportion(responses, "q", weights, ci=ci)
+        assert estimate.estimate == pytest.approx(2 / 3)  # a (200) unsatisfied, c (400) satisfied: 400 / 600
+        assert estimate.ci_low <= estimate.estimate <= estimate.ci_high, ci
+
+
 @settings(max_examples=60, deadline=None)
 @given(responses=samples(), share_a=st.floats(0.1, 0.8), share_matin=st.floats(0.2, 0.8))
 def test_properties(responses, share_a, share_matin):

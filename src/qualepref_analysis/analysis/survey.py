@@ -27,6 +27,9 @@ __all__ = ["weight_concentration", "Weights", "Convergence", "Estimate", "Weight
            "proportion", "weighted_share", "weighted_shares", "campaign_weights", "campaign_weights_or_none", "sparse_merges"]
 
 #: Reason given when a campaign has no footfall margin at all.
+#: Below this share of p (1 − p), a proportion's variance is rounding, not sampling (see :func:`proportion`).
+_ROUNDING = 1e-12
+
 _NO_MARGIN = "aucune marge de fréquentation pour cette campagne : résultats non pondérés"
 
 
@@ -1033,6 +1036,9 @@ def proportion(responses: pd.DataFrame, question: str, weights: Weights | None =
         vsrs = s2 * (total - n) / (total * n) if total > n else float("nan")
     deff = float(variance / vsrs) if vsrs and vsrs > 0 else float("nan")
     n_eff = float(total ** 2 / np.sum(wr ** 2))
+    # A variance at the level of rounding (every stratum answering alike: 1e-33) is none: its
+    # "effective size" of 1e32 would give beta quantiles that cross (low above high).
+    no_variance = not variance > _ROUNDING * p * (1 - p)
     if ci == "logit":
         if 0 < p < 1 and se > 0:
             half = stats.t.ppf(1 - alpha / 2, df) * se / (p * (1 - p))
@@ -1043,12 +1049,12 @@ def proportion(responses: pd.DataFrame, question: str, weights: Weights | None =
     elif ci == "beta":
         # R keeps every unit of a calibrated design in a subset; an uncalibrated subset drops them
         n_design = len(responses) if weights is not None else n
-        effective = p * (1 - p) / variance if variance > 0 else float(n)
+        effective = float(n) if no_variance else p * (1 - p) / variance
         effective *= (stats.t.ppf(alpha / 2, n_design - 1) / stats.t.ppf(alpha / 2, df)) ** 2 if df > 0 else 1.0
         low = stats.beta.ppf(alpha / 2, effective * p, effective * (1 - p) + 1) if p > 0 else 0.0
         high = stats.beta.ppf(1 - alpha / 2, effective * p + 1, effective * (1 - p)) if p < 1 else 1.0
     elif ci == "wilson":
-        effective = p * (1 - p) / variance if variance > 0 else float(n)
+        effective = float(n) if no_variance else p * (1 - p) / variance
         zq = stats.t.ppf(1 - alpha / 2, df) if df > 0 else stats.norm.ppf(1 - alpha / 2)
         centre = (p + zq ** 2 / (2 * effective)) / (1 + zq ** 2 / effective)
         spread = zq / (1 + zq ** 2 / effective) * np.sqrt(p * (1 - p) / effective + zq ** 2 / (4 * effective ** 2))
