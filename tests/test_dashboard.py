@@ -24,9 +24,9 @@ def _results():
     }}
 
 
-def test_one_table_per_site_with_value_target_status_change_and_trend():
+def test_one_table_per_site_with_value_target_status_change_and_trend(params):
     tables = dashboard_tables(_results(), sites={"a": "Site A", "b": "Site B"}, year=2022,
-                              disclosure=Disclosure(10, 20))
+                              disclosure=Disclosure(10, 20), settings=params.settings)
     assert [name for name, _ in tables] == ["Site A"]  # a site without indicators has no table
     frame = tables[0][1].frame.set_index("Indicateur")
     rate = frame.loc["Taux de réponse aux réclamations et suggestions dans les délais"]
@@ -37,7 +37,8 @@ def test_one_table_per_site_with_value_target_status_change_and_trend():
     assert calls["2022"] == "3 sur 4" and calls["Évolution sur un an"] == "–" and calls["Tendance"].endswith("·")
     count = frame.loc["Réclamations et suggestions reçues"]
     assert count["Évolution sur un an"] == "en hausse"  # no « +600 % » on a base of 2, no bare « de 12 »
-    bigger = dashboard_tables(_results(), sites={"a": "Site A"}, year=2022, disclosure=Disclosure(2, 20))
+    bigger = dashboard_tables(_results(), sites={"a": "Site A"}, year=2022, disclosure=Disclosure(2, 20),
+                              settings=params.settings)
     assert bigger[0][1].frame.set_index("Indicateur").loc["Réclamations et suggestions reçues",
                                                           "Évolution sur un an"] == f"en hausse de 600,0{NBSP}%"
 

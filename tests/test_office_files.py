@@ -183,8 +183,8 @@ def _texts(items) -> list[str]:
     return [item.text for item in items]
 
 
-def test_minutes_say_each_figure_against_its_target_in_the_minutes_voice():
-    items = minutes_items(RESULTS, sites=SITES, prefecture="Préfecture du Département")
+def test_minutes_say_each_figure_against_its_target_in_the_minutes_voice(params):
+    items = minutes_items(RESULTS, sites=SITES, prefecture="Préfecture du Département", settings=params.settings)
     text = "\n".join(_texts(items)).replace("\u00a0", " ")
     assert ("Le taux d'appels décrochés s'élève à 82,0 % pour la sous-préfecture de Ville, au-dessus de la valeur "
             "cible (80 %). En 2030, il était de 78,5 % : l'écart dépasse la marge d'erreur. Il s'élève à 70,3 % pour "
@@ -199,8 +199,8 @@ def test_minutes_say_each_figure_against_its_target_in_the_minutes_voice():
             "Le plan d'actions 2032 compte 2 actions : 2 prévues. 1 action est en retard sur son échéance.") in text
 
 
-def test_minutes_follow_the_minutes_order_with_placeholders_for_people():
-    items = minutes_items(RESULTS, sites=SITES, prefecture="Préfecture du Département")
+def test_minutes_follow_the_minutes_order_with_placeholders_for_people(params):
+    items = minutes_items(RESULTS, sites=SITES, prefecture="Préfecture du Département", settings=params.settings)
     titles = [item.text for item in items if isinstance(item, Title) and item.level == 1]
     assert titles == ["Participants", "Introduction", "Bilan annuel Qual-e-Pref 2031", "Services Publics+",
                       "Les plans d'actions", "Les audits", "Questions diverses"]
@@ -242,23 +242,23 @@ def _stated(number: str) -> tuple[float, int]:
     return float(digits.replace(",", ".")), decimals
 
 
-def _labels_removed(text: str) -> str:
+def _labels_removed(text: str, settings) -> str:
     """The sentence without the indicators' own names (« … en 5 jours ouvrés », « … en 3 jours ouvrés »)."""
     from qualepref_analysis.analysis.indicators import CATALOGUE
 
     for indicator in CATALOGUE:
-        text = re.sub(re.escape(indicator.subject), "", text, flags=re.I)
+        text = re.sub(re.escape(indicator.subject(settings)), "", text, flags=re.I)
     return text
 
 
-def check_every_number_is_recorded(results: dict, items) -> int:
+def check_every_number_is_recorded(results: dict, items, settings) -> int:
     """Assert that each number of each sentence is one of its site's recorded figures (at the shown rounding)."""
     checked = 0
     for item in items:
         if not isinstance(item, Statement):
             continue
         for sentence in item.sentences:
-            numbers = _NUMBER.findall(_labels_removed(sentence.text))
+            numbers = _NUMBER.findall(_labels_removed(sentence.text, settings))
             if sentence.site is None:
                 assert not numbers, sentence.text
                 continue
@@ -271,8 +271,9 @@ def check_every_number_is_recorded(results: dict, items) -> int:
     return checked
 
 
-def test_every_number_of_the_hand_made_draft_is_a_recorded_figure():
-    assert check_every_number_is_recorded(RESULTS, minutes_items(RESULTS, sites=SITES, prefecture="P")) >= 10
+def test_every_number_of_the_hand_made_draft_is_a_recorded_figure(params):
+    items = minutes_items(RESULTS, sites=SITES, prefecture="P", settings=params.settings)
+    assert check_every_number_is_recorded(RESULTS, items, params.settings) >= 10
 
 
 # ----------------------------------------------------------------- the demo review writes all three
@@ -323,13 +324,13 @@ def test_demo_workbook_holds_every_table_of_the_bilan_cell_for_cell(demo_review)
     assert compared > 500 and withheld > 0
 
 
-def test_demo_minutes_numbers_are_all_in_results_json(demo_review):
+def test_demo_minutes_numbers_are_all_in_results_json(demo_review, params):
     results = json.loads((demo_review / "results.json").read_text(encoding="utf-8"))
     sites = {code: label for code, label in (("prefecture", "Préfecture des Hauts-de-Seine (Nanterre)"),
                                              ("antony", "Sous-préfecture d'Antony"),
                                              ("boulogne", "Sous-préfecture de Boulogne-Billancourt"))}
-    items = minutes_items(results, sites=sites, prefecture="Préfecture des Hauts-de-Seine")
-    assert check_every_number_is_recorded(results, items) > 80
+    items = minutes_items(results, sites=sites, prefecture="Préfecture des Hauts-de-Seine", settings=params.settings)
+    assert check_every_number_is_recorded(results, items, params.settings) > 80
     written = docx.Document(demo_review / "projet-compte-rendu-2022.docx")
     text = "\n".join(p.text for p in written.paragraphs)
     assert "73,7\u00a0% pour la préfecture des Hauts-de-Seine (Nanterre), en dessous de la valeur cible (75\u00a0%)" in text

@@ -31,6 +31,7 @@ __all__ = [
     "Indicator",
     "IndicatorInputs",
     "CATALOGUE",
+    "BY_CODE",
     "prepare_inputs",
     "extraction_dates",
     "EXTRACTION_COLUMNS",
@@ -93,17 +94,60 @@ class Indicator:
     (e.g. the PAN; empty string otherwise), ``valeur``, ``numerateur``,
     ``denominateur``, ``en_attente``. ``small_cell`` names the threshold that
     applies to ``denominateur`` (``"general"``, ``"enquete"`` or ``None``).
+
+    The French label and subject may name a deadline of the settings (``{delai_site_internet}``,
+    ``{delai_information_courriel}``): :meth:`label` and :meth:`subject` write them for a review's
+    settings, so that a prefecture whose deadline is 3 working days reads « en 3 jours ouvrés ».
+    The code stays the same whatever the deadline (``information_courriel_taux_5j``): it is the key
+    of the targets and of ``results.json``.
     """
 
     code: str
-    label: str
+    label_template: str
     unit: str  # nombre | pourcent | jours_ouvres | visites_mois
     direction: str  # hausse (higher is better) | baisse | neutre
     group: str
-    subject: str  # the indicator as the subject of a French sentence
+    subject_template: str  # the indicator as the subject of a French sentence
     feminine: bool
     compute: Callable[[IndicatorInputs], pd.DataFrame]
     small_cell: str | None = "general"
+
+    def label(self, settings: ReviewSettings) -> str:
+        """The French label, with the review's deadlines.
+
+        Examples
+        --------
+        >>> from qualepref_analysis.io.settings import parse_settings
+        >>> def settings(email: int, website: int):
+        ...     return parse_settings({"annee": 2022, "delais_jours_ouvres": {"courriel": 5},
+        ...         "delai_information_courriel_jours_ouvres": email, "delai_site_internet_jours_ouvres": website,
+        ...         "cibles": {}, "seuil_petits_effectifs": 10, "seuil_petits_effectifs_enquete": 20,
+        ...         "reponses_satisfaites": [3, 4]}, path="default.yaml")
+        >>> print(BY_CODE["information_courriel_taux_5j"].label(settings(3, 1)))
+        Taux de réponse aux demandes d'information par courriel en 3 jours ouvrés
+        >>> print(BY_CODE["site_internet_taux_3j"].label(settings(3, 1)))
+        Taux de mise à jour du site internet en 1 jour ouvré
+        >>> print(BY_CODE["site_internet_taux_3j"].subject(settings(5, 0)))
+        le taux de mise à jour du site internet le jour même
+        """
+        return self.label_template.format(**_deadline_phrases(settings))
+
+    def subject(self, settings: ReviewSettings) -> str:
+        """The indicator as the subject of a French sentence, with the review's deadlines."""
+        return self.subject_template.format(**_deadline_phrases(settings))
+
+
+def _within(days: int) -> str:
+    """« en 5 jours ouvrés », « en 1 jour ouvré », « le jour même » (a deadline of 0)."""
+    if days == 0:
+        return "le jour même"
+    return f"en {days} jours ouvrés" if days > 1 else f"en {days} jour ouvré"
+
+
+def _deadline_phrases(settings: ReviewSettings) -> dict[str, str]:
+    """The deadlines an indicator's label may name, written for a label."""
+    return {"delai_site_internet": _within(settings.delai_site_internet_jours_ouvres),
+            "delai_information_courriel": _within(settings.delai_information_courriel_jours_ouvres)}
 
 
 def _empty() -> pd.DataFrame:
@@ -333,16 +377,17 @@ CATALOGUE: tuple[Indicator, ...] = (
               "information_courriel", "le nombre de demandes d'information reçues par courriel", False,
               _information_nombre, None),
     Indicator("information_courriel_taux_5j",
-              "Taux de réponse aux demandes d'information par courriel en 5 jours ouvrés", "pourcent", "hausse",
-              "information_courriel", "le taux de réponse aux demandes d'information par courriel en 5 jours ouvrés",
+              "Taux de réponse aux demandes d'information par courriel {delai_information_courriel}", "pourcent",
+              "hausse", "information_courriel",
+              "le taux de réponse aux demandes d'information par courriel {delai_information_courriel}",
               False, _information_taux),
     Indicator("information_courriel_delai_moyen", "Délai moyen de réponse aux demandes d'information par courriel",
               "jours_ouvres", "baisse", "information_courriel",
               "le délai moyen de réponse aux demandes d'information par courriel", False, _information_delai),
     Indicator("appels_taux_decroches", "Taux d'appels décrochés", "pourcent", "hausse", "appels",
               "le taux d'appels décrochés", False, _appels_taux),
-    Indicator("site_internet_taux_3j", "Taux de mise à jour du site internet en 3 jours ouvrés", "pourcent",
-              "hausse", "site_internet", "le taux de mise à jour du site internet en 3 jours ouvrés", False,
+    Indicator("site_internet_taux_3j", "Taux de mise à jour du site internet {delai_site_internet}", "pourcent",
+              "hausse", "site_internet", "le taux de mise à jour du site internet {delai_site_internet}", False,
               _site_internet_taux),
     Indicator("site_internet_nombre", "Mises à jour du site internet", "nombre", "neutre", "site_internet",
               "le nombre de mises à jour du site internet", False, _site_internet_nombre, None),
@@ -353,6 +398,9 @@ CATALOGUE: tuple[Indicator, ...] = (
     Indicator("satisfaction_globale", "Usagers satisfaits", "pourcent", "hausse", "satisfaction",
               "la part d'usagers satisfaits", True, _satisfaction, "enquete"),
 )
+
+#: The catalogue by code, in its order.
+BY_CODE: dict[str, Indicator] = {indicator.code: indicator for indicator in CATALOGUE}
 
 
 def _frames(data: DataBundle | Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame | None]:
@@ -455,7 +503,8 @@ def compute_indicators(data: DataBundle | Mapping[str, pd.DataFrame] | Indicator
     Returns
     -------
     DataFrame
-        One row per indicator × site × year (× PAN): ``code``, ``libelle``, ``groupe``, ``unite``,
+        One row per indicator × site × year (× PAN): ``code``, ``libelle`` (the label, with the
+        review's deadlines), ``sujet`` (the indicator as the subject of a sentence), ``groupe``, ``unite``,
         ``sens``, ``secret`` (the small-cell threshold that applies to ``denominateur``: ``general``,
         ``enquete`` or ``None``), ``site``, ``annee``, ``detail``, ``valeur``, ``numerateur``,
         ``denominateur``, ``en_attente``, ``cible``, ``evaluation`` (see :data:`EVALUATIONS`; never
@@ -476,11 +525,12 @@ def compute_indicators(data: DataBundle | Mapping[str, pd.DataFrame] | Indicator
         values = indicator.compute(inputs)
         if values.empty:
             continue
-        values = values.assign(code=indicator.code, libelle=indicator.label, groupe=indicator.group,
+        values = values.assign(code=indicator.code, libelle=indicator.label(params.settings),
+                               sujet=indicator.subject(params.settings), groupe=indicator.group,
                                unite=indicator.unit, sens=indicator.direction, secret=indicator.small_cell,
                                cible=targets.get(indicator.code, np.nan))
         parts.append(values)
-    columns = ["code", "libelle", "groupe", "unite", "sens", "site", "annee", "detail", *VALUE_COLUMNS, "cible"]
+    columns = ["code", "libelle", "sujet", "groupe", "unite", "sens", "site", "annee", "detail", *VALUE_COLUMNS, "cible"]
     if not parts:
         return pd.DataFrame(columns=columns + ["secret", "evaluation", "atteint", "valeur_annee_precedente",
                                                "n_annee_precedente", "numerateur_annee_precedente",

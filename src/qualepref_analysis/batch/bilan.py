@@ -161,7 +161,7 @@ def _dashboard(results_path: Path, params, sites: list[str], year: int) -> str:
         return ""
     results = json.loads(results_path.read_text(encoding="utf-8"))
     tables = dashboard_tables(results, sites={code: params.sites[code].libelle for code in sites}, year=year,
-                              disclosure=Disclosure.from_params(params))
+                              disclosure=Disclosure.from_params(params), settings=params.settings)
     if not tables:
         return ""
     lead = paragraph("Chaque indicateur face à sa cible : ✔ cible atteinte, ✘ cible non atteinte, ⚠ non évaluable "

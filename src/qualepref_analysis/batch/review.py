@@ -466,7 +466,8 @@ def _write_office(result: ReviewResult, payload: dict, params: Params, chosen_si
         result.office = write_office_files(result.out_dir, bilan=result.bilan, results=to_json_safe(payload),
                                            prefecture=params.prefecture, sites=sites,
                                            threshold=params.small_cell_threshold,
-                                           survey_threshold=params.survey_small_cell_threshold)
+                                           survey_threshold=params.survey_small_cell_threshold,
+                                           settings=params.settings)
     except QualeprefError as error:
         result.office_error = str(error)
     except Exception as error:  # a defect of ours must not cost the committee its HTML bilan

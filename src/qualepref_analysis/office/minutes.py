@@ -15,7 +15,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from qualepref_analysis.analysis.indicators import CATALOGUE
+from qualepref_analysis.analysis.indicators import BY_CODE, CATALOGUE
+from qualepref_analysis.io.settings import ReviewSettings
 from qualepref_analysis.io.replacing import save_replacing
 from qualepref_analysis.report.formatting import (format_date, format_number, format_percent, join_french, plural,
                                                   site_complement, site_subject)
@@ -27,8 +28,6 @@ from qualepref_analysis.sections.satisfaction import question_label
 from qualepref_analysis.sections.services_publics import experiences_narrative, transparency_value
 
 __all__ = ["Sentence", "Statement", "Title", "Placeholder", "minutes_items", "write_minutes_document"]
-
-_BY_CODE = {indicator.code: indicator for indicator in CATALOGUE}
 
 
 @dataclass(frozen=True)
@@ -74,13 +73,12 @@ def _section(results: dict, site: str, section: str) -> dict:
 
 def _indicator_of(key: str) -> tuple[str, str] | None:
     """The catalogue code and detail of a ``results.json`` key (``pan_visites_mois_ants`` → PAN, ANTS)."""
-    code = max((c for c in _BY_CODE if key == c or key.startswith(c + "_")), key=len, default=None)
+    code = max((c for c in BY_CODE if key == c or key.startswith(c + "_")), key=len, default=None)
     return None if code is None else (code, key[len(code) + 1:] if key != code else "")
 
 
-def _subject(code: str, detail: str) -> str:
-    indicator = _BY_CODE[code]
-    subject = indicator.subject
+def _subject(code: str, detail: str, settings: ReviewSettings) -> str:
+    subject = BY_CODE[code].subject(settings)
     if code == "pan_visites_mois" and detail:
         subject = f"{subject} {label('pan', detail)}"
     return subject[:1].upper() + subject[1:]
@@ -109,14 +107,14 @@ def _against_target(record: dict, direction: str) -> str:
 
 
 def _indicator_sentences(code: str, detail: str, record: dict, *, site: str, site_label: str, year: int,
-                         first: bool = True) -> list[Sentence]:
+                         settings: ReviewSettings, first: bool = True) -> list[Sentence]:
     """The minutes' sentences on one indicator of one site: the value and its target, then last year.
 
     The first site's sentence names the indicator; the next ones take its pronoun (« Il s'élève à … »).
     """
-    indicator = _BY_CODE[code]
+    indicator = BY_CODE[code]
     unit = record.get("unite") or indicator.unit
-    subject = _subject(code, detail) if first else ("Elle" if indicator.feminine else "Il")
+    subject = _subject(code, detail, settings) if first else ("Elle" if indicator.feminine else "Il")
     where = f"pour {site_subject(site_label)}"
     value = record.get("valeur")
     if value is None:
@@ -142,7 +140,7 @@ def _indicator_sentences(code: str, detail: str, record: dict, *, site: str, sit
     return sentences
 
 
-def _indicator_items(results: dict, sites: dict[str, str], year: int) -> list[Item]:
+def _indicator_items(results: dict, sites: dict[str, str], year: int, settings: ReviewSettings) -> list[Item]:
     keys: list[str] = []
     for site in sites:
         for key in (_section(results, site, "01_indicateurs").get("indicateurs") or {}):
@@ -158,6 +156,7 @@ def _indicator_items(results: dict, sites: dict[str, str], year: int) -> list[It
             record = (_section(results, site, "01_indicateurs").get("indicateurs") or {}).get(key)
             if record is not None:
                 sentences += _indicator_sentences(code, detail, record, site=site, site_label=site_label, year=year,
+                                                  settings=settings,
                                                   first=not sentences)
         if sentences:
             items.append(Statement(tuple(sentences)))
@@ -377,7 +376,7 @@ def _per_site(function, results: dict, sites: dict[str, str], year: int, empty: 
     return items or [Statement((Sentence(empty),))]
 
 
-def minutes_items(results: dict, *, sites: dict[str, str], prefecture: str) -> list[Item]:
+def minutes_items(results: dict, *, sites: dict[str, str], prefecture: str, settings: ReviewSettings) -> list[Item]:
     """The draft of the minutes, item by item, from a review's ``results.json``.
 
     Parameters
@@ -388,6 +387,8 @@ def minutes_items(results: dict, *, sites: dict[str, str], prefecture: str) -> l
         Site code → label, in the order of ``sites.yaml`` (the minutes' order).
     prefecture : str
         The prefecture's name (« Préfecture des Hauts-de-Seine »).
+    settings : ReviewSettings
+        The review's settings (the indicators' names give its deadlines: « en 5 jours ouvrés »).
 
     Returns
     -------
@@ -408,7 +409,7 @@ def minutes_items(results: dict, *, sites: dict[str, str], prefecture: str) -> l
         Placeholder("[Mot d'accueil et rappel de l'ordre du jour]"),
         Title(1, f"Bilan annuel Qual-e-Pref {year}"),
         Title(2, "Les indicateurs Qual-e-Pref"),
-        *_indicator_items(results, sites, year),
+        *_indicator_items(results, sites, year, settings),
         Title(2, "L'analyse des réclamations"),
         *_per_site(_complaint_sentences, results, sites, year, "Aucune réclamation n'est enregistrée.",
                    section=("01_indicateurs", "02_reclamations")),
@@ -434,7 +435,8 @@ def minutes_items(results: dict, *, sites: dict[str, str], prefecture: str) -> l
     return items
 
 
-def write_minutes_document(results: dict, path: Path, *, sites: dict[str, str], prefecture: str) -> Path:
+def write_minutes_document(results: dict, path: Path, *, sites: dict[str, str], prefecture: str,
+                           settings: ReviewSettings) -> Path:
     """Write the draft of the minutes (:func:`minutes_items`) as a Word document at ``path``; return it."""
     from docx.shared import RGBColor
 
@@ -443,7 +445,7 @@ def write_minutes_document(results: dict, path: Path, *, sites: dict[str, str], 
     year = int(results["year"])
     title = f"Projet de compte rendu – bilan Qual-e-Pref {year} – {prefecture}"
     document = new_document(title=title, footer=f"Projet de compte rendu – {year}")
-    for item in minutes_items(results, sites=sites, prefecture=prefecture):
+    for item in minutes_items(results, sites=sites, prefecture=prefecture, settings=settings):
         if isinstance(item, Title):
             if item.level == 0:
                 document.add_paragraph(french_spacing(item.text), style="Title")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from qualepref_analysis.io.settings import ReviewSettings
 from qualepref_analysis.office.blocks import read_blocks
 from qualepref_analysis.office.minutes import write_minutes_document
 from qualepref_analysis.office.word import write_bilan_document
@@ -38,7 +39,7 @@ def office_file_names(year: int) -> list[str]:
 
 
 def write_office_files(out_dir: Path, *, bilan: Path, results: dict, prefecture: str, sites: dict[str, str],
-                       threshold: int, survey_threshold: int) -> list[Path]:
+                       threshold: int, survey_threshold: int, settings: ReviewSettings) -> list[Path]:
     """Write the office files of a review into ``out_dir`` and return their paths.
 
     Parameters
@@ -56,6 +57,8 @@ def write_office_files(out_dir: Path, *, bilan: Path, results: dict, prefecture:
         Site code → label, in the minutes' order.
     threshold, survey_threshold : int
         The disclosure thresholds, named in the workbook's notes.
+    settings : ReviewSettings
+        The review's settings (the draft of the minutes names the indicators with its deadlines).
     """
     year = int(results["year"])
     tables, document, minutes = (Path(out_dir) / name for name in office_file_names(year))
@@ -63,4 +66,4 @@ def write_office_files(out_dir: Path, *, bilan: Path, results: dict, prefecture:
     title = f"Bilan annuel Qual-e-Pref {year} – {prefecture}"
     return [write_tables_workbook(blocks, tables, title=title, threshold=threshold, survey_threshold=survey_threshold),
             write_bilan_document(blocks, document, title=title),
-            write_minutes_document(results, minutes, sites=sites, prefecture=prefecture)]
+            write_minutes_document(results, minutes, sites=sites, prefecture=prefecture, settings=settings)]

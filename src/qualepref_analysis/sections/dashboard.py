@@ -9,7 +9,8 @@ import math
 
 import pandas as pd
 
-from qualepref_analysis.analysis.indicators import CATALOGUE
+from qualepref_analysis.analysis.indicators import BY_CODE
+from qualepref_analysis.io.settings import ReviewSettings
 from qualepref_analysis.report.disclosure import Disclosure
 from qualepref_analysis.report.html import Table
 from qualepref_analysis.report.labels import label
@@ -18,7 +19,6 @@ from qualepref_analysis.sections.synthesis import indicator_rows
 
 __all__ = ["sparkline", "dashboard_tables"]
 
-_BY_CODE = {indicator.code: indicator for indicator in CATALOGUE}
 
 _BARS = "▁▂▃▄▅▆▇█"
 
@@ -81,8 +81,8 @@ def _status(row: pd.Series) -> str:
     return text
 
 
-def dashboard_tables(results: dict, *, sites: dict[str, str], year: int,
-                     disclosure: Disclosure) -> list[tuple[str, Table]]:
+def dashboard_tables(results: dict, *, sites: dict[str, str], year: int, disclosure: Disclosure,
+                     settings: ReviewSettings) -> list[tuple[str, Table]]:
     """One table per site: the indicators of section 01 as recorded in ``results.json``.
 
     Parameters
@@ -96,6 +96,8 @@ def dashboard_tables(results: dict, *, sites: dict[str, str], year: int,
         Year under review.
     disclosure : Disclosure
         A change in % on a count is given only on a base the policy allows (otherwise in units).
+    settings : ReviewSettings
+        The review's settings (the indicators' labels name its deadlines).
 
     Returns
     -------
@@ -104,21 +106,21 @@ def dashboard_tables(results: dict, *, sites: dict[str, str], year: int,
         ``Évolution sur un an``, ``Tendance`` (one bar per year, oldest first). Sites without
         recorded indicators are left out.
     """
-    rows = indicator_rows(results, sites=sites)
+    rows = indicator_rows(results, sites=sites, settings=settings)
     out = []
     for site, site_label in sites.items():
         mine = rows[rows["site"] == site] if not rows.empty else rows
         if mine.empty:
             continue
-        order = {code: i for i, code in enumerate(_BY_CODE)}
+        order = {code: i for i, code in enumerate(BY_CODE)}
         mine = mine.assign(_order=mine["code"].map(order)).sort_values(["_order", "detail"])
         years = sorted({y for trend in mine.get("tendance", pd.Series(dtype=object)) if isinstance(trend, dict)
                         for y in trend})
         frame = pd.DataFrame({
-            "Indicateur": [_BY_CODE[c].label + (f" – {label('pan', d)}" if d else "")
-                           for c, d in zip(mine["code"], mine["detail"])],
+            "Indicateur": [name + (f" – {label('pan', d)}" if d else "")
+                           for name, d in zip(mine["libelle"], mine["detail"])],
             str(year): [_value(row) for _, row in mine.iterrows()],
-            "Cible": [("≥ " if _BY_CODE[c].direction == "hausse" else "≤ ") + format_target(t, u)
+            "Cible": [("≥ " if BY_CODE[c].direction == "hausse" else "≤ ") + format_target(t, u)
                       if t is not None and not pd.isna(t) else "–"
                       for c, t, u in zip(mine["code"], mine["cible"], mine["unite"])],
             "Statut": [_status(row) for _, row in mine.iterrows()],

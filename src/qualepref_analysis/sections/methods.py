@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from qualepref_analysis.analysis.indicators import CATALOGUE
+from qualepref_analysis.analysis.indicators import BY_CODE
 from qualepref_analysis.io.settings import ReviewSettings
 from qualepref_analysis.report.formatting import format_number, join_french, plural
 from qualepref_analysis.report.html import Table
@@ -162,9 +162,9 @@ def parameter_tables(settings: ReviewSettings) -> list[Table]:
                           format_target(settings.delai_information_courriel_jours_ouvres, "jours_ouvres"),
                           format_target(settings.delai_site_internet_jours_ouvres, "jours_ouvres")],
     })
-    by_code = {indicator.code: indicator for indicator in CATALOGUE}
+    by_code = BY_CODE
     targets = pd.DataFrame({
-        "Indicateur": [by_code[c].label if c in by_code else c for c in settings.cibles],
+        "Indicateur": [by_code[c].label(settings) if c in by_code else c for c in settings.cibles],
         "Cible": [(("≥ " if by_code[c].direction == "hausse" else "≤ ") if c in by_code else "")
                   + format_target(v, by_code[c].unit if c in by_code else "nombre")
                   for c, v in settings.cibles.items()],

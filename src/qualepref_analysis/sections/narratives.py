@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from qualepref_analysis.analysis.indicators import CATALOGUE, Indicator
+from qualepref_analysis.analysis.indicators import BY_CODE, CATALOGUE, Indicator
 from qualepref_analysis.report.disclosure import Disclosure
 from qualepref_analysis.report.labels import label
 from qualepref_analysis.report.values import change_sentence, format_target, format_value, judged_change
@@ -29,7 +29,6 @@ GROUP_TITLES = {
     "chatbot": "Chatbot",
     "satisfaction": "Satisfaction des usagers",
 }
-_BY_CODE = {ind.code: ind for ind in CATALOGUE}
 
 
 
@@ -48,9 +47,10 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _subject(indicator: Indicator, detail: str) -> str:
-    subject = indicator.subject
-    if indicator.code == "pan_visites_mois" and detail:
+def _subject(row: pd.Series) -> str:
+    """The catalogue row's indicator as the subject of a sentence (its ``sujet``, with the PAN named)."""
+    subject, detail = row["sujet"], row["detail"]
+    if row["code"] == "pan_visites_mois" and detail:
         subject = f"{subject} {label('pan', detail)}"
     return subject
 
@@ -96,7 +96,7 @@ def indicator_paragraph(row: pd.Series, *, site_label: str, threshold: int) -> s
     row : Series
         One row of the indicator catalogue as the disclosure policy annotated it
         (:meth:`~qualepref_analysis.report.disclosure.Disclosure.indicators`); requires
-        ``code`` (a code of the catalogue), ``detail``, ``annee``, ``valeur``, ``unite``,
+        ``code`` (a code of the catalogue), ``sujet``, ``detail``, ``annee``, ``valeur``, ``unite``,
         ``numerateur``, ``denominateur``, ``petit_effectif``, ``cible``, ``evaluation``, ``sens``; optionally
         ``en_attente``, ``valeur_annee_precedente``, ``petit_effectif_annee_precedente``, ``evolution``,
         ``evolution_relative``, ``evolution_significative`` (the change is then judged against its
@@ -122,14 +122,15 @@ def indicator_paragraph(row: pd.Series, *, site_label: str, threshold: int) -> s
 
     Examples
     --------
-    >>> row = pd.Series({"code": "appels_taux_decroches", "detail": "", "annee": 2023, "valeur": 82.0,
+    >>> row = pd.Series({"code": "appels_taux_decroches", "sujet": "le taux d'appels décrochés", "detail": "",
+    ...                  "annee": 2023, "valeur": 82.0,
     ...                  "unite": "pourcent", "numerateur": 82, "denominateur": 100, "petit_effectif": False,
     ...                  "cible": 80.0, "evaluation": "atteint", "sens": "hausse"})
     >>> print(indicator_paragraph(row, site_label="Paris", threshold=10).replace(chr(160), " "))
     Le taux d'appels décrochés s'établit à 82,0 % en 2023 (82 sur 100), au-dessus de la cible de 80 %.
     """
-    indicator = _BY_CODE[row["code"]]
-    subject = _capitalise(_subject(indicator, row["detail"]))
+    indicator = BY_CODE[row["code"]]
+    subject = _capitalise(_subject(row))
     pronoun = "Elle" if indicator.feminine else "Il"
     year = int(row["annee"])
     if pd.isna(row["valeur"]):

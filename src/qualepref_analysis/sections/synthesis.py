@@ -6,7 +6,8 @@ import html
 
 import pandas as pd
 
-from qualepref_analysis.analysis.indicators import CATALOGUE
+from qualepref_analysis.analysis.indicators import BY_CODE, CATALOGUE
+from qualepref_analysis.io.settings import ReviewSettings
 from qualepref_analysis.report.disclosure import Disclosure
 from qualepref_analysis.report.labels import label
 from qualepref_analysis.report.values import format_target, format_value, judged_change, significance_of
@@ -19,9 +20,8 @@ __all__ = ["indicator_rows", "synthesis_table", "synthesis_paragraphs", "funnel_
 FUNNEL_POSITIONS = {"au-dessus": "au-dessus de la plage attendue", "dans la plage": "dans la plage attendue",
                     "en dessous": "en dessous de la plage attendue"}
 
-_BY_CODE = {ind.code: ind for ind in CATALOGUE}
 
-def indicator_rows(results: dict, *, sites: dict[str, str]) -> pd.DataFrame:
+def indicator_rows(results: dict, *, sites: dict[str, str], settings: ReviewSettings) -> pd.DataFrame:
     """Every indicator recorded by section 01, one row per site × indicator (values as recorded).
 
     Parameters
@@ -31,11 +31,14 @@ def indicator_rows(results: dict, *, sites: dict[str, str]) -> pd.DataFrame:
         record}}}}}``, records as :func:`~qualepref_analysis.sections.records.indicator_records` wrote them.
     sites : dict of str to str
         Site code → label.
+    settings : ReviewSettings
+        The review's settings: the indicators' labels name its deadlines (« en 5 jours ouvrés »).
 
     Returns
     -------
     DataFrame
         Columns ``site``, ``site_libelle``, ``cle`` (the record's key), ``code`` (catalogue code),
+        ``libelle`` and ``sujet`` (the indicator's label, and as the subject of a sentence),
         ``detail`` (the key's suffix, e.g. the PAN; empty otherwise) and every key of the records
         (``valeur``, ``unite``, ``cible``, ``evaluation``, ``numerateur``, ``denominateur``,
         ``valeur_annee_precedente``…). Keys outside the catalogue are skipped. No column when nothing
@@ -45,17 +48,21 @@ def indicator_rows(results: dict, *, sites: dict[str, str]) -> pd.DataFrame:
     --------
     >>> results = {"sites": {"75": {"01_indicateurs": {"indicateurs": {
     ...     "appels_taux_decroches": {"valeur": 82.0, "unite": "pourcent", "cible": 80.0}}}}}}
-    >>> indicator_rows(results, sites={"75": "Paris"})[["site_libelle", "code", "valeur"]]
+    >>> from qualepref_analysis.io.locations import default_params_dir
+    >>> from qualepref_analysis.io.params import load_params
+    >>> settings = load_params(default_params_dir()).settings
+    >>> indicator_rows(results, sites={"75": "Paris"}, settings=settings)[["site_libelle", "code", "valeur"]]
       site_libelle                   code  valeur
     0        Paris  appels_taux_decroches    82.0
     """
     rows = []
     for site, sections in (results.get("sites") or {}).items():
         for key, record in ((sections.get("01_indicateurs") or {}).get("indicateurs") or {}).items():
-            code = next((c for c in _BY_CODE if key == c or key.startswith(c + "_")), None)
+            code = next((c for c in BY_CODE if key == c or key.startswith(c + "_")), None)
             if code is None:
                 continue
             rows.append({"site": site, "site_libelle": sites.get(site, site), "cle": key, "code": code,
+                         "libelle": BY_CODE[code].label(settings), "sujet": BY_CODE[code].subject(settings),
                          "detail": key[len(code) + 1:] if key != code else "", **record})
     return pd.DataFrame(rows)
 
@@ -76,7 +83,7 @@ def synthesis_table(rows: pd.DataFrame, *, sites: dict[str, str]) -> pd.DataFram
     Parameters
     ----------
     rows : DataFrame
-        :func:`indicator_rows`; requires ``cle``, ``code``, ``detail``, ``site``, ``valeur``, ``unite``,
+        :func:`indicator_rows`; requires ``cle``, ``code``, ``libelle``, ``detail``, ``site``, ``valeur``, ``unite``,
         ``cible``, and uses ``evaluation``, ``numerateur``, ``denominateur`` when present.
     sites : dict of str to str
         Site code → label, in column order.
@@ -95,14 +102,14 @@ def synthesis_table(rows: pd.DataFrame, *, sites: dict[str, str]) -> pd.DataFram
     out = []
     for key, group in sorted(rows.groupby("cle"), key=lambda kv: (order[kv[1]["code"].iloc[0]], kv[0])):
         first = group.iloc[0]
-        name = _BY_CODE[first["code"]].label + (f" – {label('pan', first['detail'])}" if first["detail"] else "")
+        name = first["libelle"] + (f" – {label('pan', first['detail'])}" if first["detail"] else "")
         line = {"Indicateur": name}
         for site, site_label in sites.items():
             mine = group[group["site"] == site]
             line[site_label] = _cell(mine.iloc[0]) if len(mine) else "–"
         target = first.get("cible")
         line["Cible"] = "–" if target is None or pd.isna(target) else (
-            ("≤ " if _BY_CODE[first["code"]].direction == "baisse" else "≥ ") + format_target(target, first["unite"]))
+            ("≤ " if BY_CODE[first["code"]].direction == "baisse" else "≥ ") + format_target(target, first["unite"]))
         out.append(line)
     return pd.DataFrame(out)
 
@@ -116,7 +123,7 @@ def synthesis_paragraphs(rows: pd.DataFrame, *, year: int, disclosure: Disclosur
     Parameters
     ----------
     rows : DataFrame
-        :func:`indicator_rows`; requires ``code``, ``site_libelle``, ``detail``, ``valeur``, ``unite``,
+        :func:`indicator_rows`; requires ``code``, ``sujet``, ``site_libelle``, ``detail``, ``valeur``, ``unite``,
         ``numerateur``, ``denominateur``, ``valeur_annee_precedente``, ``cible``, ``evaluation``.
     year : int
         Year under review.
@@ -142,7 +149,7 @@ def synthesis_paragraphs(rows: pd.DataFrame, *, year: int, disclosure: Disclosur
             mine = rows[rows["code"] == indicator.code] if not rows.empty else rows
             if mine.empty:
                 continue
-            subject = _capitalise(indicator.subject)
+            subject = _capitalise(mine["sujet"].iloc[0])
             parts = []
             for row in mine.itertuples(index=False):
                 where = site_complement(row.site_libelle)
@@ -209,7 +216,7 @@ def funnel_points(rows: pd.DataFrame) -> list[tuple[str, float, pd.DataFrame, in
     Parameters
     ----------
     rows : DataFrame
-        :func:`indicator_rows`; uses ``cle``, ``code``, ``detail``, ``site_libelle``, ``valeur``,
+        :func:`indicator_rows`; uses ``cle``, ``code``, ``libelle``, ``detail``, ``site_libelle``, ``valeur``,
         ``denominateur``, ``cible`` and ``entonnoir`` (as
         :func:`~qualepref_analysis.sections.records.funnel_record` recorded it).
 
@@ -244,6 +251,6 @@ def funnel_points(rows: pd.DataFrame) -> list[tuple[str, float, pd.DataFrame, in
             "Limite haute 99,8 %": [f["limite_998_haut"] for f in funnels],
             "Position": [FUNNEL_POSITIONS.get(f["position"], f["position"]) for f in funnels],
         })
-        name = _BY_CODE[first["code"]].label + (f" – {label('pan', first['detail'])}" if first["detail"] else "")
+        name = first["libelle"] + (f" – {label('pan', first['detail'])}" if first["detail"] else "")
         out.append((name, float(first["cible"]), points, int(len(group) - len(plotted))))
     return out
