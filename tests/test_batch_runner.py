@@ -446,3 +446,57 @@ def test_the_zygote_adopts_the_categoriser_as_soon_as_a_kernel_has_stored_it(tmp
     kernel.categoriser_evaluation()  # a kernel has trained and stored them
     shared.warm(tmp_path)  # the next fork
     assert all(slot in zygote.cache for slot in slots)
+
+
+@pytest.mark.skipif(not forks_kernels(), reason="the trainer is forked by the zygote, where fork is used")
+@pytest.mark.parametrize("wanted", [True, False], ids=["wanted", "not-wanted"])
+def test_the_trainer_stores_what_the_complaint_sections_ask_for_only_when_they_run(tmp_path, monkeypatch, wanted):
+    from qualepref_analysis import context
+    from qualepref_analysis.batch import shared
+    from qualepref_analysis.batch.zygote import fork_trainer
+
+    monkeypatch.setattr(context, "_run", None)  # this process plays the zygote; the test's own state is restored
+    first = context.open_section(site="antony")
+    shared.share_validated_data(first.data, data_dir=DEMO_DIR, params_dir=first.params.directory, year=first.year,
+                                folder=tmp_path, shared_models=wanted)
+    pid = fork_trainer(str(tmp_path), [])
+    if not wanted:
+        assert pid is None and not list(tmp_path.glob("categoriseur-*"))
+        return
+    assert pid is not None and os.waitpid(pid, 0)[1] == 0
+    # a kernel of another site, opened as open_section does in the run, finds both stored: it trains nothing
+    kernel = context.SectionContext(params=first.params, data=first.data, site=first.params.sites["boulogne"],
+                                    year=first.year, cache=FolderCache(tmp_path))
+    assert all(FolderCache(tmp_path).adopt(name, key) for name, key in kernel.shared_models())
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the categoriser was trained again")
+
+    from qualepref_analysis.analysis import complaints
+    monkeypatch.setattr(complaints, "train_categoriser", refused)
+    monkeypatch.setattr(complaints, "cross_validate", refused)
+    assert kernel.categoriser().n_labelled_ > 0 and kernel.categoriser_evaluation().folds >= 2
+
+
+def test_the_sections_said_to_use_the_categoriser_are_those_whose_notebooks_call_it():
+    from qualepref_analysis.batch.review import SECTIONS, SECTIONS_USING_CATEGORISER, notebooks_dir
+
+    calling = {section for section in SECTIONS
+               if "ctx.categoriser()" in (notebooks_dir() / f"{section}.ipynb").read_text(encoding="utf-8")}
+    assert calling == set(SECTIONS_USING_CATEGORISER)
+
+
+def test_the_review_asks_for_the_trainer_only_when_a_complaint_section_runs(tmp_path, monkeypatch):
+    from qualepref_analysis.batch import shared
+
+    asked = []
+    original = shared.share_validated_data
+
+    def recording(*args, **kwargs):
+        asked.append(kwargs.get("shared_models", False))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(shared, "share_validated_data", recording)
+    run_review(out_dir=tmp_path / "audits", sites=["antony"], sections=["06_audits"], office=False)
+    run_review(out_dir=tmp_path / "sp", sites=["antony"], sections=["04_services_publics_plus"], office=False)
+    assert asked == [False, True]

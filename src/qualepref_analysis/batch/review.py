@@ -59,12 +59,17 @@ SECTIONS: dict[str, str] = {
 }
 
 
+#: Sections whose notebooks use the complaint categoriser (``ctx.categoriser()``): when one of them
+#: runs, the zygote trains it at the start of the run (:func:`~qualepref_analysis.batch.shared.train_shared_models`).
+SECTIONS_USING_CATEGORISER = ("02_reclamations", "04_services_publics_plus")
+
 #: Relative cost of each section, heaviest first (cell time measured on the demo and national runs).
 _COST_ORDER = ("02_reclamations", "01_indicateurs", "03_satisfaction", "04_services_publics_plus",
                "05_plan_actions", "06_audits")
 
 #: The section whose first notebook computes what all of its notebooks share (the classifier's
-#: training and cross-validation, through the run's cache).
+#: training and cross-validation, through the run's cache), or waits for the zygote's trainer to
+#: store them (where kernels are forked).
 _SHARED_BY_SECTION = "02_reclamations"
 
 #: Sections run by the other workers while the first notebook of :data:`_SHARED_BY_SECTION` computes
@@ -389,7 +394,8 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
                  else "ajoutez correspondances.csv ou correspondances.xlsx")
         raise DataFileError(data_dir, f"le jeu de données obligatoire « correspondances » est absent ou vide ; {where}.")
     require_data_of_year(bundle, params.year)
-    share_validated_data(bundle, data_dir=data_dir, params_dir=params_dir, year=params.year, folder=private)
+    share_validated_data(bundle, data_dir=data_dir, params_dir=params_dir, year=params.year, folder=private,
+                         shared_models=any(t.section in SECTIONS_USING_CATEGORISER for t in todo))
     result = ReviewResult(out_dir=out_dir, year=params.year, bundle=bundle)
 
     state = dict(previous_state)

@@ -8,7 +8,10 @@ zygote, then *joins* the run (:func:`join`): it reads them back and gives them, 
 on their command line; nothing goes through environment variables.
 
 A zygote also *warms* the run (:func:`warm`): it computes the prepared registers and the
-indicator catalogue before it forks kernels, so that every kernel finds them in memory.
+indicator catalogue before it forks kernels, so that every kernel finds them in memory. When the
+batch says the run's sections use the complaint categoriser (``shared_models``), the zygote also
+forks, as soon as it has imported scikit-learn, a process that trains it and cross-validates it
+into the run's cache (:func:`train_shared_models`) while the zygote goes on importing.
 """
 
 from __future__ import annotations
@@ -22,18 +25,23 @@ from qualepref_analysis.io.cache import FolderCache
 from qualepref_analysis.io.datasets import DataBundle
 from qualepref_analysis.io.params import load_params
 
-__all__ = ["VALIDATED_DATA_FILE", "share_validated_data", "join", "warm", "warm_figures"]
+__all__ = ["VALIDATED_DATA_FILE", "share_validated_data", "join", "models_wanted", "train_shared_models", "warm",
+           "warm_figures"]
 
 #: Name of the validated data in the run's private folder.
 VALIDATED_DATA_FILE = "donnees-validees.pickle"
 
 
 def share_validated_data(bundle: DataBundle, *, data_dir: str | Path, params_dir: str | Path, year: int,
-                         folder: Path) -> Path:
-    """Write the validated data for the run's kernels (a private file in the run's private folder)."""
+                         folder: Path, shared_models: bool = False) -> Path:
+    """Write the validated data for the run's kernels (a private file in the run's private folder).
+
+    ``shared_models``: some section of the run uses the complaint categoriser, which the zygote
+    may then train while it imports (:func:`models_wanted`).
+    """
     path = Path(folder) / VALIDATED_DATA_FILE
     payload = {"data_dir": str(Path(data_dir).resolve()), "params_dir": str(Path(params_dir).resolve()),
-               "year": int(year), "data": bundle}
+               "year": int(year), "data": bundle, "shared_models": bool(shared_models)}
     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
         pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
     return path
@@ -54,7 +62,41 @@ def join(folder: str | Path) -> bool:
         payload = pickle.load(handle)
     context.join_run(context.SharedRun(data_dir=Path(payload["data_dir"]), params_dir=Path(payload["params_dir"]),
                                        year=payload["year"], data=payload["data"], cache=FolderCache(folder)))
+    _models_wanted[str(Path(folder))] = bool(payload.get("shared_models"))
     return True
+
+
+#: Whether the run of each joined folder uses the complaint categoriser (:func:`share_validated_data`).
+_models_wanted: dict[str, bool] = {}
+
+
+def models_wanted(folder: str | Path) -> bool:
+    """Whether this process has joined the run of ``folder`` and some section of it uses the categoriser."""
+    return join(folder) and _models_wanted.get(str(Path(folder)), False)
+
+
+def _any_section() -> context.SectionContext:
+    """A section context of the joined run's first site, opened as the run's kernels open theirs (same keys)."""
+    run = context._run
+    assert run is not None and run.data is not None
+    params = load_params(run.params_dir).with_year(run.year)
+    return context.SectionContext(params=params, data=run.data, site=next(iter(params.sites.values())),
+                                  year=params.year, cache=run.cache)
+
+
+def train_shared_models(folder: str | Path) -> None:
+    """Train the complaint categoriser, then cross-validate it, into the run's cache (``folder``).
+
+    For the process the zygote forks for it (:func:`qualepref_analysis.batch.zygote.fork_trainer`):
+    the complaint sections then find both stored, or wait for them (the cache's lock). Does nothing
+    unless the run wants them (:func:`models_wanted`) and has a register.
+    """
+    if not models_wanted(folder):
+        return
+    section = _any_section()
+    if section.data.frame("correspondances") is not None:
+        section.categoriser()
+        section.categoriser_evaluation()
 
 
 def warm_figures() -> None:
@@ -87,12 +129,8 @@ def warm(folder: str | Path) -> None:
         warm_figures()
         warm._figures = True  # type: ignore[attr-defined]
     run = context._run
-    assert run is not None and run.data is not None
-    params = load_params(run.params_dir).with_year(run.year)
-    first_site = next(iter(params.sites.values()))
-    section = context.SectionContext(params=params, data=run.data, site=first_site, year=params.year,
-                                     cache=run.cache)
+    section = _any_section()
     if section.data.frame("correspondances") is not None:
         section.indicators()  # the prepared registers, then the catalogue
-        for name, key in section.shared_models():  # the categoriser, once a kernel has trained and stored it
+        for name, key in section.shared_models():  # the categoriser, once the trainer (or a kernel) stored it
             run.cache.adopt(name, key)

@@ -2,9 +2,12 @@
 
 Started once per batch run (or per kernel pool outside a run) with the run's private folder and
 the path of a Unix socket on its command line, it listens on that socket at once, then imports
-what every section needs (ipykernel, pandas, matplotlib, this package), joins the run as soon as
-the batch has validated the data and computes what every indicator section shares
-(:func:`qualepref_analysis.batch.shared.warm`). Every worker of the run connects to it: each
+what every section needs (scikit-learn and pandas first, then ipykernel, matplotlib, this package),
+joins the run as soon as the batch has validated the data and computes what every indicator
+section shares (:func:`qualepref_analysis.batch.shared.warm`). Once scikit-learn is imported and
+the data are validated, it forks one *trainer* (:func:`fork_trainer`) that trains the complaint
+categoriser and cross-validates it into the run's cache, on the core the rest of its imports
+leave idle, instead of the first complaint section doing it after every import. Every worker of the run connects to it: each
 request (one JSON line: kernel arguments, environment, working folder) forks a child that
 becomes a fresh ipykernel — sharing the imports and the warmed data copy-on-write instead of
 spending seconds of CPU importing and computing them again — and the child's pid is written back
@@ -51,6 +54,50 @@ def _become_kernel(request: dict, inherited: list) -> None:
         os._exit(code)
 
 
+def _stop_with_parent() -> None:
+    """Have the kernel send this process SIGKILL when its parent dies (Linux; elsewhere nothing)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (AttributeError, OSError):
+        pass
+
+
+def fork_trainer(folder: str, inherited: list) -> int | None:
+    """Fork the process that trains the categoriser into the run's cache; its pid (``None``: not needed).
+
+    Only when the batch has validated the data and said that a section uses the categoriser
+    (:func:`qualepref_analysis.batch.shared.models_wanted`). The child closes ``inherited`` (the
+    zygote's sockets), writes nothing to the zygote's pipes, stops if the zygote dies, and exits
+    without the interpreter's teardown. A failure there is not reported: the complaint section then
+    trains the categoriser itself, and shows any error where it belongs.
+    """
+    from qualepref_analysis.batch.shared import models_wanted, train_shared_models
+
+    if not models_wanted(folder):
+        return None
+    parent = os.getpid()
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        for handle in inherited:
+            handle.close()
+        _stop_with_parent()
+        if os.getppid() != parent:  # the zygote died before the line above
+            os._exit(1)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for descriptor in (0, 1, 2):
+            os.dup2(devnull, descriptor)
+        os.nice(10)  # the zygote's imports and the kernels first: the trainer takes the core they leave idle
+        train_shared_models(folder)
+        code = 0
+    finally:
+        os._exit(code)
+
+
 #: What a new ipykernel imports as it initialises (its debugger brings debugpy: 0,2 s of CPU per kernel).
 _KERNEL_START_MODULES = ("ipykernel.debugger", "ipykernel.ipkernel", "IPython.core.completerlib",
                          "IPython.core.debugger", "IPython.core.logger", "IPython.core.oinspect",
@@ -84,16 +131,23 @@ def serve(folder: str | None, address: str) -> None:
     os.chmod(address, 0o600)
     listener.listen(64)
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel does
-    import ipykernel.kernelapp  # noqa: F401
     import sklearn.model_selection  # noqa: F401  (imported once here, shared by every kernel)
     import sklearn.svm  # noqa: F401
+
+    trainer = fork_trainer(folder, [listener]) if folder else None  # on the other core, from now on
+    import ipykernel.kernelapp  # noqa: F401
 
     _import_kernel_start()
 
     import qualepref_analysis.batch.warmup  # noqa: F401
     from qualepref_analysis.batch.shared import warm
 
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # finished kernels are reaped by the system
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # finished kernels (and the trainer) are reaped by the system
+    if trainer is not None:
+        try:
+            os.waitpid(trainer, os.WNOHANG)  # a trainer already done before the line above is reaped here
+        except ChildProcessError:  # done since: the system reaped it
+            pass
     events = selectors.DefaultSelector()
     events.register(listener, selectors.EVENT_READ, "listener")
     events.register(sys.stdin, selectors.EVENT_READ, "lifeline")
@@ -122,6 +176,8 @@ def serve(folder: str | None, address: str) -> None:
                         continue
                     request = json.loads(line)
                     if folder:
+                        if trainer is None:  # the data were not validated yet when scikit-learn was imported
+                            trainer = fork_trainer(folder, [events, listener, *pending]) or 0
                         warm(folder)  # shared by every kernel forked from now on (once the batch has validated the data)
                     pid = os.fork()
                     if pid == 0:
