@@ -91,7 +91,6 @@ def fork_trainer(folder: str, inherited: list) -> int | None:
         devnull = os.open(os.devnull, os.O_RDWR)
         for descriptor in (0, 1, 2):
             os.dup2(devnull, descriptor)
-        os.nice(10)  # the zygote's imports and the kernels first: the trainer takes the core they leave idle
         train_shared_models(folder)
         code = 0
     finally:
