@@ -26,10 +26,10 @@ from qualepref_analysis.errors import QualeprefError, QualeprefWarning
 __all__ = ["weight_concentration", "Weights", "Convergence", "Estimate", "WeightingError", "WeightingWarning", "poststratify", "rake",
            "proportion", "weighted_share", "weighted_shares", "campaign_weights", "campaign_weights_or_none", "sparse_merges"]
 
-#: Reason given when a campaign has no footfall margin at all.
 #: Below this share of p (1 − p), a proportion's variance is rounding, not sampling (see :func:`proportion`).
 _ROUNDING = 1e-12
 
+#: Reason given when a campaign has no footfall margin at all.
 _NO_MARGIN = "aucune marge de fréquentation pour cette campagne : résultats non pondérés"
 
 

@@ -7,7 +7,9 @@ joins the run as soon as the batch has validated the data and computes what ever
 section shares (:func:`qualepref_analysis.batch.shared.warm`). Once scikit-learn is imported and
 the data are validated, it forks one *trainer* (:func:`fork_trainer`) that trains the complaint
 categoriser and cross-validates it into the run's cache, on the core the rest of its imports
-leave idle, instead of the first complaint section doing it after every import. Every worker of the run connects to it: each
+leave idle, instead of the first complaint section doing it after every import.
+
+Every worker of the run connects to it: each
 request (one JSON line: kernel arguments, environment, working folder) forks a child that
 becomes a fresh ipykernel — sharing the imports and the warmed data copy-on-write instead of
 spending seconds of CPU importing and computing them again — and the child's pid is written back
@@ -55,7 +57,7 @@ def _become_kernel(request: dict, inherited: list) -> None:
 
 
 def _stop_with_parent() -> None:
-    """Have the kernel send this process SIGKILL when its parent dies (Linux; elsewhere nothing)."""
+    """Ask the operating system to kill this process when its parent dies (Linux ``prctl``; elsewhere nothing)."""
     try:
         import ctypes
 

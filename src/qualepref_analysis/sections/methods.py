@@ -162,7 +162,7 @@ def parameter_tables(settings: ReviewSettings) -> list[Table]:
                           format_target(settings.delai_information_courriel_jours_ouvres, "jours_ouvres"),
                           format_target(settings.delai_site_internet_jours_ouvres, "jours_ouvres")],
     })
-    by_code = BY_CODE
+    by_code = BY_CODE  # the catalogue's indicators, by code
     targets = pd.DataFrame({
         "Indicateur": [by_code[c].label(settings) if c in by_code else c for c in settings.cibles],
         "Cible": [(("≥ " if by_code[c].direction == "hausse" else "≤ ") if c in by_code else "")
