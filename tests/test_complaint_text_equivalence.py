@@ -88,6 +88,30 @@ def test_token_tfidf_equals_scikit_learn(train, new, words):
         np.testing.assert_array_equal(ours.transform(new_texts).toarray(), theirs.transform(new_texts).toarray())
 
 
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8", categories=["L", "N", "P", "Z", "S", "Cc"]),
+                        max_size=30), min_size=1, max_size=20),
+       st.lists(st.text(max_size=30), min_size=1, max_size=10))
+def test_single_token_vocabulary_equals_scikit_learn_on_any_text(train, new):
+    """The vocabulary learnt without scikit-learn's loop: any separator (tabs, no-break spaces,
+    control characters), any case and any order give scikit-learn's tokens, ids and matrix."""
+    train = [*train, "zz"]  # never an empty vocabulary
+    ours = TokenTfidf(1)
+    theirs = TfidfVectorizer(sublinear_tf=True, token_pattern=r"\S+", lowercase=False)
+    fitted_ours, fitted_theirs = ours.fit_transform(train), theirs.fit_transform(train)
+    assert ours.counter.vocabulary_ == theirs.vocabulary_
+    assert list(ours.counter.get_feature_names_out()) == list(theirs.get_feature_names_out())
+    np.testing.assert_array_equal(fitted_ours.toarray(), fitted_theirs.toarray())
+    np.testing.assert_array_equal(ours.transform(new).toarray(), theirs.transform(new).toarray())
+
+
+def test_no_token_at_all_is_scikit_learn_s_empty_vocabulary_error():
+    import pytest
+
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        TokenTfidf(1).fit_transform(["", "  "])
+
 # -- the lexicon's memos --------------------------------------------------------------------------
 
 def test_a_lexicon_from_a_pickle_scores_as_the_original():

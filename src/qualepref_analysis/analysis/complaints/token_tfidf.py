@@ -4,7 +4,9 @@ scikit-learn's ``TfidfVectorizer`` is a ``CountVectorizer`` followed by a ``Tfid
 counting runs a Python loop over every token of every text, the slowest step of categorising a
 national register. :class:`TokenTfidf` keeps scikit-learn for learning the vocabulary and for the
 weighting, and counts single tokens with C-level calls (one dictionary look-up per token through
-``map``, one sparse-matrix build), giving the same matrix.
+``map``, one sparse-matrix build), giving the same matrix. For single tokens it also learns the
+vocabulary that way (the sorted set of the tokens, as ``CountVectorizer`` with its default
+``min_df`` and ``max_df`` keeps every token): each fold of the cross-validation learns one.
 """
 
 from __future__ import annotations
@@ -65,7 +67,9 @@ class TokenTfidf:
 
         self.counter = CountVectorizer(ngram_range=(1, self.words), token_pattern=r"\S+", lowercase=False,
                                        dtype=np.float64)
-        counts = self.counter.fit_transform(texts)
+        counts = self._learn_tokens(texts) if self.words == 1 else None
+        if counts is None:  # pairs of words, or no token at all (scikit-learn then says the vocabulary is empty)
+            counts = self.counter.fit_transform(texts)
         self._ids = dict(self.counter.vocabulary_)
         self.weighting = TfidfTransformer(sublinear_tf=True).fit(counts)
         return self.weighting.transform(counts, copy=False)
@@ -85,6 +89,31 @@ class TokenTfidf:
         """
         counts = self._count_tokens(texts) if self.words == 1 else self.counter.transform(texts)
         return self.weighting.transform(counts, copy=False)
+
+    def _learn_tokens(self, texts: Sequence[str]) -> sp.csr_matrix | None:
+        """``CountVectorizer.fit_transform`` of single tokens, entry for entry (``None`` without any token).
+
+        scikit-learn numbers the tokens in the order it first meets them, counts each text's tokens
+        in that numbering (a row's entries in that order), then renumbers them alphabetically
+        without reordering the entries; the same layout is built here, so that the weighting adds
+        each row's squares in the same order and gives the same bits.
+        """
+        lengths = np.fromiter(map(len, map(str.split, texts)), dtype=np.int64, count=len(texts))
+        tokens = " ".join(texts).split()
+        met = list(dict.fromkeys(tokens))  # the tokens in the order they are first met
+        if not met:
+            return None
+        first = {token: index for index, token in enumerate(met)}
+        vocabulary = {token: index for index, token in enumerate(sorted(met))}
+        renumber = np.fromiter(map(vocabulary.__getitem__, met), dtype=np.int64, count=len(met))
+        codes = np.fromiter(map(first.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+        rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        pairs, counted = np.unique(rows * len(met) + codes, return_counts=True)  # by text, then as first met
+        pointers = np.concatenate([[0], np.cumsum(np.bincount(pairs // len(met), minlength=len(texts)))])
+        self.counter.vocabulary_ = vocabulary
+        self.counter.fixed_vocabulary_ = False
+        return sp.csr_matrix((counted.astype(np.float64), renumber[pairs % len(met)], pointers),
+                             shape=(len(texts), len(met)))
 
     def _count_tokens(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Counts of single known tokens, as ``CountVectorizer.transform`` gives them."""
