@@ -243,6 +243,70 @@ def test_closing_in_the_background_then_waiting_stops_everything(tmp_path):
     assert zygote is None or not zygote.alive
 
 
+def test_tasks_start_on_the_workers_before_their_outcome_is_asked_for(tmp_path):
+    """The review writes the minutes while the synthesis runs: ``run`` hands the tasks over at once."""
+    import time
+
+    from qualepref_analysis.batch.runner import SectionRunner
+
+    notebook = _notebook(tmp_path / "n.ipynb", 'import json, os\njson.dump({"pid": os.getpid()}, open(report_to, "w"))')
+    task = SectionTask("s0", "x", notebook, tmp_path / "s0", {"report_to": str(tmp_path / "r.json")}, 120, "f", "t")
+    task.site_dir.mkdir()
+    runner = SectionRunner(2, str(tmp_path), zygote_now=True)
+    try:
+        runner.start(2)
+        pending = runner.run([task], lambda task, ok: None)
+        deadline = time.monotonic() + 120
+        while not (tmp_path / "r.json").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert (tmp_path / "r.json").exists()  # ran while nobody asked for its outcome
+        assert next(pending).ok
+    finally:
+        runner.close()
+
+
+def test_submitted_work_runs_on_a_worker_or_here_without_workers_and_keeps_its_error(tmp_path):
+    from qualepref_analysis.batch.runner import SectionRunner
+
+    pooled = SectionRunner(2, None)
+    pooled.start(2)
+    try:
+        assert pooled.submit(os.getpid).result() != os.getpid()
+        assert isinstance(pooled.submit(int, "x").exception(), ValueError)
+        workers = list(pooled._pool._processes.values())
+    finally:
+        pooled.close()
+    assert workers and all(worker.exitcode == 0 for worker in workers)  # done, and left without teardown
+    alone = SectionRunner(1, None)
+    alone.start(1)
+    try:
+        assert alone.submit(os.getpid).result() == os.getpid()
+        assert isinstance(alone.submit(int, "x").exception(), ValueError)
+    finally:
+        alone.close()
+
+
+def test_a_worker_leaves_without_the_interpreter_teardown_unless_it_ends_on_an_error(tmp_path):
+    import subprocess
+    import sys
+
+    program = ("import atexit, multiprocessing.util, sys\n"
+               "from qualepref_analysis.batch.runner import _leave_without_teardown\n"
+               "atexit.register(print, 'teardown')\n"
+               "multiprocessing.util.Finalize(None, _leave_without_teardown, exitpriority=-100)\n"
+               "print('work done')\n"
+               "if sys.argv[1] == 'error':\n"
+               "    try:\n"
+               "        raise RuntimeError('boom')\n"
+               "    finally:\n"
+               "        multiprocessing.util._exit_function()\n"
+               "multiprocessing.util._exit_function()\n")
+    clean = subprocess.run([sys.executable, "-c", program, "ok"], capture_output=True, text=True, timeout=60)
+    assert clean.returncode == 0 and clean.stdout.split() == ["work", "done"]  # printed, then no teardown
+    failing = subprocess.run([sys.executable, "-c", program, "error"], capture_output=True, text=True, timeout=60)
+    assert failing.returncode == 1 and "boom" in failing.stderr and "teardown" in failing.stdout
+
+
 def test_faults_fail_their_own_section_only(tmp_path):
     tasks = [
         _task(tmp_path, "ok1", "print(marker)"),

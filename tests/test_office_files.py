@@ -277,6 +277,38 @@ def test_every_number_of_the_hand_made_draft_is_a_recorded_figure(params):
 
 
 # ----------------------------------------------------------------- the demo review writes all three
+@pytest.mark.parametrize("jobs", [1, 2], ids=["here", "on-a-worker"])
+def test_the_three_files_are_written_around_the_synthesis_and_one_failing_spares_the_others(tmp_path, params, jobs):
+    from qualepref_analysis.batch.office_files import OfficeFiles
+    from qualepref_analysis.batch.runner import SectionRunner
+
+    bilan = tmp_path / "bilan-2031.html"
+    bilan.write_text(_small_bilan(), encoding="utf-8")
+    runner = SectionRunner(jobs, None)
+    runner.start(jobs)
+    try:
+        files = OfficeFiles(tmp_path, results=RESULTS, params=params, sites=SITES, runner=runner)
+        files.while_synthesis_runs()
+        assert (tmp_path / "projet-compte-rendu-2031.docx").is_file()  # before any bilan: from results.json only
+        files.hand_workbook_over(bilan)
+        written, failure = files.finish()
+        assert [path.name for path in written] == ["tableaux-2031.xlsx", "bilan-2031.docx",
+                                                   "projet-compte-rendu-2031.docx"] and failure == ""
+        sheet = load_workbook(written[0])[INDEX_SHEET]
+        assert sheet.max_row >= 2  # the index lists the bilan's table
+        assert "Réclamations" in "\n".join(p.text for p in docx.Document(written[1]).paragraphs)
+
+        (tmp_path / "tableaux-2031.xlsx").unlink()
+        (tmp_path / "tableaux-2031.xlsx").mkdir()  # the workbook cannot be written where it goes
+        again = OfficeFiles(tmp_path, results=RESULTS, params=params, sites=SITES, runner=runner)
+        again.hand_workbook_over(bilan)
+        written, failure = again.finish()
+        assert [path.name for path in written] == ["bilan-2031.docx", "projet-compte-rendu-2031.docx"]
+        assert failure.startswith("erreur interne (") and "tableaux-2031.xlsx" in failure
+    finally:
+        runner.close()
+
+
 def test_demo_review_writes_the_three_files_beside_the_bilan(demo_review):
     assert sorted(p.name for p in demo_review.glob("*.xlsx")) == ["tableaux-2022.xlsx"]
     assert sorted(p.name for p in demo_review.glob("*.docx")) == ["bilan-2022.docx", "projet-compte-rendu-2022.docx"]

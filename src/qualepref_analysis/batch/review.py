@@ -23,7 +23,6 @@ import logging
 import os
 import shutil
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -349,7 +348,8 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
     from qualepref_analysis.batch.shared import share_validated_data
     from qualepref_analysis.io.csv_writer import write_csv_safely
     from qualepref_analysis.io.datasets import load_data_dir, require_data_of_year
-    from qualepref_analysis.office.outputs import import_office_libraries, office_file_names
+    from qualepref_analysis.batch.office_files import OfficeFiles
+    from qualepref_analysis.office.outputs import office_file_names
 
     timeout = params.settings.delai_max_section_secondes
     state_path = out_dir / STATE_FILE
@@ -427,8 +427,9 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
     results_path = out_dir / "results.json"
     write_text_replacing(results_path, json.dumps(to_json_safe(payload), ensure_ascii=False, indent=2))
 
-    if office:  # on the core the synthesis leaves idle
-        threading.Thread(target=import_office_libraries, name="qualepref-bureautique", daemon=True).start()
+    office_files = OfficeFiles(out_dir, results=to_json_safe(payload), params=params, runner=runner,
+                               sites={code: params.sites[code].libelle for code in params.sites
+                                      if code in chosen_sites}) if office else None
     synthesis_run = None
     if synthesis_notebook.exists() and results:
         notify("Synthèse")
@@ -441,43 +442,31 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
                            _fingerprint(common + common_results, synthesis_notebook, parameters), title="Synthèse",
                            run_folder=run_folder)
         if force or not task.up_to_date(state):
-            synthesis_run = next(iter(runner.run([task], lambda t, ok: None)))
+            running = runner.run([task], lambda t, ok: None)  # on a worker, from now on
+            if office_files is not None:
+                office_files.while_synthesis_runs()
+            synthesis_run = next(running)
             state[task.key] = task.fingerprint if synthesis_run.ok else "echec"
             _write_state(state_path, state)
         else:
             synthesis_run = SectionRun("synthese", SYNTHESIS, ok=True, html=task.page, notebook=task.executed)
     result.synthesis = synthesis_run
-    runner.close_in_background()  # every notebook has run: the processes stop while the bilan is assembled
     notify("Assemblage du bilan")
     write_csv_safely(bundle.quarantine, out_dir / "quarantine.csv")
     result.bilan = assemble_bilan(out_dir, params=params, year=params.year, runs=result.runs,
                                   synthesis=synthesis_run.notebook if synthesis_run and synthesis_run.ok else None,
                                   bundle=bundle, sections=SECTIONS, generated=generated)
-    if office:
+    if office_files is not None:
         notify("Tableaux Excel, bilan et projet de compte rendu Word")
-        _write_office(result, payload, params, chosen_sites)
+        office_files.hand_workbook_over(result.bilan)
+    runner.close_in_background()  # every notebook has run: the processes stop once the workbook is written
+    if office_files is not None:
+        result.office, result.office_error = office_files.finish()
     write_text_replacing(out_dir / "index.html", _index_html(params, result, generated))
     if not result.failed and (synthesis_run is None or synthesis_run.ok) and not result.office_error:
         state["bilan"] = review_key  # a second run with nothing changed keeps this review as it is
         _write_state(state_path, state)
     return result
-
-
-def _write_office(result: ReviewResult, payload: dict, params: Params, chosen_sites: list[str]) -> None:
-    """Write the office files into ``result``; a failure is recorded, never lost, and the HTML bilan stays."""
-    from qualepref_analysis.office.outputs import write_office_files
-
-    sites = {code: params.sites[code].libelle for code in params.sites if code in chosen_sites}
-    try:
-        result.office = write_office_files(result.out_dir, bilan=result.bilan, results=to_json_safe(payload),
-                                           prefecture=params.prefecture, sites=sites,
-                                           threshold=params.small_cell_threshold,
-                                           survey_threshold=params.survey_small_cell_threshold,
-                                           settings=params.settings)
-    except QualeprefError as error:
-        result.office_error = str(error)
-    except Exception as error:  # a defect of ours must not cost the committee its HTML bilan
-        result.office_error = f"erreur interne ({type(error).__name__} : {error})"
 
 
 def _unchanged_review(params: Params, tasks: list[SectionTask], out_dir: Path, *, office: bool = True) -> ReviewResult:
