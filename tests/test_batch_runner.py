@@ -542,6 +542,32 @@ def test_the_trainer_stores_what_the_complaint_sections_ask_for_only_when_they_r
     assert kernel.categoriser().n_labelled_ > 0 and kernel.categoriser_evaluation().folds >= 2
 
 
+def test_the_validated_data_appear_whole_for_the_zygote_that_looks_while_it_imports(tmp_path, monkeypatch):
+    """The zygote starts the trainer between two stages of its imports once the file is there: the
+    file must never be seen half written (it is renamed into place)."""
+    from qualepref_analysis import context
+    from qualepref_analysis.batch import shared, zygote
+
+    assert zygote._IMPORT_STAGES[0].startswith("sklearn") and "qualepref_analysis.batch.warmup" in zygote._IMPORT_STAGES
+    monkeypatch.setattr(context, "_run", None)
+    first = context.open_section(site="antony")
+    seen_before_rename = []
+    real_replace = os.replace
+
+    def replace(source, target):
+        seen_before_rename.append(zygote._validated(str(tmp_path)))
+        real_replace(source, target)
+
+    monkeypatch.setattr(shared.os, "replace", replace)
+    assert not zygote._validated(str(tmp_path))
+    shared.share_validated_data(first.data, data_dir=DEMO_DIR, params_dir=first.params.directory, year=first.year,
+                                folder=tmp_path)
+    assert seen_before_rename == [False] and zygote._validated(str(tmp_path))
+    assert [path.name for path in tmp_path.iterdir()] == [shared.VALIDATED_DATA_FILE]
+    monkeypatch.setattr(context, "_run", None)
+    assert shared.join(tmp_path) and context._run.data.frame("correspondances") is not None
+
+
 def test_the_sections_said_to_use_the_categoriser_are_those_whose_notebooks_call_it():
     from qualepref_analysis.batch.review import SECTIONS, SECTIONS_USING_CATEGORISER, notebooks_dir
 

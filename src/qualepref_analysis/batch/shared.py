@@ -42,8 +42,10 @@ def share_validated_data(bundle: DataBundle, *, data_dir: str | Path, params_dir
     path = Path(folder) / VALIDATED_DATA_FILE
     payload = {"data_dir": str(Path(data_dir).resolve()), "params_dir": str(Path(params_dir).resolve()),
                "year": int(year), "data": bundle, "shared_models": bool(shared_models)}
-    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
+    partial = path.with_name(f".{path.name}.en-cours")
+    with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
         pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(partial, path)  # whole or absent: the zygote looks for it while it imports
     return path
 
 

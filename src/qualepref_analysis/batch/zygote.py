@@ -5,9 +5,10 @@ the path of a Unix socket on its command line, it listens on that socket at once
 what every section needs (scikit-learn and pandas first, then ipykernel, matplotlib, this package),
 joins the run as soon as the batch has validated the data and computes what every indicator
 section shares (:func:`qualepref_analysis.batch.shared.warm`). Once scikit-learn is imported and
-the data are validated, it forks one *trainer* (:func:`fork_trainer`) that trains the complaint
-categoriser and cross-validates it into the run's cache, on the core the rest of its imports
-leave idle, instead of the first complaint section doing it after every import.
+the data are validated — it looks between two stages of its imports — it forks one *trainer*
+(:func:`fork_trainer`) that trains the complaint categoriser and cross-validates it into the run's
+cache, on the core the rest of its imports leave idle, instead of the first complaint section
+doing it after every import.
 
 Every worker of the run connects to it: each
 request (one JSON line: kernel arguments, environment, working folder) forks a child that
@@ -105,6 +106,21 @@ _KERNEL_START_MODULES = ("ipykernel.debugger", "ipykernel.ipkernel", "IPython.co
                          "IPython.extensions.storemagic", "sqlite3", "tornado.platform.asyncio", "tornado.queues")
 
 
+#: What the zygote imports, in this order: scikit-learn first (the trainer needs it), then what
+#: every kernel needs; ``"kernel start"`` stands for :data:`_KERNEL_START_MODULES`.
+_IMPORT_STAGES = ("sklearn.model_selection", "sklearn.svm", "ipykernel.kernelapp", "kernel start",
+                  "matplotlib.pyplot", "seaborn", "qualepref_analysis.context", "qualepref_analysis.batch.warmup")
+#: The stages before which the trainer cannot start (it trains with scikit-learn).
+_BEFORE_TRAINING = ("sklearn.model_selection",)
+
+
+def _validated(folder: str) -> bool:
+    """Whether the batch has validated the run's data (the file appears whole: it is renamed into place)."""
+    from qualepref_analysis.batch.shared import VALIDATED_DATA_FILE
+
+    return os.path.isfile(os.path.join(folder, VALIDATED_DATA_FILE))
+
+
 def _import_kernel_start() -> None:
     """Import here, once, what every forked kernel would otherwise import as it starts."""
     import importlib
@@ -132,15 +148,17 @@ def serve(folder: str | None, address: str) -> None:
     os.chmod(address, 0o600)
     listener.listen(64)
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")  # as ipykernel does
-    import sklearn.model_selection  # noqa: F401  (imported once here, shared by every kernel)
-    import sklearn.svm  # noqa: F401
+    import importlib
 
-    trainer = fork_trainer(folder, [listener]) if folder else None  # on the other core, from now on
-    import ipykernel.kernelapp  # noqa: F401
+    trainer: int | None = None  # its pid once forked; 0 when the run needs none
+    for stage in _IMPORT_STAGES:  # between two, the trainer starts as soon as the data are validated
+        if stage == "kernel start":
+            _import_kernel_start()
+        else:
+            importlib.import_module(stage)
+        if folder and trainer is None and stage not in _BEFORE_TRAINING and _validated(folder):
+            trainer = fork_trainer(folder, [listener]) or 0  # on the other core, from now on
 
-    _import_kernel_start()
-
-    import qualepref_analysis.batch.warmup  # noqa: F401
     from qualepref_analysis.batch.shared import warm
 
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # finished kernels (and the trainer) are reaped by the system
@@ -177,7 +195,7 @@ def serve(folder: str | None, address: str) -> None:
                         continue
                     request = json.loads(line)
                     if folder:
-                        if trainer is None:  # the data were not validated yet when scikit-learn was imported
+                        if trainer is None:  # the data were not validated yet when the imports ended
                             trainer = fork_trainer(folder, [events, listener, *pending]) or 0
                         warm(folder)  # shared by every kernel forked from now on (once the batch has validated the data)
                     pid = os.fork()
