@@ -304,7 +304,7 @@ def test_the_three_files_are_written_around_the_synthesis_and_one_failing_spares
         again.hand_workbook_over(bilan)
         written, failure = again.finish()
         assert [path.name for path in written] == ["bilan-2031.docx", "projet-compte-rendu-2031.docx"]
-        assert failure.startswith("erreur interne (") and "tableaux-2031.xlsx" in failure
+        assert failure.startswith("impossible d'écrire tableaux-2031.xlsx (") and "fermez-le" in failure
     finally:
         runner.close()
 

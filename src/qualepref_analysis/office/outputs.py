@@ -48,9 +48,23 @@ def office_title(year: int, prefecture: str) -> str:
 
 
 def office_failure(error: Exception) -> str:
-    """What the review says of an office file it could not write (a defect of ours is named as such)."""
+    """What the review says of an office file it could not write (a defect of ours is named as such).
+
+    A file the system refuses (open in Excel or Word on Windows, a read-only folder, a folder in
+    its place) is named, with what to do.
+
+    Examples
+    --------
+    >>> office_failure(PermissionError(13, "Permission denied", ".t.tmp.xlsx", None, "/r/tableaux-2022.xlsx"))
+    "impossible d'écrire tableaux-2022.xlsx (Permission denied) : fermez-le s'il est ouvert dans Excel ou Word, \
+vérifiez que le dossier de la revue accepte l'écriture, puis relancez la revue."
+    """
     if isinstance(error, QualeprefError):
         return str(error)
+    if isinstance(error, OSError) and (error.filename2 or error.filename):
+        name = Path(str(error.filename2 or error.filename)).name  # the target, not the temporary file
+        return (f"impossible d'écrire {name} ({error.strerror or type(error).__name__}) : fermez-le s'il est ouvert "
+                "dans Excel ou Word, vérifiez que le dossier de la revue accepte l'écriture, puis relancez la revue.")
     return f"erreur interne ({type(error).__name__} : {error})"
 
 
