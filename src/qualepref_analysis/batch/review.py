@@ -425,9 +425,10 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
         "failed_sections": [f"{r.site}/{r.section}" for r in result.failed],
     }
     results_path = out_dir / "results.json"
-    write_text_replacing(results_path, json.dumps(to_json_safe(payload), ensure_ascii=False, indent=2))
+    recorded = to_json_safe(payload)
+    write_text_replacing(results_path, json.dumps(recorded, ensure_ascii=False, indent=2))
 
-    office_files = OfficeFiles(out_dir, results=to_json_safe(payload), params=params, runner=runner,
+    office_files = OfficeFiles(out_dir, results=recorded, params=params, runner=runner,
                                sites={code: params.sites[code].libelle for code in params.sites
                                       if code in chosen_sites}) if office else None
     synthesis_run = None

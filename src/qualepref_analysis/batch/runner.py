@@ -309,7 +309,7 @@ class SectionRunner:
             notify(task, run.ok)
             yield run
 
-    def submit(self, function: Callable[..., T], /, *args, **kwargs) -> Future:
+    def submit(self, function: Callable[..., T], /, *args, **kwargs) -> Future[T]:
         """Run ``function(*args, **kwargs)`` on a worker; its future (run here, done, without workers).
 
         For the work after the notebooks (the office files) on the cores they leave idle. The
@@ -320,7 +320,7 @@ class SectionRunner:
                 return self._pool.submit(function, *args, **kwargs)
             except (BrokenProcessPool, RuntimeError):  # a dead worker, or shut down: here instead
                 pass
-        future: Future = Future()
+        future: Future[T] = Future()
         try:
             future.set_result(function(*args, **kwargs))
         except Exception as error:  # the caller reads it from the future, as from a worker's

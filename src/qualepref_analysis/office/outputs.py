@@ -11,7 +11,7 @@ from qualepref_analysis.office.minutes import write_minutes_document
 from qualepref_analysis.office.word import write_bilan_document
 from qualepref_analysis.office.workbook import write_tables_workbook
 
-__all__ = ["office_file_names", "office_title", "office_failure", "write_office_files", "write_minutes_file",
+__all__ = ["office_file_names", "office_failure", "write_office_files", "write_minutes_file",
            "write_bilan_files", "write_bilan_files_reporting", "import_office_libraries"]
 
 
@@ -42,7 +42,7 @@ def office_file_names(year: int) -> list[str]:
     return [f"tableaux-{year}.xlsx", f"bilan-{year}.docx", f"projet-compte-rendu-{year}.docx"]
 
 
-def office_title(year: int, prefecture: str) -> str:
+def _title(year: int, prefecture: str) -> str:
     """The title the workbook and the Word bilan carry (« Bilan annuel Qual-e-Pref 2022 – … »)."""
     return f"Bilan annuel Qual-e-Pref {year} – {prefecture}"
 
@@ -100,7 +100,7 @@ def write_bilan_files(out_dir: Path, *, bilan: Path, year: int, prefecture: str,
     """
     tables, document, _ = (Path(out_dir) / name for name in office_file_names(year))
     blocks = read_blocks(Path(bilan).read_text(encoding="utf-8"))
-    title = office_title(year, prefecture)
+    title = _title(year, prefecture)
     written = []
     for kind in which:
         if kind == "tableaux":
