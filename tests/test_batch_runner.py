@@ -80,6 +80,63 @@ def test_each_notebook_gets_a_fresh_prewarmed_kernel(tmp_path, fork):
     assert reports[1]["random"] != reports[2]["random"]  # random state is not shared between kernels
 
 
+SETTINGS_SEEN = """
+import json
+from qualepref_analysis import open_section
+section = open_section(site="antony", year=year, data_dir=data_dir, params_dir=params_dir)
+json.dump({"prefecture": section.params.prefecture, "directory": str(section.params.directory),
+           "extraction": str(section.extraction_date), "history": get_ipython().history_manager.enabled},
+          open(report_to, "w"))
+"""
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "started"])
+def test_kernels_open_their_section_with_the_run_parameters_and_keep_no_history(tmp_path, fork):
+    """One set of parameters for the whole run (not read again by each kernel); no IPython history written."""
+    import dataclasses
+
+    from qualepref_analysis.analysis.indicators import extraction_dates
+
+    params = load_params(PARAMS_DIR)
+    data = load_data_dir(DEMO_DIR, params)
+    shared = dataclasses.replace(params, prefecture="Préfecture telle que le lot l'a lue")
+    share_validated_data(data, data_dir=DEMO_DIR, params_dir=PARAMS_DIR, year=params.year, folder=tmp_path,
+                         params=shared)
+    notebook = _notebook(tmp_path / "settings.ipynb", SETTINGS_SEEN)
+    pool = KernelPool(str(tmp_path), fork=fork)
+    try:
+        report = tmp_path / "report.json"
+        execute_notebook(notebook, tmp_path / "out.ipynb",
+                         {"report_to": str(report), "year": params.year, "data_dir": str(DEMO_DIR.resolve()),
+                          "params_dir": str(PARAMS_DIR.resolve())}, timeout=120, kernel=pool.take(prepare_next=False))
+    finally:
+        pool.close()
+    seen = json.loads(report.read_text())
+    assert seen["prefecture"] == "Préfecture telle que le lot l'a lue"
+    assert seen["directory"] == str(PARAMS_DIR.resolve())  # as read from the folder the kernel is given
+    assert seen["extraction"] == str(extraction_dates(data, params)["correspondances"])
+    assert seen["history"] is False
+
+
+def test_a_notebook_of_another_parameter_folder_reads_its_own(tmp_path, monkeypatch):
+    import dataclasses
+    import shutil
+
+    from qualepref_analysis import context
+
+    monkeypatch.setattr(context, "_run", None)  # the test's own state is restored
+    params = load_params(PARAMS_DIR)
+    data = load_data_dir(DEMO_DIR, params)
+    context.join_run(context.SharedRun(data_dir=DEMO_DIR, params_dir=PARAMS_DIR, year=params.year, data=data,
+                                       cache=MemoryCache(), params=dataclasses.replace(params, prefecture="Du lot")))
+    assert context.open_section(site="antony", data_dir=DEMO_DIR, params_dir=PARAMS_DIR).params.prefecture == "Du lot"
+    other = tmp_path / "params"
+    shutil.copytree(PARAMS_DIR, other)
+    mine = context.open_section(site="antony", data_dir=DEMO_DIR, params_dir=other)
+    assert mine.params.prefecture == params.prefecture and mine.params.directory == other
+    assert mine.data is not data  # another folder of parameters: its own validation
+
+
 THREADS = """
 import json
 from threadpoolctl import threadpool_info

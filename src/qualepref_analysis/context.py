@@ -15,6 +15,7 @@ nothing travels through environment variables or module state the notebook could
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -36,7 +37,7 @@ __all__ = ["SectionContext", "SynthesisContext", "SharedRun", "open_section", "o
 
 @dataclass
 class SharedRun:
-    """What a batch run hands to each of its kernels: the validated data and the run's cache.
+    """What a batch run hands to each of its kernels: the validated data, the parameters and the run's cache.
 
     Attributes
     ----------
@@ -48,6 +49,10 @@ class SharedRun:
         The data the batch validated (``None`` until they are).
     cache : RunCache
         Shared by every kernel of the run.
+    params : Params or None
+        The parameters the batch read from ``params_dir`` (before choosing the year), which every
+        kernel of the run then uses instead of reading the files again: one set of parameters for
+        the whole review, even if a file is edited while it runs. ``None``: each kernel reads them.
     """
 
     data_dir: Path
@@ -55,12 +60,29 @@ class SharedRun:
     year: int
     data: DataBundle | None
     cache: RunCache
+    params: Params | None = None
+    _extraction: dict = field(default_factory=dict, repr=False, compare=False)
 
     def serves(self, data_dir: Path, params_dir: Path, year: int) -> bool:
         """Whether this run's data are those a notebook asks for."""
         return (self.data is not None and self.year == int(year)
                 and Path(self.data_dir).resolve() == Path(data_dir).resolve()
                 and Path(self.params_dir).resolve() == Path(params_dir).resolve())
+
+    def params_of(self, params_dir: Path) -> Params | None:
+        """The run's parameters when they were read from ``params_dir``, else ``None``."""
+        if self.params is None or Path(self.params_dir).resolve() != Path(params_dir).resolve():
+            return None
+        return self.params
+
+    def extraction_dates(self, params: Params) -> dict[str, pd.Timestamp]:
+        """:func:`~qualepref_analysis.analysis.indicators.extraction_dates` of the run's data, once per run
+        for each declared ``date_extraction`` (the latest date of a national register takes a while)."""
+        assert self.data is not None
+        declared = params.extraction_date
+        if declared not in self._extraction:
+            self._extraction[declared] = extraction_dates(self.data, params)
+        return dict(self._extraction[declared])
 
 
 _run: SharedRun | None = None
@@ -142,8 +164,10 @@ class SectionContext:
         """Whether this site's sections present what is common to the department (the others point to it)."""
         return self.site.code == self.department_host.code
 
-    @property
+    @cached_property
     def _source(self) -> str:
+        """Digest of the inputs of the prepared registers and the catalogue (computed once per context:
+        it pickles the parameters, every site included)."""
         return content_key(self.data.input_hashes, self.data.directory.name, self.params, self.extraction)
 
     # -- what several sections share, computed once per run ---------------------------------------
@@ -255,8 +279,8 @@ def open_section(*, site: str, year: int | None = None, data_dir: str | Path | N
     Returns
     -------
     SectionContext
-        Inside a batch run, with the run's validated data and shared cache; otherwise with data
-        validated now and a private cache.
+        Inside a batch run, with the run's parameters, validated data and shared cache; otherwise
+        with the parameters read now, data validated now and a private cache.
 
     Raises
     ------
@@ -267,18 +291,18 @@ def open_section(*, site: str, year: int | None = None, data_dir: str | Path | N
     """
     params_dir = Path(params_dir or default_params_dir())
     data_dir = Path(data_dir or default_data_dir())
-    params = load_params(params_dir)
+    params = (_run.params_of(params_dir) if _run is not None else None) or load_params(params_dir)
     if year is not None:
         params = params.with_year(int(year))
     if site not in params.sites:
         raise ParamsError(f"site {site!r} non déclaré dans {params.directory / 'sites.yaml'} ; "
                           f"sites déclarés : {', '.join(params.sites)}.")
     if _run is not None and _run.serves(data_dir, params_dir, params.year):
-        data, cache = _run.data, _run.cache
-    else:
-        data, cache = load_data_dir(data_dir, params), MemoryCache()
-        require_data_of_year(data, params.year)  # the batch checked it before its first notebook
-    return SectionContext(params=params, data=data, site=params.sites[site], year=params.year, cache=cache)
+        return SectionContext(params=params, data=_run.data, site=params.sites[site], year=params.year,
+                              cache=_run.cache, extraction=_run.extraction_dates(params))
+    data = load_data_dir(data_dir, params)
+    require_data_of_year(data, params.year)  # the batch checked it before its first notebook
+    return SectionContext(params=params, data=data, site=params.sites[site], year=params.year, cache=MemoryCache())
 
 
 

@@ -164,7 +164,10 @@ class ReviewKernelManager(AsyncKernelManager):
     @property
     def kernel_spec(self) -> KernelSpec:  # type: ignore[override]
         if self._kernel_spec is None:
-            argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+            # No IPython history: hundreds of kernels would each write their cells into the user's
+            # history database (one SQLite file, a thread and a lock per kernel) for nothing.
+            argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                    "--HistoryManager.enabled=False"]
             if self._warm:
                 argv.append(f"--IPKernelApp.exec_lines={warmup_line(self._run_folder)}")
             self._kernel_spec = KernelSpec(argv=argv, display_name="Python (qualepref-analysis)",

@@ -298,9 +298,8 @@ def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | N
     runner = SectionRunner(jobs, str(private), zygote_now=True)
     staging = None
     try:
-        params = load_params(params_dir)
-        if year is not None:
-            params = params.with_year(year)
+        read_params = load_params(params_dir)  # the kernels use them too: one set of parameters for the run
+        params = read_params.with_year(year) if year is not None else read_params
         chosen_sites = list(sites) if sites else list(params.sites)
         unknown = [s for s in chosen_sites if s not in params.sites]
         if unknown:
@@ -315,7 +314,7 @@ def run_review(*, data_dir: str | Path | None = None, params_dir: str | Path | N
         staging = prepare_staging(out_dir)
         result = _run_tasks(params, data_dir=data_dir, params_dir=params_dir, out_dir=staging,
                             chosen_sites=chosen_sites, chosen_sections=chosen_sections, force=force,
-                            notify=notify, runner=runner, private=private, office=office)
+                            notify=notify, runner=runner, private=private, office=office, read_params=read_params)
         runner.close()
         notify("Mise en place du bilan")
         publish(staging, out_dir)
@@ -343,7 +342,7 @@ def _relocated(result: ReviewResult, staging: Path, out_dir: Path) -> ReviewResu
 
 def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Path, chosen_sites: list[str],
                chosen_sections: list[str], force: bool, notify: Callable[[str], None], runner: SectionRunner,
-               private: Path, office: bool = True) -> ReviewResult:
+               private: Path, office: bool = True, read_params: Params | None = None) -> ReviewResult:
     from qualepref_analysis.batch.bilan import assemble_bilan
     from qualepref_analysis.batch.shared import share_validated_data
     from qualepref_analysis.io.csv_writer import write_csv_safely
@@ -395,7 +394,7 @@ def _run_tasks(params: Params, *, data_dir: Path, params_dir: Path, out_dir: Pat
         raise DataFileError(data_dir, f"le jeu de données obligatoire « correspondances » est absent ou vide ; {where}.")
     require_data_of_year(bundle, params.year)
     share_validated_data(bundle, data_dir=data_dir, params_dir=params_dir, year=params.year, folder=private,
-                         shared_models=any(t.section in SECTIONS_USING_CATEGORISER for t in todo))
+                         shared_models=any(t.section in SECTIONS_USING_CATEGORISER for t in todo), params=read_params)
     result = ReviewResult(out_dir=out_dir, year=params.year, bundle=bundle)
 
     state = dict(previous_state)

@@ -16,6 +16,7 @@ into the run's cache (:func:`train_shared_models`) while the zygote goes on impo
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 from pathlib import Path
@@ -23,25 +24,29 @@ from pathlib import Path
 from qualepref_analysis import context
 from qualepref_analysis.io.cache import FolderCache
 from qualepref_analysis.io.datasets import DataBundle
-from qualepref_analysis.io.params import load_params
+from qualepref_analysis.io.params import Params, load_params
 
 __all__ = ["VALIDATED_DATA_FILE", "share_validated_data", "join", "models_wanted", "train_shared_models", "warm",
-           "warm_figures"]
+           "warm_figures", "warm_formatting"]
 
 #: Name of the validated data in the run's private folder.
 VALIDATED_DATA_FILE = "donnees-validees.pickle"
 
 
 def share_validated_data(bundle: DataBundle, *, data_dir: str | Path, params_dir: str | Path, year: int,
-                         folder: Path, shared_models: bool = False) -> Path:
+                         folder: Path, shared_models: bool = False, params: Params | None = None) -> Path:
     """Write the validated data for the run's kernels (a private file in the run's private folder).
 
     ``shared_models``: some section of the run uses the complaint categoriser, which the zygote
-    may then train while it imports (:func:`models_wanted`).
+    may then train while it imports (:func:`models_wanted`). ``params``: the parameters the batch
+    read from ``params_dir`` (before choosing the year), which the kernels then use instead of
+    reading the files again (``None``: each kernel reads them).
     """
     path = Path(folder) / VALIDATED_DATA_FILE
+    if params is not None:  # as a kernel reads them from the absolute folder it is given
+        params = dataclasses.replace(params, directory=Path(params_dir).resolve())
     payload = {"data_dir": str(Path(data_dir).resolve()), "params_dir": str(Path(params_dir).resolve()),
-               "year": int(year), "data": bundle, "shared_models": bool(shared_models)}
+               "year": int(year), "data": bundle, "shared_models": bool(shared_models), "params": params}
     partial = path.with_name(f".{path.name}.en-cours")
     with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
         pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -63,7 +68,8 @@ def join(folder: str | Path) -> bool:
     with open(path, "rb") as handle:  # written by share_validated_data, in the run's 0700 folder
         payload = pickle.load(handle)
     context.join_run(context.SharedRun(data_dir=Path(payload["data_dir"]), params_dir=Path(payload["params_dir"]),
-                                       year=payload["year"], data=payload["data"], cache=FolderCache(folder)))
+                                       year=payload["year"], data=payload["data"], cache=FolderCache(folder),
+                                       params=payload.get("params")))
     _models_wanted[str(Path(folder))] = bool(payload.get("shared_models"))
     return True
 
@@ -78,12 +84,23 @@ def models_wanted(folder: str | Path) -> bool:
 
 
 def _any_section() -> context.SectionContext:
-    """A section context of the joined run's first site, opened as the run's kernels open theirs (same keys)."""
+    """A section context of the joined run's first site, opened as the run's kernels open theirs (same keys).
+
+    The same context each time for the same run (the zygote asks for it before every fork).
+    """
     run = context._run
     assert run is not None and run.data is not None
-    params = load_params(run.params_dir).with_year(run.year)
-    return context.SectionContext(params=params, data=run.data, site=next(iter(params.sites.values())),
-                                  year=params.year, cache=run.cache)
+    if _sections.get("run") is not run:
+        params = (run.params_of(run.params_dir) or load_params(run.params_dir)).with_year(run.year)
+        _sections["run"] = run
+        _sections["section"] = context.SectionContext(params=params, data=run.data,
+                                                      site=next(iter(params.sites.values())), year=params.year,
+                                                      cache=run.cache, extraction=run.extraction_dates(params))
+    return _sections["section"]
+
+
+#: The joined run and its :func:`_any_section`.
+_sections: dict[str, object] = {}
 
 
 def train_shared_models(folder: str | Path) -> None:
@@ -118,6 +135,17 @@ def warm_figures() -> None:
     plt.rcdefaults()  # the notebook applies its own theme
 
 
+def warm_formatting() -> None:
+    """Format a number and a date once, so that babel's locale data are loaded in every forked kernel
+    (each kernel read them again from babel's files: ≈ 45 ms of its first French number)."""
+    import datetime as dt
+
+    from qualepref_analysis.report.formatting import format_date, format_number
+
+    format_number(-1234.5, 1)
+    format_date(dt.date(2022, 3, 1))
+
+
 def warm(folder: str | Path) -> None:
     """Join the run and compute what the indicator sections of every site share (in this process's memory).
 
@@ -129,6 +157,7 @@ def warm(folder: str | Path) -> None:
         return
     if not getattr(warm, "_figures", False):
         warm_figures()
+        warm_formatting()
         warm._figures = True  # type: ignore[attr-defined]
     run = context._run
     section = _any_section()
