@@ -130,3 +130,41 @@ def test_content_at_the_edge_gets_its_margin_in_the_figure_colour():
     assert (np.abs(ours[:margin - 1, :, :] - [0xfd, 0xf6, 0xd8]) <= 1).all()
     assert abs(ours.shape[1] - reference.shape[1]) <= 2
     assert _closest_difference(ours, reference) < 6
+
+
+def _review_charts():
+    import pandas as pd
+
+    from qualepref_analysis.report import charts
+
+    months = pd.Series(pd.period_range("2022-01", periods=12, freq="M"))
+    rng = np.random.default_rng(3)
+    large = pd.Series(rng.integers(1_000_000, 2_000_000, 12))
+    stacked = pd.DataFrame({"mois": months, "Courriel": rng.integers(20, 60, 12),
+                            "Formulaire du site internet": rng.integers(10, 40, 12)})
+    heat = pd.DataFrame(rng.uniform(55, 95, (3, 2)), columns=["Accueil", "Titres"], index=["Délai", "Courtoisie", "Locaux"])
+    return [
+        lambda: charts.plot_monthly_rate(months, pd.Series(np.linspace(0.8, 0.95, 12)), ylabel="Appels décrochés",
+                                         target=0.85, title="Taux d'appels décrochés par mois en 2022"),
+        lambda: charts.plot_monthly_counts(months, large, ylabel="Visites",
+                                           title="Visites par mois (une échelle décalée sur l'axe)"),
+        lambda: charts.plot_stacked_months(stacked, title="Réclamations par mois et par canal en 2022",
+                                           ylabel="Réclamations", legend="Canal"),
+        lambda: charts.plot_heatmap(heat, title="Satisfaction par dimension et par service"),
+    ]
+
+
+def test_titles_at_the_top_of_the_axes_are_where_matplotlib_would_place_them():
+    """The theme fixes the titles' height (``axes.titley``), which spares measuring the axes at each drawing:
+    nothing the review's charts draw above the axes moves them, so the images are matplotlib's own."""
+    import matplotlib as mpl
+
+    for make in _review_charts():
+        apply_figure_theme()
+        assert mpl.rcParams["axes.titley"] == 1.0
+        fixed = figure_png(make())
+        apply_figure_theme()
+        mpl.rcParams["axes.titley"] = None  # matplotlib's automatic placement
+        automatic = figure_png(make())
+        assert fixed == automatic
+        plt.close("all")

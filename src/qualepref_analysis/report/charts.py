@@ -33,6 +33,11 @@ def apply_figure_theme() -> None:
         "axes.titleweight": "bold",
         "axes.formatter.use_locale": False,
         "savefig.bbox": "tight",
+        # Titles sit at the top of the axes. Left automatic, matplotlib measures the whole y axis of
+        # each titled axes at every drawing and layout to see whether something above the axes
+        # (ticks on top, an offset) pushes the title up; the review's charts put nothing there:
+        # the same images, a fifth less time per chart (benchmarks/README.md).
+        "axes.titley": 1.0,
     })
 
 
