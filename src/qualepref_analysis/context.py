@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from qualepref_analysis.analysis import complaints as _complaints
 from qualepref_analysis.analysis.complaints import ComplaintCategoriser, EvaluationReport, Lexicon
 from qualepref_analysis.analysis.indicators import (IndicatorInputs, compute_indicators, department_sites,
                                                     extraction_dates, prepare_inputs)
-from qualepref_analysis.analysis.register import complaints_of, labelled_complaints
+from qualepref_analysis.analysis.register import complaints_of, labelled_complaints, rows_by_site
 from qualepref_analysis.errors import DatasetNotFoundError, ParamsError
 from qualepref_analysis.io.cache import MemoryCache, RunCache, content_key
 from qualepref_analysis.io.datasets import DataBundle, load_data_dir, require_data_of_year
@@ -193,7 +194,15 @@ class SectionContext:
             raise DatasetNotFoundError(
                 f"{self.data.directory}: le jeu de données « correspondances » est absent ou n'a pas pu être chargé ; "
                 "ajoutez correspondances.csv ou correspondances.xlsx (voir `qualepref validate`).")
-        return complaints_of(register, site=self.site.code, year=None if every_year else self.year)
+        mine = register.iloc[self._register_rows_by_site().get(self.site.code, np.empty(0, dtype=np.intp))]
+        return complaints_of(mine, site=self.site.code, year=None if every_year else self.year)
+
+    def _register_rows_by_site(self) -> dict[str, np.ndarray]:
+        """Row positions of each site in the prepared register, computed once per run (the batch's zygote
+        computes them with the catalogue): a site's complaints are then taken without scanning a national
+        register for each notebook."""
+        return self.cache.get("lignes-par-site", self._source,
+                              lambda: rows_by_site(self.indicator_inputs().correspondances))
 
     def lexicon(self) -> Lexicon:
         """The complaint lexicon: ``categories.yaml`` of the parameters, else the project's."""

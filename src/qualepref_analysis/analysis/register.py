@@ -6,9 +6,10 @@ Publics+): an item of ``type`` *reclamation* or *suggestion* (INDICATORS.md).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["COMPLAINT_TYPES", "is_complaint", "complaints_of", "labelled_complaints"]
+__all__ = ["COMPLAINT_TYPES", "is_complaint", "complaints_of", "rows_by_site", "labelled_complaints"]
 
 #: Types of the register that count as complaints (« réclamations et suggestions »).
 COMPLAINT_TYPES = ("reclamation", "suggestion")
@@ -65,6 +66,29 @@ def complaints_of(items: pd.DataFrame, *, site: str | None = None, year: int | N
     if year is not None:
         mask &= items["date_reception"].dt.year == year
     return items[mask]
+
+
+def rows_by_site(items: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Row positions of each site in a register, to take one site's rows without scanning them all.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Register rows; requires ``site``.
+
+    Returns
+    -------
+    dict
+        Site code → positions of its rows (for ``items.iloc``), in the register's order; a row
+        without a site belongs to none.
+
+    Examples
+    --------
+    >>> rows_by_site(pd.DataFrame({"site": ["75", "13", "75"]}))
+    {'75': array([0, 2]), '13': array([1])}
+    """
+    groups = items.groupby("site", sort=False, observed=True, dropna=True).indices
+    return {str(code): positions for code, positions in groups.items()}
 
 
 def labelled_complaints(items: pd.DataFrame) -> pd.DataFrame:

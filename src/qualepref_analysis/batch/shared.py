@@ -163,5 +163,6 @@ def warm(folder: str | Path) -> None:
     section = _any_section()
     if section.data.frame("correspondances") is not None:
         section.indicators()  # the prepared registers, then the catalogue
+        section.complaints()  # and where each site's rows are in the register
         for name, key in section.shared_models():  # the categoriser, once the trainer (or a kernel) stored it
             run.cache.adopt(name, key)

@@ -384,6 +384,8 @@ def prepare_site_survey(survey: pd.DataFrame | None, margins: pd.DataFrame | Non
     if survey is None:
         return SiteSurvey(False, "Le fichier « enquetes » est absent du dossier de données : la satisfaction des "
                                  "usagers ne peut pas être présentée.")
+    survey = survey[survey["site"] == site]  # once: a national file holds every site's responses
+    margins = None if margins is None else margins[margins["site"] == site]
     campaign, before = campaigns_for_year(survey, site=site, year=year)
     if campaign is None:
         return SiteSurvey(False, f"Aucune enquête de satisfaction n'a été menée sur ce site en {year}.")
@@ -392,9 +394,9 @@ def prepare_site_survey(survey: pd.DataFrame | None, margins: pd.DataFrame | Non
     disclosure = Disclosure.from_params(params)
 
     def one(name: str):
-        responses = survey[(survey["site"] == site) & (survey["campagne"] == name)]
+        responses = survey[survey["campagne"] == name]
         responses = responses.dropna(axis=1, how="all")
-        mine = None if margins is None else margins[(margins["site"] == site) & (margins["campagne"] == name)]
+        mine = None if margins is None else margins[margins["campagne"] == name]
         weights, reason = weights_or_none(responses, mine, options, site_labels=site_labels)
         estimates = question_estimates(responses, weights, satisfied=satisfied, ci=options["ci"], disclosure=disclosure)
         return responses, weights, reason, estimates, mine
