@@ -168,3 +168,14 @@ def test_titles_at_the_top_of_the_axes_are_where_matplotlib_would_place_them():
         automatic = figure_png(make())
         assert fixed == automatic
         plt.close("all")
+
+
+def test_an_opaque_figure_is_written_without_alpha_and_a_transparent_one_keeps_it():
+    fig = _chart()
+    opaque = Image.open(io.BytesIO(figure_png(fig)))
+    assert opaque.mode == "RGB"
+    fig.patch.set_alpha(0.0)  # a transparent background: the alpha channel carries the picture's edges
+    for ax in fig.axes:
+        ax.patch.set_alpha(0.0)
+    transparent = Image.open(io.BytesIO(figure_png(fig)))
+    assert transparent.mode == "RGBA" and np.asarray(transparent)[..., 3].min() < 255
