@@ -62,7 +62,7 @@ class SharedRun:
     data: DataBundle | None
     cache: RunCache
     params: Params | None = None
-    _extraction: dict = field(default_factory=dict, repr=False, compare=False)
+    _extraction: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def serves(self, data_dir: Path, params_dir: Path, year: int) -> bool:
         """Whether this run's data are those a notebook asks for."""

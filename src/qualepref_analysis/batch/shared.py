@@ -88,19 +88,19 @@ def _any_section() -> context.SectionContext:
 
     The same context each time for the same run (the zygote asks for it before every fork).
     """
+    global _section_of_run
     run = context._run
     assert run is not None and run.data is not None
-    if _sections.get("run") is not run:
-        params = (run.params_of(run.params_dir) or load_params(run.params_dir)).with_year(run.year)
-        _sections["run"] = run
-        _sections["section"] = context.SectionContext(params=params, data=run.data,
-                                                      site=next(iter(params.sites.values())), year=params.year,
-                                                      cache=run.cache, extraction=run.extraction_dates(params))
-    return _sections["section"]
+    if _section_of_run is None or _section_of_run[0] is not run:
+        params = (run.params or load_params(run.params_dir)).with_year(run.year)
+        section = context.SectionContext(params=params, data=run.data, site=next(iter(params.sites.values())),
+                                         year=params.year, cache=run.cache, extraction=run.extraction_dates(params))
+        _section_of_run = (run, section)
+    return _section_of_run[1]
 
 
 #: The joined run and its :func:`_any_section`.
-_sections: dict[str, object] = {}
+_section_of_run: tuple[context.SharedRun, context.SectionContext] | None = None
 
 
 def train_shared_models(folder: str | Path) -> None:
@@ -155,10 +155,10 @@ def warm(folder: str | Path) -> None:
     """
     if not join(folder):
         return
-    if not getattr(warm, "_figures", False):
+    if not getattr(warm, "_libraries_ready", False):
         warm_figures()
         warm_formatting()
-        warm._figures = True  # type: ignore[attr-defined]
+        warm._libraries_ready = True  # type: ignore[attr-defined]
     run = context._run
     section = _any_section()
     if section.data.frame("correspondances") is not None:

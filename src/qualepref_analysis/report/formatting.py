@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 import pandas as pd
 from babel.dates import format_date as _babel_date
